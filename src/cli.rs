@@ -1,0 +1,118 @@
+//! The command line: clap types (no I/O here), and dispatch to one module per
+//! subcommand. Errors reach the user as `error: …` on stderr with an exit status.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+use crate::exit::Exit;
+use crate::output::Format;
+use crate::time::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tryg",
+    version,
+    about = "Screens a batch of persons against the crime-prevention rules and proposes, with reasons, what a coordination meeting should consider.",
+    long_about = None,
+    after_help = "Every outcome is a proposal for human review (GDPR art. 22): tryg never decides."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen a batch: one explained, proposed outcome per person.
+    Screen(ScreenArgs),
+    /// Write the default rule pack to DIR, for policy staff to edit.
+    Init(InitArgs),
+}
+
+/// Where the rules come from: a folder, or the pack built into tryg.
+#[derive(Debug, Args)]
+pub struct RulesArg {
+    /// Rules folder (tryg.toml, offences.toml, *.rhai). Default: the built-in pack.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// persons.csv of the batch.
+    #[arg(long, value_name = "FILE")]
+    pub persons: PathBuf,
+    /// events.csv of the batch.
+    #[arg(long, value_name = "FILE")]
+    pub events: PathBuf,
+    /// The date ages and windows are computed against (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to FILE (whole or not at all) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Screen residents of NAME (repeatable); replaces `municipalities` of tryg.toml.
+    #[arg(long = "municipality", value_name = "NAME")]
+    pub municipalities: Vec<String>,
+    /// Worker threads. Default: one per core. Output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write the rule pack into (created if missing; nothing is overwritten).
+    pub dir: PathBuf,
+}
+
+fn parse_as_of(text: &str) -> Result<Date, String> {
+    crate::time::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Parses the command line, runs the command and returns its exit status.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Exit::Ok
+                }
+                _ => Exit::Usage,
+            }
+            .into();
+        }
+    };
+    let result = match cli.command {
+        Command::Screen(args) => cmd::screen::run(args),
+        Command::Init(args) => cmd::init::run(args),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {e}");
+            for cause in e.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
+            }
+            Exit::BadInput.into()
+        }
+    }
+}

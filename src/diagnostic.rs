@@ -1,0 +1,291 @@
+//! One diagnostic type for every problem tryg reports: bad CSV input, a broken
+//! config or catalogue, a rule file that does not compile.
+//!
+//! A diagnostic renders concise (`persons.csv:14:2: error[bad-date]: …`) for CSV,
+//! whose lines hold personal data and are never echoed, and full (the source line
+//! with a caret, via codespan-reporting) for rule and config files.
+
+use std::fmt;
+use std::ops::Range;
+
+/// One problem, located as precisely as its source allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable kebab-case class, e.g. `bad-date`; tests and users grep for it.
+    pub code: &'static str,
+    pub message: String,
+    /// File name as the user gave it (display form).
+    pub file: String,
+    /// 1-based line; for CSV the header is line 1.
+    pub line: Option<usize>,
+    /// 1-based column: the field number in a CSV row, the character in a text file.
+    pub column: Option<usize>,
+    pub hint: Option<String>,
+    /// Byte range in the file's text, when a source excerpt may be shown.
+    pub span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            file: file.into(),
+            line: None,
+            column: None,
+            hint: None,
+            span: None,
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Renders with a source excerpt and caret. Only for files without personal data.
+    pub fn render_full(&self, source: &str) -> String {
+        use codespan_reporting::diagnostic::{Diagnostic as Cs, Label};
+        use codespan_reporting::files::SimpleFile;
+        use codespan_reporting::term::{self, termcolor::NoColor};
+
+        let span = match &self.span {
+            Some(span) => span.clone(),
+            None => match self.line {
+                Some(line) => line_span(source, line, self.column),
+                None => return self.to_string(),
+            },
+        };
+        let file = SimpleFile::new(self.file.as_str(), source);
+        let mut diagnostic = Cs::error()
+            .with_code(self.code)
+            .with_message(&self.message)
+            .with_labels(vec![Label::primary((), span)]);
+        if let Some(hint) = &self.hint {
+            diagnostic = diagnostic.with_notes(vec![format!("hint: {hint}")]);
+        }
+        let mut out = NoColor::new(Vec::new());
+        let config = term::Config::default();
+        if term::emit_to_write_style(&mut out, &config, &file, &diagnostic).is_err() {
+            return self.to_string();
+        }
+        String::from_utf8_lossy(&out.into_inner()).into_owned()
+    }
+}
+
+/// The byte range of one character at `line:column` (or the whole line).
+fn line_span(source: &str, line: usize, column: Option<usize>) -> Range<usize> {
+    let start = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        .min(source.len());
+    let text = source[start..].lines().next().unwrap_or("");
+    match column {
+        Some(col) => {
+            let offset = text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            let width = text[offset..].chars().next().map_or(0, char::len_utf8);
+            start + offset..start + offset + width
+        }
+        None => start..start + text.len(),
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": error[{}]: {}", self.code, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Problems collected across files, capped per file so a broken export does not
+/// flood the terminal; the count of what was left unshown is kept and reported.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+    /// (file, number of problems beyond the cap), in the order files were read.
+    omitted: Vec<(String, usize)>,
+    cap: usize,
+}
+
+impl Diagnostics {
+    pub fn with_cap(cap: usize) -> Self {
+        Diagnostics {
+            cap: cap.max(1),
+            ..Default::default()
+        }
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        let shown = self
+            .items
+            .iter()
+            .filter(|d| d.file == diagnostic.file)
+            .count();
+        if shown < self.cap {
+            self.items.push(diagnostic);
+        } else if let Some(entry) = self.omitted.iter_mut().find(|(f, _)| *f == diagnostic.file) {
+            entry.1 += 1;
+        } else {
+            self.omitted.push((diagnostic.file, 1));
+        }
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        for d in other.items {
+            self.push(d);
+        }
+        for (file, n) in other.omitted {
+            match self.omitted.iter_mut().find(|(f, _)| *f == file) {
+                Some(entry) => entry.1 += n,
+                None => self.omitted.push((file, n)),
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// All problems found, shown or not.
+    pub fn total(&self) -> usize {
+        self.items.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()
+    }
+
+    /// Lines saying how many problems per file were not shown.
+    pub fn omitted_lines(&self) -> Vec<String> {
+        self.omitted
+            .iter()
+            .map(|(file, n)| {
+                format!(
+                    "{file}: {n} more problem(s) not shown (the first {} are listed)",
+                    self.cap
+                )
+            })
+            .collect()
+    }
+
+    pub fn into_result(self) -> Result<(), Diagnostics> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        for line in self.omitted_lines() {
+            writeln!(f, "{line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The closest known word to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(word, k), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(3) / 3).max(1))
+        .min_by_key(|(d, k)| (*d, *k))
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concise_form_names_file_line_column() {
+        let d = Diagnostic::new("bad-date", "persons.csv", "birth_date is not a date")
+            .at(14, Some(2))
+            .hint("write YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "persons.csv:14:2: error[bad-date]: birth_date is not a date\n  hint: write YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn cap_counts_what_it_hides() {
+        let mut all = Diagnostics::with_cap(2);
+        for i in 0..5 {
+            all.push(Diagnostic::new("x", "a.csv", "m").at(i, None));
+        }
+        all.push(Diagnostic::new("x", "b.csv", "m"));
+        assert_eq!(all.items().len(), 3);
+        assert_eq!(all.total(), 6);
+        assert_eq!(
+            all.omitted_lines(),
+            ["a.csv: 3 more problem(s) not shown (the first 2 are listed)"]
+        );
+    }
+
+    #[test]
+    fn suggestions_are_close_words_only() {
+        let known = ["gang_contact", "street_life", "drug_experiment"];
+        assert_eq!(did_you_mean("gang_contakt", known), Some("gang_contact"));
+        assert_eq!(did_you_mean("streetlife", known), Some("street_life"));
+        assert_eq!(did_you_mean("school", known), None);
+    }
+
+    #[test]
+    fn full_form_points_at_the_column() {
+        let src = "let a = 1;\nlet b = oops(2);\n";
+        let d = Diagnostic::new("unknown-function", "r.rhai", "no function oops").at(2, Some(9));
+        let text = d.render_full(src);
+        assert!(text.contains("r.rhai:2:9"), "{text}");
+        assert!(text.contains("let b = oops(2);"), "{text}");
+        assert!(text.contains('^'), "{text}");
+    }
+}

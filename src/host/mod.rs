@@ -1,0 +1,172 @@
+//! The rhai host: the sandboxed engine, compiling rule files, and evaluating
+//! every rule file against one person.
+//!
+//! Rules run in the order `[rules] order` of tryg.toml gives, each in a fresh
+//! scope holding `person`, `cfg` and `as_of`, so nothing one rule file (or one
+//! person) sets can reach another. Effects are recorded by [`recorder`].
+
+pub mod api;
+pub mod config_view;
+pub mod recorder;
+pub mod view;
+
+use std::sync::Arc;
+
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Scope};
+
+use crate::config::Limits;
+use crate::diagnostic::Diagnostic;
+use config_view::ConfigTable;
+use recorder::Effects;
+use view::{PersonCtx, PersonView};
+
+/// Names every rule file can read.
+pub const VARIABLES: &[&str] = &["person", "cfg", "as_of"];
+
+/// Builds the one engine all rules run on: the rule API, strict variables, no
+/// `eval`, no modules, no output, and the limits of tryg.toml.
+pub fn engine(limits: &Limits) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_strict_variables(true)
+        .set_fail_on_invalid_map_property(true)
+        .set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(limits.max_expr_depth, limits.max_expr_depth)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size)
+        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
+        .on_print(|_| {})
+        .on_debug(|_, _, _| {});
+    // `eval` would run text built at run time, which no check can see; `import`
+    // would read other files.
+    engine.disable_symbol("eval");
+    engine.disable_symbol("import");
+    api::register(&mut engine);
+    engine
+}
+
+/// One compiled rule file.
+pub struct Rule {
+    /// The file stem, which reasons name (`level2_crime`).
+    pub stem: ImmutableString,
+    /// The file as the user would find it (`rules/level2_crime.rhai`).
+    pub file: String,
+    pub source: String,
+    pub ast: AST,
+}
+
+/// Compiles a rule file, with its stem as the AST's source name.
+pub fn compile(
+    engine: &Engine,
+    file: &str,
+    stem: &str,
+    source: &str,
+) -> Result<Rule, Box<Diagnostic>> {
+    // Declared as plain variables: constants would be folded into the AST.
+    let mut scope = Scope::new();
+    for name in VARIABLES {
+        scope.push(*name, ());
+    }
+    match engine.compile_with_scope(&scope, source) {
+        Ok(mut ast) => {
+            ast.set_source(stem);
+            Ok(Rule {
+                stem: stem.into(),
+                file: file.to_string(),
+                source: source.to_string(),
+                ast,
+            })
+        }
+        Err(e) => {
+            let position = e.1;
+            let mut d = Diagnostic::new("rule-syntax", file, e.0.to_string());
+            if let Some(line) = position.line() {
+                d = d.at(line, position.position());
+            }
+            Err(Box::new(d))
+        }
+    }
+}
+
+/// A rule that failed for one person: that person's outcome becomes an error.
+#[derive(Debug, Clone)]
+pub struct RuleFailure {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} line {line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Runs every rule on one person. Stops after a rule that put the person out of
+/// scope; fails on the first rule error.
+pub fn evaluate(
+    engine: &Engine,
+    rules: &[Rule],
+    cfg: &ConfigTable,
+    ctx: &Arc<PersonCtx>,
+) -> Result<Effects, RuleFailure> {
+    recorder::begin();
+    for rule in rules {
+        recorder::set_rule(&rule.stem);
+        let mut scope = Scope::new();
+        scope.push("person", PersonView(Arc::clone(ctx)));
+        scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
+        scope.push("as_of", ctx.world.as_of);
+        if let Err(err) = engine.run_ast_with_scope(&mut scope, &rule.ast) {
+            recorder::finish();
+            return Err(failure(rule, *err));
+        }
+        if recorder::is_out_of_scope() {
+            break;
+        }
+    }
+    Ok(recorder::finish())
+}
+
+fn failure(rule: &Rule, mut err: EvalAltResult) -> RuleFailure {
+    let line = err.take_position().line();
+    let message = match &err {
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            "the rule ran past the operation limit ([limits] max_operations in tryg.toml); look for a loop that never ends".to_string()
+        }
+        EvalAltResult::ErrorStackOverflow(_) | EvalAltResult::ErrorTooManyModules(_) => {
+            format!("{err} ([limits] in tryg.toml)")
+        }
+        EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
+            format!("in `{name}`: {}", inner_message(inner))
+        }
+        _ => inner_message(&err),
+    };
+    RuleFailure {
+        file: rule.file.clone(),
+        line,
+        message,
+    }
+}
+
+/// An error's message without rhai's own "(line x, position y)" suffix.
+fn inner_message(err: &EvalAltResult) -> String {
+    match err {
+        EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
+        EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
+            format!("in `{name}`: {}", inner_message(inner))
+        }
+        other => {
+            let text = other.to_string();
+            match text.rfind(" (line ") {
+                Some(i) if text.ends_with(')') => text[..i].to_string(),
+                _ => text,
+            }
+        }
+    }
+}

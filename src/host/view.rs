@@ -1,0 +1,274 @@
+//! What a rule sees of one person: a view over the batch, not a copy of it.
+//!
+//! [`PersonCtx`] is built once per person before any rule runs: the events the
+//! rules may use (inside retention, not after the as-of date) as indices into the
+//! batch, and the offences grouped by police case. Every value a rule holds
+//! (`person`, a list of events, one offence) is a handle to this context, so
+//! passing them around costs a reference count, and every query is answered here
+//! in Rust over date-sorted indices.
+
+use std::sync::Arc;
+
+use rhai::ImmutableString;
+
+use crate::event::Event;
+use crate::load::Batch;
+use crate::offence::{Catalogue, CategorySet, OffenceDef};
+use crate::person::Person;
+use crate::time::{self, Date};
+
+/// What every person's evaluation shares: the batch, the catalogue and the run's
+/// fixed parameters.
+pub struct World {
+    pub batch: Arc<Batch>,
+    pub catalogue: Arc<Catalogue>,
+    pub as_of: Date,
+    pub retention_months: u32,
+    pub not_offences: CategorySet,
+    pub tags: Vec<String>,
+}
+
+/// One offence: the usable offending events of one police case (or one event
+/// without a case), dated by the earliest of them.
+#[derive(Debug, Clone)]
+pub struct Offence {
+    pub date: Date,
+    /// The person's age on `date`.
+    pub age: u32,
+    pub categories: CategorySet,
+    pub serious: bool,
+    pub person_dangerous: bool,
+    pub case_id: Option<ImmutableString>,
+    /// Indices into the batch's events, in date order.
+    pub events: Vec<u32>,
+}
+
+/// One person prepared for evaluation.
+pub struct PersonCtx {
+    pub world: Arc<World>,
+    pub index: usize,
+    /// `None` when the person is born after the as-of date (then no rule runs).
+    pub age: Option<u32>,
+    /// Usable events (indices into the batch), in date order.
+    pub usable: Vec<u32>,
+    /// Offences in date order.
+    pub offences: Vec<Offence>,
+    pub left_out_retention: usize,
+    pub left_out_future: usize,
+}
+
+impl PersonCtx {
+    pub fn new(world: &Arc<World>, index: usize) -> PersonCtx {
+        let batch = &world.batch;
+        let person = &batch.persons[index];
+        let age = time::age_on(person.birth_date, world.as_of);
+        let horizon = time::months_before(world.as_of, world.retention_months);
+
+        let mut usable = Vec::new();
+        let (mut left_out_retention, mut left_out_future) = (0, 0);
+        for i in batch.event_range(index) {
+            let date = batch.events[i].date;
+            if date > world.as_of {
+                left_out_future += 1;
+            } else if date < horizon {
+                left_out_retention += 1;
+            } else {
+                usable.push(i as u32);
+            }
+        }
+        let offences = group_offences(world, person, &usable);
+        PersonCtx {
+            world: Arc::clone(world),
+            index,
+            age,
+            usable,
+            offences,
+            left_out_retention,
+            left_out_future,
+        }
+    }
+
+    pub fn person(&self) -> &Person {
+        &self.world.batch.persons[self.index]
+    }
+
+    pub fn event(&self, index: u32) -> &Event {
+        &self.world.batch.events[index as usize]
+    }
+
+    pub fn offence_def(&self, event: &Event) -> Option<&OffenceDef> {
+        event.offence.map(|o| self.world.catalogue.get(o))
+    }
+
+    /// The person's age on a date (0 before birth, which validation excludes).
+    pub fn age_on(&self, date: Date) -> u32 {
+        time::age_on(self.person().birth_date, date).unwrap_or(0)
+    }
+
+    /// Usable events dated on or after `start`, in date order.
+    pub fn events_since(&self, start: Date) -> Vec<u32> {
+        let first = self.usable.partition_point(|&i| self.event(i).date < start);
+        self.usable[first..].to_vec()
+    }
+
+    /// Offences dated on or after `start`, as indices into `offences`.
+    pub fn offences_since(&self, start: Date) -> Vec<u32> {
+        let first = self.offences.partition_point(|o| o.date < start);
+        (first as u32..self.offences.len() as u32).collect()
+    }
+}
+
+/// Groups usable offending events into offences: events sharing a `case_id` are
+/// one offence; an event without a case is its own. An offence is serious,
+/// person-dangerous or of a category when any of its events is.
+fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence> {
+    let batch = &world.batch;
+    let mut offences: Vec<Offence> = Vec::new();
+    // Case id -> position in `offences`; a map keeps a person with thousands of
+    // cases linear. `HashMap::new` does not allocate for persons without cases.
+    let mut by_case: std::collections::HashMap<&ImmutableString, usize> = Default::default();
+    for &i in usable {
+        let event = &batch.events[i as usize];
+        if !event.kind.is_offending() {
+            continue;
+        }
+        let Some(def) = event.offence.map(|o| world.catalogue.get(o)) else {
+            continue;
+        };
+        if world.not_offences.contains(def.category) {
+            continue;
+        }
+        let existing = event
+            .case_id
+            .as_ref()
+            .and_then(|case| by_case.get(case).copied());
+        match existing.map(|at| &mut offences[at]) {
+            // Events arrive in date order, so the first one dated the offence.
+            Some(offence) => {
+                offence.categories.insert(def.category);
+                offence.serious |= def.serious;
+                offence.person_dangerous |= def.person_dangerous;
+                offence.events.push(i);
+            }
+            None => {
+                if let Some(case) = &event.case_id {
+                    by_case.insert(case, offences.len());
+                }
+                offences.push(Offence {
+                    date: event.date,
+                    age: time::age_on(person.birth_date, event.date).unwrap_or(0),
+                    categories: [def.category].into_iter().collect(),
+                    serious: def.serious,
+                    person_dangerous: def.person_dangerous,
+                    case_id: event.case_id.clone(),
+                    events: vec![i],
+                })
+            }
+        }
+    }
+    offences
+}
+
+/// The `person` a rule reads.
+#[derive(Clone)]
+pub struct PersonView(pub Arc<PersonCtx>);
+
+/// A list of events, as indices into the batch.
+#[derive(Clone)]
+pub struct EventList {
+    pub ctx: Arc<PersonCtx>,
+    pub items: Vec<u32>,
+}
+
+/// A list of offences, as indices into the person's offences.
+#[derive(Clone)]
+pub struct OffenceList {
+    pub ctx: Arc<PersonCtx>,
+    pub items: Vec<u32>,
+}
+
+/// One event.
+#[derive(Clone)]
+pub struct EventItem {
+    pub ctx: Arc<PersonCtx>,
+    pub index: u32,
+}
+
+/// One offence.
+#[derive(Clone)]
+pub struct OffenceItem {
+    pub ctx: Arc<PersonCtx>,
+    pub index: u32,
+}
+
+impl EventItem {
+    pub fn event(&self) -> &Event {
+        self.ctx.event(self.index)
+    }
+}
+
+impl OffenceItem {
+    pub fn offence(&self) -> &Offence {
+        &self.ctx.offences[self.index as usize]
+    }
+}
+
+impl EventList {
+    pub fn keep(&self, pred: impl Fn(&Event) -> bool) -> EventList {
+        EventList {
+            ctx: Arc::clone(&self.ctx),
+            items: self
+                .items
+                .iter()
+                .copied()
+                .filter(|&i| pred(self.ctx.event(i)))
+                .collect(),
+        }
+    }
+
+    pub fn item(&self, index: u32) -> EventItem {
+        EventItem {
+            ctx: Arc::clone(&self.ctx),
+            index,
+        }
+    }
+}
+
+impl OffenceList {
+    pub fn keep(&self, pred: impl Fn(&Offence) -> bool) -> OffenceList {
+        OffenceList {
+            ctx: Arc::clone(&self.ctx),
+            items: self
+                .items
+                .iter()
+                .copied()
+                .filter(|&i| pred(&self.ctx.offences[i as usize]))
+                .collect(),
+        }
+    }
+
+    pub fn item(&self, index: u32) -> OffenceItem {
+        OffenceItem {
+            ctx: Arc::clone(&self.ctx),
+            index,
+        }
+    }
+}
+
+impl IntoIterator for EventList {
+    type Item = EventItem;
+    type IntoIter = std::vec::IntoIter<EventItem>;
+    fn into_iter(self) -> Self::IntoIter {
+        let items: Vec<EventItem> = self.items.iter().map(|&i| self.item(i)).collect();
+        items.into_iter()
+    }
+}
+
+impl IntoIterator for OffenceList {
+    type Item = OffenceItem;
+    type IntoIter = std::vec::IntoIter<OffenceItem>;
+    fn into_iter(self) -> Self::IntoIter {
+        let items: Vec<OffenceItem> = self.items.iter().map(|&i| self.item(i)).collect();
+        items.into_iter()
+    }
+}

@@ -1,0 +1,36 @@
+//! tryg: rules-engine screening for Danish crime-prevention casework.
+//!
+//! An analyst gives a batch (persons.csv, events.csv); every person is evaluated
+//! by the rule files of a rule pack; every outcome is a *proposal* for a human
+//! coordination meeting, explained by rule, line, words and evidence.
+//!
+//! Module map, in the order data flows:
+//!
+//! - [`ruleset`]: the rule pack (folder or built-in) read, validated, compiled.
+//!   - [`config`]: tryg.toml; [`offence`]: the offence catalogue.
+//! - [`load`]: persons.csv + events.csv validated into a [`load::Batch`].
+//!   - [`person`], [`event`]: the validated rows; [`time`]: all calendar arithmetic.
+//! - [`host`]: the rhai engine, the rule authors' API ([`host::api`]), the
+//!   per-person view and the effects recorder.
+//! - [`screen`]: every person through every rule, in parallel; letter ranking.
+//! - [`outcome`]: the report's data; [`output`]: its formats.
+//! - [`diagnostic`]: one located error type for every input.
+//! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod event;
+pub mod exit;
+pub mod host;
+pub mod load;
+pub mod offence;
+pub mod outcome;
+pub mod output;
+pub mod person;
+pub mod ruleset;
+pub mod screen;
+pub mod time;

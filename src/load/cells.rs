@@ -1,0 +1,216 @@
+//! Validating the cells of one CSV row, recording a located problem for each bad
+//! value and carrying on, so every problem of a file is reported in one run.
+
+use std::collections::HashMap;
+
+use rhai::ImmutableString;
+
+use super::csv_file::Header;
+use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::time::{Date, parse_date};
+
+/// A token vocabulary, interned so every person's `school_absence` is one string.
+pub struct Vocab {
+    tokens: HashMap<String, ImmutableString>,
+    names: Vec<String>,
+}
+
+impl Vocab {
+    pub fn new(names: &[String]) -> Vocab {
+        Vocab {
+            tokens: names
+                .iter()
+                .map(|n| (n.clone(), ImmutableString::from(n.as_str())))
+                .collect(),
+            names: names.to_vec(),
+        }
+    }
+
+    fn get(&self, token: &str) -> Option<ImmutableString> {
+        self.tokens.get(token).cloned()
+    }
+}
+
+/// The cells of one row being validated.
+pub struct Cells<'r> {
+    pub file: &'r str,
+    pub line: usize,
+    pub header: &'r Header,
+    pub problems: &'r mut Diagnostics,
+    /// False once any cell of the row failed.
+    pub ok: bool,
+}
+
+impl Cells<'_> {
+    pub fn fail(&mut self, column: &str, code: &'static str, message: String) {
+        self.fail_with_hint(column, code, message, None);
+    }
+
+    pub fn fail_with_hint(
+        &mut self,
+        column: &str,
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.ok = false;
+        let mut d =
+            Diagnostic::new(code, self.file, message).at(self.line, self.header.position(column));
+        d.hint = hint;
+        self.problems.push(d);
+    }
+
+    pub fn required<'a>(&mut self, column: &str, value: Option<&'a str>) -> Option<&'a str> {
+        match value {
+            Some(v) if !v.is_empty() => Some(v),
+            _ => {
+                self.fail(
+                    column,
+                    "missing-value",
+                    format!("`{column}` is required but empty"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A pseudonymous id: the SPEC alphabet, and never CPR-shaped.
+    pub fn id<'a>(&mut self, column: &str, value: &'a str) -> Option<&'a str> {
+        if looks_like_cpr(value) {
+            // The value is withheld: it may be a real CPR number.
+            self.fail_with_hint(
+                column,
+                "cpr-like-id",
+                format!("`{column}` looks like a Danish CPR number (value not shown); ids must be pseudonymous"),
+                Some("replace CPR numbers with pseudonymous keys before export".into()),
+            );
+            return None;
+        }
+        if !is_id(value) {
+            self.fail(
+                column,
+                "bad-id",
+                format!(
+                    "`{column}` {} is not an id: 1-64 characters of A-Z a-z 0-9 _ -",
+                    shown(value)
+                ),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
+        let date = parse_date(value);
+        if date.is_none() {
+            self.fail(
+                column,
+                "bad-date",
+                format!(
+                    "`{column}` {} is not a date in the form YYYY-MM-DD",
+                    shown(value)
+                ),
+            );
+        }
+        date
+    }
+
+    pub fn optional_date(&mut self, column: &str, value: Option<&str>) -> Option<Date> {
+        value
+            .filter(|v| !v.is_empty())
+            .and_then(|v| self.date(column, v))
+    }
+
+    pub fn bool(&mut self, column: &str, value: Option<&str>, default: bool) -> bool {
+        match value.filter(|v| !v.is_empty()) {
+            None => default,
+            Some(v) => parse_bool(v).unwrap_or_else(|| {
+                self.fail(
+                    column,
+                    "bad-bool",
+                    format!("`{column}` {} is not true/false, yes/no or 1/0", shown(v)),
+                );
+                default
+            }),
+        }
+    }
+
+    /// One token from a closed list.
+    pub fn token<T>(
+        &mut self,
+        column: &str,
+        value: &str,
+        tokens: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let parsed = parse(value);
+        if parsed.is_none() {
+            self.unknown_token(column, value, tokens.iter().copied());
+        }
+        parsed
+    }
+
+    /// One token from a configured vocabulary.
+    pub fn vocab_token(
+        &mut self,
+        column: &str,
+        value: &str,
+        vocab: &Vocab,
+    ) -> Option<ImmutableString> {
+        let token = vocab.get(value);
+        if token.is_none() {
+            self.unknown_token(column, value, vocab.names.iter().map(String::as_str));
+        }
+        token
+    }
+
+    /// A `;`-separated list of vocabulary tokens; empty pieces are ignored.
+    pub fn token_list(
+        &mut self,
+        column: &str,
+        value: Option<&str>,
+        vocab: &Vocab,
+    ) -> Vec<ImmutableString> {
+        let mut list: Vec<ImmutableString> = Vec::new();
+        for piece in value
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            if let Some(token) = self.vocab_token(column, piece, vocab) {
+                if list.contains(&token) {
+                    self.fail(
+                        column,
+                        "duplicate-token",
+                        format!("`{column}` lists {} twice", shown(piece)),
+                    );
+                } else {
+                    list.push(token);
+                }
+            }
+        }
+        list
+    }
+
+    fn unknown_token<'k>(
+        &mut self,
+        column: &str,
+        value: &str,
+        known: impl Iterator<Item = &'k str> + Clone,
+    ) {
+        let suggestion = did_you_mean(value, known.clone());
+        let listed: Vec<&str> = known.collect();
+        let hint = match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known values: {}", listed.join(", ")),
+        };
+        self.fail_with_hint(
+            column,
+            "unknown-token",
+            format!("`{column}` {} is not a known value", shown(value)),
+            Some(hint),
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! `--format csv`: one flat row per person, for spreadsheets.
+//!
+//! Lists are joined with `;`. Free text (the error message) that a spreadsheet
+//! would run as a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
+
+use std::io::{self, Write};
+
+use crate::outcome::{Outcome, Report, format_number};
+
+const HEADER: &[&str] = &[
+    "person_id",
+    "status",
+    "age",
+    "level",
+    "level_name",
+    "forum",
+    "youth_board_route",
+    "youth_board_limb",
+    "letter_recipients",
+    "letter_priority",
+    "letter_rank",
+    "letter_in_batch",
+    "actions",
+    "overdue_actions",
+    "rules",
+    "error",
+];
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    for outcome in &report.outcomes {
+        writer.write_record(row(outcome))?;
+    }
+    writer.flush()
+}
+
+fn row(o: &Outcome) -> Vec<String> {
+    let board = o.youth_board.as_ref();
+    let letter = o.concern_letter.as_ref();
+    let actions: Vec<String> = o
+        .actions
+        .iter()
+        .map(|a| match a.due {
+            Some(due) => format!("{}@{due}", a.kind),
+            None => a.kind.to_string(),
+        })
+        .collect();
+    let overdue: Vec<&str> = o
+        .actions
+        .iter()
+        .filter(|a| a.overdue)
+        .map(|a| a.kind.as_str())
+        .collect();
+    let mut rules: Vec<String> = Vec::new();
+    for r in &o.explanation {
+        let cite = format!("{}:{}", r.rule, r.line);
+        if !rules.contains(&cite) {
+            rules.push(cite);
+        }
+    }
+    vec![
+        o.person_id.to_string(),
+        o.status.as_str().to_string(),
+        o.age.map(|a| a.to_string()).unwrap_or_default(),
+        o.level.to_string(),
+        o.level_name.to_string(),
+        o.forum.to_string(),
+        board.map(|b| b.route.to_string()).unwrap_or_default(),
+        board.map(|b| b.limb.to_string()).unwrap_or_default(),
+        letter
+            .map(|l| {
+                l.recipients
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .unwrap_or_default(),
+        letter
+            .map(|l| format_number(l.priority))
+            .unwrap_or_default(),
+        letter.map(|l| l.rank.to_string()).unwrap_or_default(),
+        letter.map(|l| l.in_batch.to_string()).unwrap_or_default(),
+        actions.join(";"),
+        overdue.join(";"),
+        rules.join(";"),
+        o.error.as_deref().map(defuse).unwrap_or_default(),
+    ]
+}
+
+/// Keeps a spreadsheet from running text as a formula.
+fn defuse(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(super::defuse("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(super::defuse("rules/x.rhai line 2"), "rules/x.rhai line 2");
+    }
+}
