@@ -216,7 +216,11 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
     known
         .into_iter()
         .map(|k| (edit_distance(word, k), k))
-        .filter(|(d, k)| *d <= (k.chars().count().max(3) / 3).max(1))
+        // Close relative to the word's length; never "change every letter".
+        .filter(|(d, k)| {
+            let shorter = word.chars().count().min(k.chars().count());
+            *d <= (k.chars().count() / 3).max(1) && *d < shorter
+        })
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
 }
@@ -277,6 +281,7 @@ mod tests {
         assert_eq!(did_you_mean("gang_contakt", known), Some("gang_contact"));
         assert_eq!(did_you_mean("streetlife", known), Some("street_life"));
         assert_eq!(did_you_mean("school", known), None);
+        assert_eq!(did_you_mean("Q", ["M", "F", "X"]), None);
     }
 
     #[test]

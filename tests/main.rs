@@ -1,1 +1,20 @@
-//! Integration tests (filled in below).
+//! Integration tests: one binary, one module per topic. Every test pins the
+//! as-of date; none depends on the clock, the machine or the thread count.
+
+mod support;
+
+// `tryg screen` on the sample batch: the reviewed snapshots of every format.
+mod screen_fixture;
+// Every bad-input class of SPEC §1 gives its exact message and writes nothing.
+mod bad_input;
+// Ages and windows at their edges: birthdays, 29 February, window and retention
+// boundaries, events after the as-of date.
+mod calendar;
+// Rules that fail, loop or reach for what they must not: status = error, exit 3.
+mod sandbox;
+// The rule pack: built in, written out by `init`, replaced by `--rules`.
+mod rule_pack;
+// Same input, same bytes: thread counts, repeated runs, `--out`.
+mod determinism;
+// The README's commands run, and print what the README shows.
+mod readme;

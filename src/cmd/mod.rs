@@ -16,19 +16,24 @@ use crate::ruleset::{RulePack, RuleSet};
 pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
     let pack = match &arg.rules {
         Some(dir) => RulePack::from_dir(dir).map_err(|d| {
-            eprint!("{d}");
+            report(&d.to_string());
             Exit::BadInput
         })?,
         None => RulePack::built_in(),
     };
     RuleSet::load(pack).map_err(|e| {
-        eprint!("{}", e.render());
-        eprintln!(
-            "error: the rule set has {} problem(s); nothing was screened",
+        report(&format!(
+            "{}error: the rule set has {} problem(s); nothing was screened\n",
+            e.render(),
             e.diagnostics.total()
-        );
+        ));
         Exit::BadInput
     })
+}
+
+/// Writes problems to stderr. Unlike `eprint!`, a closed stderr is not a panic.
+pub fn report(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same

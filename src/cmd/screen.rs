@@ -25,11 +25,10 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     let batch = match Batch::load(&persons, &events, &rules) {
         Ok(batch) => batch,
         Err(problems) => {
-            eprint!("{problems}");
-            eprintln!(
-                "error: {} problem(s) in the input; nothing was screened or written",
+            super::report(&format!(
+                "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
                 problems.total()
-            );
+            ));
             return Ok(Exit::BadInput);
         }
     };

@@ -31,7 +31,8 @@
 //! on its date). An offence has `date`, `age`, `categories`, `serious`,
 //! `person_dangerous`, `case_id`, `codes`, `events`, and `in_category(c)`.
 //!
-//! Text: `join(array, ", ")` joins tokens for a reason text.
+//! Text: `join(array, ", ")` joins tokens; `plural(n, "offence", "offences")`
+//! gives "1 offence" or "2 offences".
 //!
 //! Dates: `date("2026-01-31")`, `d.add_days(n)`, `d.add_months(n)`, `d.year`,
 //! `d.month`, `d.day`, comparisons, and `"${d}"` prints `YYYY-MM-DD`.
@@ -79,6 +80,9 @@ pub fn register(engine: &mut Engine) {
             .map(|d| d.to_string())
             .collect::<Vec<_>>()
             .join(separator)
+    });
+    engine.register_fn("plural", |n: INT, one: &str, many: &str| -> String {
+        format!("{n} {}", if n == 1 { one } else { many })
     });
     register_dates(engine);
     register_config(engine);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use csv::{ReaderBuilder, StringRecord, Trim};
+use csv::{ByteRecord, ReaderBuilder, StringRecord, Trim};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 
@@ -46,7 +46,7 @@ pub fn read_header<'f>(
     let record = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.push(csv_error(&file.name, &e, None));
+            problems.push(csv_error(&file.name, &e));
             return None;
         }
     };
@@ -103,30 +103,49 @@ pub fn read_header<'f>(
     (problems.total() == before).then_some((Header { record, index }, reader))
 }
 
-/// Walks the records, handing each well-formed one with its line to `on_record`
-/// and recording unreadable ones (not UTF-8, wrong number of fields).
+/// Walks the records, handing each well-formed one with its line to `on_record`.
+/// An unreadable row (not UTF-8, wrong number of fields) is reported, and the
+/// raw value of `id_column` is handed to `on_unreadable` when it can be read, so
+/// the caller knows that id exists (and does not report its events as unknown).
 pub fn for_each_record(
     file: &InputFile,
     header: &Header,
     mut reader: csv::Reader<&[u8]>,
     problems: &mut Diagnostics,
+    id_column: &str,
+    mut on_unreadable: impl FnMut(&str),
     mut on_record: impl FnMut(&StringRecord, usize, &mut Diagnostics),
 ) {
-    let mut record = StringRecord::new();
+    let mut raw = ByteRecord::new();
+    let id_index = header.position(id_column).map(|p| p - 1);
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
-                on_record(&record, line, problems);
+                let line = raw.position().map_or(0, |p| p.line() as usize);
+                match StringRecord::from_byte_record(raw.clone()) {
+                    Ok(record) => on_record(&record, line, problems),
+                    Err(e) => {
+                        let field = e.utf8_error().field();
+                        let name = header
+                            .record
+                            .get(field)
+                            .map(|n| format!(" (`{n}`)"))
+                            .unwrap_or_default();
+                        problems.push(not_utf8(&file.name, line, field, &name));
+                        if let Some(id) = id_index
+                            .and_then(|i| raw.get(i))
+                            .and_then(|b| std::str::from_utf8(b).ok())
+                        {
+                            on_unreadable(id.trim());
+                        }
+                    }
+                }
             }
             Err(e) => {
-                let stop = !matches!(
-                    e.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                );
-                problems.push(csv_error(&file.name, &e, Some(header)));
-                if stop {
+                let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                problems.push(csv_error(&file.name, &e));
+                if !recoverable {
                     break;
                 }
             }
@@ -134,23 +153,20 @@ pub fn for_each_record(
     }
 }
 
-fn csv_error(file: &str, error: &csv::Error, header: Option<&Header>) -> Diagnostic {
+fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        "not-utf8",
+        file,
+        format!("field {}{name} is not valid UTF-8", field + 1),
+    )
+    .at(line, Some(field + 1))
+    .hint("save the file as UTF-8 (in Excel: \"CSV UTF-8\"); it looks like Latin-1 or Windows-1252")
+}
+
+fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
     let line = error.position().map_or(1, |p| p.line() as usize);
     match error.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            let field = err.field();
-            let name = header
-                .and_then(|h| h.record.get(field))
-                .map(|n| format!(" (`{n}`)"))
-                .unwrap_or_default();
-            Diagnostic::new(
-                "not-utf8",
-                file,
-                format!("field {}{name} is not valid UTF-8", field + 1),
-            )
-            .at(line, Some(field + 1))
-            .hint("save the file as UTF-8 (in Excel: \"CSV UTF-8\"); it looks like Latin-1 or Windows-1252")
-        }
+        csv::ErrorKind::Utf8 { err, .. } => not_utf8(file, line, err.field(), ""),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => Diagnostic::new(

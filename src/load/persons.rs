@@ -1,6 +1,6 @@
 //! persons.csv: one row per person (SPEC §1).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -85,116 +85,139 @@ const MAX_PLACE_LEN: usize = 80;
 pub struct Persons {
     pub list: Vec<Person>,
     pub index: HashMap<String, u32>,
+    /// Ids of rows that failed validation: their events are not "unknown".
+    pub rejected: HashSet<String>,
+    /// False when the header was unusable: then no person id is known at all,
+    /// and events are not checked against persons (that would only add noise).
+    pub header_ok: bool,
 }
 
 pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -> Persons {
     let mut persons = Persons {
         list: Vec::new(),
         index: HashMap::new(),
+        rejected: HashSet::new(),
+        header_ok: false,
     };
     let Some((header, reader)) = read_header(file, COLUMNS, &config.forbidden_columns, problems)
     else {
         return persons;
     };
+    persons.header_ok = true;
     let risk = Vocab::new(&config.vocabulary.risk_factors);
     let protective = Vocab::new(&config.vocabulary.protective_factors);
     let mut first_line: HashMap<String, usize> = HashMap::new();
 
-    for_each_record(file, &header, reader, problems, |record, line, problems| {
-        let row: Row = match record.deserialize(Some(&header.record)) {
-            Ok(row) => row,
-            Err(e) => {
-                problems.push(
-                    crate::diagnostic::Diagnostic::new(
-                        "unreadable-csv",
-                        file.name.as_str(),
-                        e.to_string(),
-                    )
-                    .at(line, None),
-                );
-                return;
-            }
-        };
-        let mut cells = Cells {
-            file: &file.name,
-            line,
-            header: &header,
-            problems,
-            ok: true,
-        };
+    let rejected = std::cell::RefCell::new(HashSet::new());
+    for_each_record(
+        file,
+        &header,
+        reader,
+        problems,
+        "person_id",
+        |id| {
+            rejected.borrow_mut().insert(id.to_string());
+        },
+        |record, line, problems| {
+            let row: Row = match record.deserialize(Some(&header.record)) {
+                Ok(row) => row,
+                Err(e) => {
+                    problems.push(
+                        crate::diagnostic::Diagnostic::new(
+                            "unreadable-csv",
+                            file.name.as_str(),
+                            e.to_string(),
+                        )
+                        .at(line, None),
+                    );
+                    return;
+                }
+            };
+            let mut cells = Cells {
+                file: &file.name,
+                line,
+                header: &header,
+                problems,
+                ok: true,
+            };
 
-        let id = cells
-            .required("person_id", row.person_id)
-            .and_then(|v| cells.id("person_id", v));
-        if let Some(id) = id
-            && let Some(first) = first_line.get(id)
-        {
-            cells.fail(
-                "person_id",
-                "duplicate-id",
-                format!("person_id {id:?} already appears on line {first}"),
-            );
-        }
-        let birth_date = cells
-            .required("birth_date", row.birth_date)
-            .and_then(|v| cells.date("birth_date", v));
-        let sex = row
-            .sex
-            .filter(|v| !v.is_empty())
-            .and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
-        let municipality = cells.required("municipality", row.municipality);
-        for (column, value) in [("municipality", municipality), ("district", row.district)] {
-            if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
+            let id = cells
+                .required("person_id", row.person_id)
+                .and_then(|v| cells.id("person_id", v));
+            if let Some(id) = id
+                && let Some(first) = first_line.get(id)
+            {
                 cells.fail(
-                    column,
-                    "value-too-long",
-                    format!("`{column}` is longer than {MAX_PLACE_LEN} characters"),
+                    "person_id",
+                    "duplicate-id",
+                    format!("person_id {id:?} already appears on line {first}"),
                 );
             }
-        }
-        let address_known = cells.bool("address_known", row.address_known, true);
-        let gang_affiliation = match row.gang_affiliation.filter(|v| !v.is_empty()) {
-            None => GangAffiliation::None,
-            Some(v) => cells
-                .token(
-                    "gang_affiliation",
-                    v,
-                    GangAffiliation::TOKENS,
-                    GangAffiliation::parse,
-                )
-                .unwrap_or_default(),
-        };
-        let in_custody = cells.bool("in_custody", row.in_custody, false);
-        let exit_program = cells.bool("exit_program", row.exit_program, false);
-        let last_letter_date = cells.optional_date("last_letter_date", row.last_letter_date);
-        let risk_factors = cells.token_list("risk_factors", row.risk_factors, &risk);
-        let protective_factors =
-            cells.token_list("protective_factors", row.protective_factors, &protective);
+            let birth_date = cells
+                .required("birth_date", row.birth_date)
+                .and_then(|v| cells.date("birth_date", v));
+            let sex = row
+                .sex
+                .filter(|v| !v.is_empty())
+                .and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
+            let municipality = cells.required("municipality", row.municipality);
+            for (column, value) in [("municipality", municipality), ("district", row.district)] {
+                if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
+                    cells.fail(
+                        column,
+                        "value-too-long",
+                        format!("`{column}` is longer than {MAX_PLACE_LEN} characters"),
+                    );
+                }
+            }
+            let address_known = cells.bool("address_known", row.address_known, true);
+            let gang_affiliation = match row.gang_affiliation.filter(|v| !v.is_empty()) {
+                None => GangAffiliation::None,
+                Some(v) => cells
+                    .token(
+                        "gang_affiliation",
+                        v,
+                        GangAffiliation::TOKENS,
+                        GangAffiliation::parse,
+                    )
+                    .unwrap_or_default(),
+            };
+            let in_custody = cells.bool("in_custody", row.in_custody, false);
+            let exit_program = cells.bool("exit_program", row.exit_program, false);
+            let last_letter_date = cells.optional_date("last_letter_date", row.last_letter_date);
+            let risk_factors = cells.token_list("risk_factors", row.risk_factors, &risk);
+            let protective_factors =
+                cells.token_list("protective_factors", row.protective_factors, &protective);
 
-        if let Some(id) = id {
-            first_line.entry(id.to_string()).or_insert(line);
-        }
-        let (true, Some(id), Some(birth_date), Some(municipality)) =
-            (cells.ok, id, birth_date, municipality)
-        else {
-            return;
-        };
-        let index = u32::try_from(persons.list.len()).expect("fewer than 4 billion persons");
-        persons.index.insert(id.to_string(), index);
-        persons.list.push(Person {
-            id: id.into(),
-            birth_date,
-            sex,
-            municipality: municipality.into(),
-            district: row.district.filter(|v| !v.is_empty()).map(Into::into),
-            address_known,
-            gang_affiliation,
-            in_custody,
-            exit_program,
-            last_letter_date,
-            risk_factors,
-            protective_factors,
-        });
-    });
+            if let Some(id) = id {
+                first_line.entry(id.to_string()).or_insert(line);
+            }
+            let (true, Some(id), Some(birth_date), Some(municipality)) =
+                (cells.ok, id, birth_date, municipality)
+            else {
+                if let Some(id) = id {
+                    persons.rejected.insert(id.to_string());
+                }
+                return;
+            };
+            let index = u32::try_from(persons.list.len()).expect("fewer than 4 billion persons");
+            persons.index.insert(id.to_string(), index);
+            persons.list.push(Person {
+                id: id.into(),
+                birth_date,
+                sex,
+                municipality: municipality.into(),
+                district: row.district.filter(|v| !v.is_empty()).map(Into::into),
+                address_known,
+                gang_affiliation,
+                in_custody,
+                exit_program,
+                last_letter_date,
+                risk_factors,
+                protective_factors,
+            });
+        },
+    );
+    persons.rejected.extend(rejected.into_inner());
     persons
 }

@@ -1,0 +1,1 @@
+//! README commands (filled in with the README).

@@ -1,0 +1,120 @@
+//! Test support: the `tryg` binary, temporary folders and small batches.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `tryg` command run from `dir`.
+pub fn tryg_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tryg"));
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// `tryg screen` on the sample batch in fixtures/, as of the fixtures' date.
+pub fn screen_fixture() -> Command {
+    let mut cmd = tryg_in(&root().join("fixtures"));
+    cmd.args([
+        "screen",
+        "--persons",
+        "persons.csv",
+        "--events",
+        "events.csv",
+        "--as-of",
+        AS_OF,
+    ]);
+    cmd
+}
+
+/// The as-of date the fixtures were written for.
+pub const AS_OF: &str = "2026-11-23";
+
+pub const PERSONS_HEADER: &str = "person_id,birth_date,sex,municipality,district,address_known,gang_affiliation,in_custody,exit_program,last_letter_date,risk_factors,protective_factors";
+pub const EVENTS_HEADER: &str = "event_id,person_id,date,kind,offence_code,case_id,tag";
+
+/// A temporary batch: write persons and events rows, run tryg on them.
+pub struct Batch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Batch {
+    pub fn new(persons: &[&str], events: &[&str]) -> Batch {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, header: &str, rows: &[&str]| {
+            let mut text = format!("{header}\n");
+            for row in rows {
+                text.push_str(row);
+                text.push('\n');
+            }
+            std::fs::write(dir.path().join(name), text).expect("write");
+        };
+        write("persons.csv", PERSONS_HEADER, persons);
+        write("events.csv", EVENTS_HEADER, events);
+        Batch { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `tryg screen` on this batch with extra arguments.
+    pub fn screen(&self, as_of: &str, extra: &[&str]) -> Command {
+        let mut cmd = tryg_in(self.path());
+        cmd.args([
+            "screen",
+            "--persons",
+            "persons.csv",
+            "--events",
+            "events.csv",
+            "--as-of",
+            as_of,
+        ]);
+        cmd.args(extra);
+        cmd
+    }
+
+    /// Screens as JSON and returns the parsed report (asserting exit `code`).
+    pub fn report(&self, as_of: &str, extra: &[&str], code: i32) -> serde_json::Value {
+        let out = self
+            .screen(as_of, &[&["--format", "json"], extra].concat())
+            .output()
+            .expect("run tryg");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json output")
+    }
+}
+
+/// The outcome of one person in a JSON report.
+pub fn outcome<'a>(report: &'a serde_json::Value, person: &str) -> &'a serde_json::Value {
+    report["outcomes"]
+        .as_array()
+        .expect("outcomes")
+        .iter()
+        .find(|o| o["person_id"] == person)
+        .unwrap_or_else(|| panic!("no outcome for {person}"))
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run tryg")
+}
+
+/// Writes the default rule pack to a temp folder (via `tryg init`) for editing.
+pub fn rule_pack_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run(tryg_in(dir.path()).args(["init", "rules"]));
+    assert!(
+        out.status.success(),
+        "init failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
