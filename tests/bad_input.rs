@@ -121,3 +121,42 @@ fn a_missing_input_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_excel_export_with_bom_crlf_and_shuffled_columns_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("persons.csv"),
+        "\u{feff}municipality,person_id,birth_date,in_custody\r\n København , P1 ,2010-01-01,Yes\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "\u{feff}kind,event_id,person_id,date,offence_code\r\ncharge,E1,P1,2026-05-01,90002\r\n",
+    )
+    .unwrap();
+    let out = tryg_in(dir.path())
+        .args([
+            "screen",
+            "--persons",
+            "persons.csv",
+            "--events",
+            "events.csv",
+            "--as-of",
+            AS_OF,
+        ])
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains("\nP1,proposed,16,1,risk_behaviour,SSP,"),
+        "{csv}"
+    );
+}
