@@ -16,5 +16,7 @@ mod sandbox;
 mod rule_pack;
 // Same input, same bytes: thread counts, repeated runs, `--out`.
 mod determinism;
+// docs/RULES.md: every example runs, every API name is documented.
+mod guide;
 // The README's commands run, and print what the README shows.
 mod readme;

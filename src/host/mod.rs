@@ -170,3 +170,9 @@ fn inner_message(err: &EvalAltResult) -> String {
         }
     }
 }
+
+/// Signatures of everything the rule API registers (not rhai's standard
+/// library), e.g. `propose_level(level: i64, text: &str)` or `get$age(…)`.
+pub fn api_signatures(engine: &Engine) -> Vec<String> {
+    engine.gen_fn_signatures(false)
+}
