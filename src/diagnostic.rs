@@ -211,6 +211,10 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
+impl std::error::Error for Diagnostics {}
+
 /// The closest known word to `word`, if close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known

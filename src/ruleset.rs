@@ -116,7 +116,8 @@ fn is_pack_file(name: &str) -> bool {
 }
 
 /// Problems with a rule pack, with the texts needed to show source excerpts.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the rule set has {} problem(s)", diagnostics.total())]
 pub struct RulesError {
     pub diagnostics: Diagnostics,
     pub pack: RulePack,

@@ -91,20 +91,12 @@ pub fn compile(
 }
 
 /// A rule that failed for one person: that person's outcome becomes an error.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{file}{} {message}", line.map(|l| format!(" line {l}:")).unwrap_or_else(|| ":".into()))]
 pub struct RuleFailure {
     pub file: String,
     pub line: Option<usize>,
     pub message: String,
-}
-
-impl std::fmt::Display for RuleFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{} line {line}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
 }
 
 /// Runs every rule on one person. Stops after a rule that put the person out of
