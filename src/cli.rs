@@ -29,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Screen a batch: one explained, proposed outcome per person.
     Screen(ScreenArgs),
+    /// Check a rule pack: every problem at once, with the spot and a hint.
+    Check(CheckArgs),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(InitArgs),
 }
@@ -75,6 +77,12 @@ pub struct ScreenArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to write the rule pack into (created if missing; nothing is overwritten).
     pub dir: PathBuf,
@@ -102,6 +110,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Screen(args) => cmd::screen::run(args),
+        Command::Check(args) => cmd::check::run(args),
         Command::Init(args) => cmd::init::run(args),
     };
     match result {

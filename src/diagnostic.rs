@@ -8,9 +8,27 @@
 use std::fmt;
 use std::ops::Range;
 
+/// How bad a problem is. Only errors stop a screening or fail `tryg check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem, located as precisely as its source allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// Stable kebab-case class, e.g. `bad-date`; tests and users grep for it.
     pub code: &'static str,
     pub message: String,
@@ -28,6 +46,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             code,
             message: message.into(),
             file: file.into(),
@@ -41,6 +60,11 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -68,7 +92,11 @@ impl Diagnostic {
             },
         };
         let file = SimpleFile::new(self.file.as_str(), source);
-        let mut diagnostic = Cs::error()
+        let base = match self.severity {
+            Severity::Error => Cs::error(),
+            Severity::Warning => Cs::warning(),
+        };
+        let mut diagnostic = base
             .with_code(self.code)
             .with_message(&self.message)
             .with_labels(vec![Label::primary((), span)]);
@@ -115,7 +143,13 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{col}")?;
             }
         }
-        write!(f, ": error[{}]: {}", self.code, self.message)?;
+        write!(
+            f,
+            ": {}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

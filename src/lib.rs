@@ -19,6 +19,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

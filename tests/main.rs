@@ -16,7 +16,11 @@ mod sandbox;
 mod rule_pack;
 // Same input, same bytes: thread counts, repeated runs, `--out`.
 mod determinism;
+// `tryg check`: every mistake in a rule pack, at its spot.
+mod check;
 // docs/RULES.md: every example runs, every API name is documented.
 mod guide;
 // The README's commands run, and print what the README shows.
 mod readme;
+// One fixture folder per rule: each rule fires exactly at its boundaries.
+mod rule_cases;

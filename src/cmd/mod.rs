@@ -1,5 +1,6 @@
 //! One module per subcommand, each a `run(args) -> Result<Exit>`.
 
+pub mod check;
 pub mod init;
 pub mod screen;
 

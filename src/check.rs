@@ -1,0 +1,857 @@
+//! `tryg check`: everything that can be known about a rule pack without data.
+//!
+//! Compiles every rule file and reads the config and catalogue, then walks each
+//! rule's syntax tree for what compiling cannot see: calls to functions that do
+//! not exist, properties no type has, `cfg` keys missing from tryg.toml, tokens
+//! (kinds, tags, categories, routes, …) the data contract does not know, and
+//! tryg.toml keys that nothing reads. The same walk lists the effect call sites
+//! (`propose_…`, `out_of_scope`) that `tryg test` measures coverage against.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
+
+use crate::config::HostConfig;
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
+use crate::event::EventKind;
+use crate::host::{self, api};
+use crate::offence::{Catalogue, Category};
+use crate::person::{GangAffiliation, Sex};
+use crate::ruleset::{CATALOGUE_FILE, CONFIG_FILE, RulePack};
+
+/// The functions whose calls are effects, for coverage.
+pub const EFFECT_FUNCTIONS: &[&str] = &[
+    "propose_level",
+    "propose_youth_board",
+    "propose_concern_letter",
+    "propose_action",
+    "out_of_scope",
+];
+
+/// tryg.toml keys the host itself reads (so no rule needs to).
+const HOST_KEYS: &[&str] = &[
+    "municipalities",
+    "retention_months",
+    "forbidden_columns",
+    "rules",
+    "limits",
+    "input",
+    "vocabulary",
+    "offences",
+    "levels",
+    "forums",
+    "concern_letter.batch_size",
+];
+
+/// Names rhai understands that its function list does not show.
+const RHAI_KEYWORDS: &[&str] = &[
+    "type_of",
+    "Fn",
+    "call",
+    "curry",
+    "print",
+    "debug",
+    "is_def_var",
+    "is_def_fn",
+    "is_shared",
+];
+
+/// One effect call in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EffectSite {
+    pub rule: String,
+    pub line: usize,
+    pub function: String,
+}
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Effect call sites of the rules in `[rules] order`, in order.
+    pub effect_sites: Vec<EffectSite>,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// Checks a whole pack, reporting every problem at once.
+pub fn check(pack: &RulePack) -> CheckReport {
+    let mut report = CheckReport::default();
+    let config_path = pack.path(CONFIG_FILE);
+    let config = match pack.file(CONFIG_FILE) {
+        Some(text) => match HostConfig::parse(&config_path, text) {
+            Ok(parsed) => Some(parsed),
+            Err(d) => {
+                report.diagnostics.push(*d);
+                None
+            }
+        },
+        None => {
+            report.diagnostics.push(Diagnostic::new(
+                "missing-file",
+                &config_path,
+                "the rules folder has no tryg.toml",
+            ));
+            None
+        }
+    };
+    let catalogue_path = pack.path(CATALOGUE_FILE);
+    match pack.file(CATALOGUE_FILE) {
+        Some(text) => {
+            if let Err(problems) = Catalogue::parse(&catalogue_path, text) {
+                report.diagnostics.extend(problems.items().iter().cloned());
+            }
+        }
+        None => report.diagnostics.push(Diagnostic::new(
+            "missing-file",
+            &catalogue_path,
+            "the rules folder has no offences.toml",
+        )),
+    }
+    let Some((config, table)) = config else {
+        return report;
+    };
+
+    let engine = host::engine(&config.limits);
+    let names = KnownNames::new(&engine);
+    let mut reads = BTreeSet::new();
+    let order = &config.rules.order;
+
+    for (i, stem) in order.iter().enumerate() {
+        if order[..i].contains(stem) {
+            report.diagnostics.push(at_text(
+                &config_path,
+                pack.file(CONFIG_FILE).unwrap_or(""),
+                &format!("\"{stem}\""),
+                "duplicate-rule",
+                format!("rule `{stem}` is listed twice in [rules] order"),
+            ));
+        } else if pack.file(&format!("{stem}.rhai")).is_none() {
+            report.diagnostics.push(
+                at_text(
+                    &config_path,
+                    pack.file(CONFIG_FILE).unwrap_or(""),
+                    &format!("\"{stem}\""),
+                    "missing-rule",
+                    format!("rule `{stem}` is listed in [rules] order but there is no {stem}.rhai"),
+                )
+                .hint("add the file, or remove the name from the list"),
+            );
+        }
+    }
+
+    let mut all_compiled = true;
+    for (name, source) in &pack.files {
+        let Some(stem) = name.strip_suffix(".rhai") else {
+            continue;
+        };
+        let file = pack.path(name);
+        let rule = match host::compile(&engine, &file, stem, source) {
+            Ok(rule) => rule,
+            Err(d) => {
+                report.diagnostics.push(*d);
+                all_compiled = false;
+                continue;
+            }
+        };
+        let listed = order.iter().any(|s| s == stem);
+        if !listed {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    "rule-not-run",
+                    &file,
+                    format!("`{stem}` is not in [rules] order, so it never runs"),
+                )
+                .warning()
+                .hint("add it to [rules] order in tryg.toml to switch it on"),
+            );
+        }
+        let mut walker = Walker {
+            file: &file,
+            stem,
+            names: &names,
+            table: &table,
+            config: &config,
+            aliases: BTreeMap::new(),
+            reads: &mut reads,
+            diagnostics: Vec::new(),
+            effects: Vec::new(),
+            local_fns: rule
+                .ast
+                .iter_functions()
+                .map(|f| f.name.to_string())
+                .collect(),
+        };
+        walker.walk(&rule.ast);
+        report.diagnostics.extend(walker.diagnostics);
+        if listed {
+            report.effect_sites.extend(walker.effects);
+        }
+    }
+    // Effect sites in evaluation order.
+    report.effect_sites.sort_by_key(|s| {
+        (
+            order
+                .iter()
+                .position(|o| *o == s.rule)
+                .unwrap_or(usize::MAX),
+            s.line,
+        )
+    });
+
+    // What a rule that does not compile reads is unknown: saying its settings
+    // are unused would be wrong.
+    if !all_compiled {
+        return report;
+    }
+    let text = pack.file(CONFIG_FILE).unwrap_or("");
+    let used: Vec<String> = HOST_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .chain(reads.iter().cloned())
+        .collect();
+    let all_keys = leaf_keys(&table, "");
+    for key in &all_keys {
+        let read = used
+            .iter()
+            .any(|r| key == r || r.is_empty() || key.starts_with(&format!("{r}.")));
+        if read {
+            continue;
+        }
+        let (section, last) = key.rsplit_once('.').unwrap_or(("", key));
+        // A misspelt key usually sits beside the one the rules read.
+        let siblings = all_keys
+            .iter()
+            .filter(|k| k.rsplit_once('.').map_or("", |(s, _)| s) == section && *k != key)
+            .map(|k| k.rsplit('.').next().unwrap_or(k));
+        let hint = match did_you_mean(last, siblings) {
+            Some(s) => format!(
+                "is it a misspelling of `{s}`? otherwise remove it, or read it in a rule as cfg.{key}"
+            ),
+            None => format!("remove it, or read it in a rule as cfg.{key}"),
+        };
+        let mut d = Diagnostic::new(
+            "unused-setting",
+            &config_path,
+            format!("no rule reads the setting `{key}`"),
+        )
+        .hint(hint);
+        if let Some((line, span)) = key_location(text, section, last) {
+            d = d.at(line, Some(1)).span(span);
+        }
+        report.diagnostics.push(d);
+    }
+    report
+}
+
+/// A diagnostic at the first occurrence of `needle` in a text file.
+fn at_text(
+    file: &str,
+    text: &str,
+    needle: &str,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let d = Diagnostic::new(code, file, message);
+    match text.find(needle) {
+        Some(offset) => {
+            let (line, col) = crate::config::line_col(text, offset);
+            d.at(line, Some(col)).span(offset..offset + needle.len())
+        }
+        None => d,
+    }
+}
+
+/// The line and byte span of `key = …` inside `[section]` (or before any
+/// section when `section` is empty).
+fn key_location(text: &str, section: &str, key: &str) -> Option<(usize, std::ops::Range<usize>)> {
+    let mut current = String::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            current = name
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
+        } else if current == section
+            && let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some((i + 1, start..start + key.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Dotted paths of every value in the config that is not a table.
+fn leaf_keys(table: &toml::Table, prefix: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (k, v) in table {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) => keys.extend(leaf_keys(t, &path)),
+            _ => keys.push(path),
+        }
+    }
+    keys
+}
+
+/// Function and property names the engine knows.
+struct KnownNames {
+    functions: BTreeSet<String>,
+    /// Properties of any registered type.
+    properties: BTreeSet<String>,
+    /// Properties and methods of `person`.
+    person: BTreeSet<String>,
+}
+
+impl KnownNames {
+    fn new(engine: &Engine) -> KnownNames {
+        let mut names = KnownNames {
+            functions: RHAI_KEYWORDS.iter().map(|s| s.to_string()).collect(),
+            properties: BTreeSet::new(),
+            person: BTreeSet::new(),
+        };
+        for signature in engine.gen_fn_signatures(true) {
+            let name = signature.split('(').next().unwrap_or("").to_string();
+            let on_person = signature.contains("(_: &mut Person");
+            if let Some(prop) = name.strip_prefix("get$") {
+                names.properties.insert(prop.to_string());
+                if on_person {
+                    names.person.insert(prop.to_string());
+                }
+            } else {
+                if on_person {
+                    names.person.insert(name.clone());
+                }
+                names.functions.insert(name);
+            }
+        }
+        names
+    }
+}
+
+struct Walker<'a> {
+    file: &'a str,
+    stem: &'a str,
+    names: &'a KnownNames,
+    table: &'a toml::Table,
+    config: &'a HostConfig,
+    /// Variables bound to a part of `cfg`: `let cl = cfg.concern_letter;`.
+    aliases: BTreeMap<String, Vec<String>>,
+    reads: &'a mut BTreeSet<String>,
+    diagnostics: Vec<Diagnostic>,
+    effects: Vec<EffectSite>,
+    local_fns: BTreeSet<String>,
+}
+
+/// One link of a `a.b.c()` chain.
+enum Link<'e> {
+    Property(&'e str, Position),
+    Method(&'e FnCallExpr, Position),
+    Index(&'e str, &'e Expr, Position),
+}
+
+fn flatten<'e>(mut expr: &'e Expr, links: &mut Vec<Link<'e>>) {
+    loop {
+        let (head, rest) = match expr {
+            Expr::Dot(b, _, _) => (&b.lhs, Some(&b.rhs)),
+            other => (other, None),
+        };
+        match head {
+            Expr::Property(p, pos) => links.push(Link::Property(p.2.as_str(), *pos)),
+            Expr::MethodCall(f, pos) => links.push(Link::Method(f, *pos)),
+            Expr::Index(b, _, pos) => {
+                if let Expr::Property(p, _) = &b.lhs {
+                    links.push(Link::Index(p.2.as_str(), &b.rhs, *pos));
+                }
+            }
+            _ => {}
+        }
+        match rest {
+            Some(next) => expr = next,
+            None => return,
+        }
+    }
+}
+
+fn variable_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Variable(v, _, _) => Some(v.1.as_str()),
+        _ => None,
+    }
+}
+
+fn string_constant(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringConstant(s, _) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, ast: &rhai::AST) {
+        // Aliases first, so a use before the walk reaches it still resolves.
+        ast.walk(&mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Stmt(Stmt::Var(var, _, _))) = path.last() {
+                let (ident, expr, _) = var.as_ref();
+                if let Some(cfg_path) = self.cfg_path(expr) {
+                    self.aliases.insert(ident.name.to_string(), cfg_path);
+                }
+            }
+            true
+        });
+        ast.walk(&mut |path: &[ASTNode]| {
+            let expr = match path.last() {
+                Some(ASTNode::Expr(expr)) => *expr,
+                // A call used as a statement is a statement node of its own.
+                Some(ASTNode::Stmt(Stmt::FnCall(call, pos))) => {
+                    self.visit_call(call, *pos, false);
+                    return true;
+                }
+                _ => return true,
+            };
+            let parent = path.len().checked_sub(2).and_then(|i| match path[i] {
+                ASTNode::Expr(e) => Some(e),
+                _ => None,
+            });
+            self.visit(expr, parent);
+            true
+        });
+    }
+
+    /// The config path of a chain made only of properties from `cfg` or an alias.
+    fn cfg_path(&self, expr: &Expr) -> Option<Vec<String>> {
+        let (root, rest) = match expr {
+            Expr::Dot(b, _, _) => (&b.lhs, Some(&b.rhs)),
+            other => (other, None),
+        };
+        let mut path = match variable_name(root)? {
+            "cfg" => Vec::new(),
+            alias => self.aliases.get(alias)?.clone(),
+        };
+        if let Some(rest) = rest {
+            let mut links = Vec::new();
+            flatten(rest, &mut links);
+            for link in links {
+                match link {
+                    Link::Property(name, _) => path.push(name.to_string()),
+                    Link::Index(name, idx, _) => {
+                        path.push(name.to_string());
+                        path.push(string_constant(idx)?);
+                    }
+                    Link::Method(..) => return None,
+                }
+            }
+        }
+        Some(path)
+    }
+
+    fn push(&mut self, code: &'static str, pos: Position, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::new(code, self.file, message);
+        if let Some(line) = pos.line() {
+            d = d.at(line, pos.position());
+        }
+        d.hint = hint;
+        self.diagnostics.push(d);
+    }
+
+    fn visit(&mut self, expr: &Expr, parent: Option<&Expr>) {
+        match expr {
+            Expr::FnCall(call, pos) => self.visit_call(call, *pos, false),
+            Expr::MethodCall(call, pos) => self.visit_call(call, *pos, true),
+            Expr::Dot(b, _, _) => {
+                // Only chain roots: a Dot that is another Dot's right side is part of it.
+                if let Some(Expr::Dot(p, _, _)) = parent
+                    && std::ptr::eq(&p.rhs, expr)
+                {
+                    return;
+                }
+                self.visit_chain(&b.lhs, &b.rhs);
+            }
+            Expr::Variable(..) => {
+                let name = variable_name(expr).unwrap_or("");
+                let is_chain_root =
+                    matches!(parent, Some(Expr::Dot(p, _, _)) if std::ptr::eq(&p.lhs, expr));
+                if !is_chain_root {
+                    // `cfg` or an alias used whole: everything under it counts as read.
+                    match name {
+                        "cfg" => {
+                            self.reads.insert(String::new());
+                        }
+                        alias => {
+                            if let Some(path) = self.aliases.get(alias) {
+                                self.reads.insert(path.join("."));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn visit_call(&mut self, call: &FnCallExpr, pos: Position, method: bool) {
+        let name = call.name.as_str();
+        if call.is_operator_call()
+            || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        {
+            self.check_comparison(call);
+            return;
+        }
+        let known = self.names.functions.contains(name) || self.local_fns.contains(name);
+        if !known {
+            let suggestion = did_you_mean(name, self.names.functions.iter().map(String::as_str));
+            self.push(
+                "unknown-function",
+                pos,
+                format!("there is no function `{name}`"),
+                suggestion.map(|s| format!("did you mean `{s}`?")),
+            );
+        }
+        if EFFECT_FUNCTIONS.contains(&name) && !method {
+            self.effects.push(EffectSite {
+                rule: self.stem.to_string(),
+                line: pos.line().unwrap_or(0),
+                function: name.to_string(),
+            });
+            self.check_effect_args(name, call);
+        }
+        let vocabulary = &self.config.vocabulary;
+        match name {
+            "of_kind" => self.check_tokens(
+                call.args.first(),
+                "event kind",
+                EventKind::TOKENS.iter().map(|s| s.to_string()).collect(),
+            ),
+            "tagged" => self.check_tokens(call.args.first(), "tag", vocabulary.tags.clone()),
+            "in_category" => self.check_tokens(
+                call.args.first(),
+                "category",
+                Category::TOKENS.iter().map(|s| s.to_string()).collect(),
+            ),
+            _ => {}
+        }
+    }
+
+    fn check_effect_args(&mut self, name: &str, call: &FnCallExpr) {
+        let (what, index, allowed): (&str, usize, &[&str]) = match name {
+            "propose_youth_board" => ("route", 0, api::ROUTES),
+            _ => ("", 0, &[]),
+        };
+        if !allowed.is_empty() {
+            self.check_tokens(
+                call.args.get(index),
+                what,
+                allowed.iter().map(|s| s.to_string()).collect(),
+            );
+        }
+        if name == "propose_youth_board" {
+            self.check_tokens(
+                call.args.get(1),
+                "limb",
+                api::LIMBS.iter().map(|s| s.to_string()).collect(),
+            );
+        }
+        if name == "propose_concern_letter" {
+            self.check_tokens(
+                call.args.first(),
+                "recipient",
+                api::RECIPIENTS.iter().map(|s| s.to_string()).collect(),
+            );
+        }
+        if name == "propose_level"
+            && let Some(Expr::IntegerConstant(level, pos)) = call.args.first()
+            && !(1..=3).contains(level)
+        {
+            self.push(
+                "bad-level",
+                *pos,
+                format!("a proposed level is 1, 2 or 3, not {level}"),
+                None,
+            );
+        }
+    }
+
+    /// Checks a token argument: a string, an array of strings, or a cfg list.
+    fn check_tokens(&mut self, arg: Option<&Expr>, what: &str, known: Vec<String>) {
+        let Some(arg) = arg else { return };
+        let mut found: Vec<(String, Position)> = Vec::new();
+        match arg {
+            Expr::StringConstant(s, pos) => found.push((s.to_string(), *pos)),
+            Expr::Array(items, _) => {
+                for item in items.iter() {
+                    if let Expr::StringConstant(s, pos) = item {
+                        found.push((s.to_string(), *pos));
+                    }
+                }
+            }
+            Expr::DynamicConstant(value, pos) => {
+                if let Some(items) = value.clone().try_cast::<rhai::Array>() {
+                    for item in items {
+                        if let Ok(s) = item.into_immutable_string() {
+                            found.push((s.to_string(), *pos));
+                        }
+                    }
+                }
+            }
+            other => {
+                if let Some(path) = self.cfg_path(other) {
+                    let key = path.join(".");
+                    let values = lookup(self.table, &path)
+                        .map(|v| match v {
+                            toml::Value::Array(items) => items
+                                .iter()
+                                .filter_map(|i| i.as_str().map(String::from))
+                                .collect(),
+                            toml::Value::String(s) => vec![s.clone()],
+                            _ => Vec::new(),
+                        })
+                        .unwrap_or_default();
+                    for value in values {
+                        if !known.contains(&value) {
+                            let hint = did_you_mean(&value, known.iter().map(String::as_str));
+                            self.push(
+                                "unknown-token",
+                                other.position(),
+                                format!(
+                                    "tryg.toml `{key}` holds `{value}`, which is not a known {what}"
+                                ),
+                                Some(hint.map_or_else(
+                                    || known_list(&known),
+                                    |s| format!("did you mean `{s}`?"),
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (value, pos) in found {
+            if !known.contains(&value) {
+                let hint = did_you_mean(&value, known.iter().map(String::as_str));
+                self.push(
+                    "unknown-token",
+                    pos,
+                    format!("`{value}` is not a known {what}"),
+                    Some(
+                        hint.map_or_else(|| known_list(&known), |s| format!("did you mean `{s}`?")),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// `person.sex == "Q"`, `e.kind != "arest"`: a compared token must exist.
+    fn check_comparison(&mut self, call: &FnCallExpr) {
+        if !matches!(call.name.as_str(), "==" | "!=") || call.args.len() != 2 {
+            return;
+        }
+        let (chain, literal) = match (&call.args[0], &call.args[1]) {
+            (c @ Expr::Dot(..), Expr::StringConstant(s, pos))
+            | (Expr::StringConstant(s, pos), c @ Expr::Dot(..)) => (c, (s.to_string(), *pos)),
+            _ => return,
+        };
+        let mut links = Vec::new();
+        flatten(chain, &mut links);
+        let Some(Link::Property(last, _)) = links.last() else {
+            return;
+        };
+        let known: Vec<String> = match *last {
+            "sex" => Sex::TOKENS
+                .iter()
+                .map(|s| s.to_string())
+                .chain([String::new()])
+                .collect(),
+            "gang_affiliation" => GangAffiliation::TOKENS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            "kind" => EventKind::TOKENS.iter().map(|s| s.to_string()).collect(),
+            "tag" => self
+                .config
+                .vocabulary
+                .tags
+                .iter()
+                .cloned()
+                .chain([String::new()])
+                .collect(),
+            "category" => Category::TOKENS
+                .iter()
+                .map(|s| s.to_string())
+                .chain([String::new()])
+                .collect(),
+            _ => return,
+        };
+        if !known.contains(&literal.0) {
+            let hint = did_you_mean(&literal.0, known.iter().map(String::as_str));
+            self.push(
+                "unknown-token",
+                literal.1,
+                format!("`{}` is never a value of `{last}`", literal.0),
+                Some(hint.map_or_else(|| known_list(&known), |s| format!("did you mean `{s}`?"))),
+            );
+        }
+    }
+
+    fn visit_chain(&mut self, root: &Expr, rest: &Expr) {
+        let mut links = Vec::new();
+        flatten(rest, &mut links);
+        let root_name = variable_name(root);
+        let cfg_base = match root_name {
+            Some("cfg") => Some(Vec::new()),
+            Some(alias) => self.aliases.get(alias).cloned(),
+            None => None,
+        };
+        if let Some(mut path) = cfg_base {
+            for link in &links {
+                let (name, pos, index) = match link {
+                    Link::Property(name, pos) => (*name, *pos, None),
+                    Link::Index(name, idx, pos) => (*name, *pos, Some(*idx)),
+                    Link::Method(..) => break,
+                };
+                path.push(name.to_string());
+                if !self.config_has(&path, pos) {
+                    return;
+                }
+                if let Some(idx) = index {
+                    match string_constant(idx) {
+                        Some(key) => {
+                            path.push(key);
+                            if !self.config_has(&path, pos) {
+                                return;
+                            }
+                        }
+                        // A computed key: the whole table is read.
+                        None => break,
+                    }
+                }
+            }
+            self.reads.insert(path.join("."));
+            return;
+        }
+        for (i, link) in links.iter().enumerate() {
+            let on_person = i == 0 && root_name == Some("person");
+            match link {
+                Link::Property(name, pos) | Link::Index(name, _, pos) => {
+                    let (pool, what) = if on_person {
+                        (&self.names.person, "`person`")
+                    } else {
+                        (&self.names.properties, "any value")
+                    };
+                    if !pool.contains(*name) {
+                        let suggestion = did_you_mean(name, pool.iter().map(String::as_str));
+                        self.push(
+                            "unknown-property",
+                            *pos,
+                            format!("{what} has no field `{name}`"),
+                            suggestion.map(|s| format!("did you mean `{s}`?")),
+                        );
+                    }
+                }
+                Link::Method(call, pos) if on_person => {
+                    if !self.names.person.contains(call.name.as_str())
+                        && self.names.functions.contains(call.name.as_str())
+                    {
+                        self.push(
+                            "unknown-function",
+                            *pos,
+                            format!("`person` has no method `{}`", call.name),
+                            did_you_mean(&call.name, self.names.person.iter().map(String::as_str))
+                                .map(|s| format!("did you mean `{s}`?")),
+                        );
+                    }
+                }
+                Link::Method(..) => {}
+            }
+        }
+    }
+
+    /// Whether `path` exists in tryg.toml; reports it missing otherwise.
+    fn config_has(&mut self, path: &[String], pos: Position) -> bool {
+        if lookup(self.table, path).is_some() {
+            return true;
+        }
+        let parent = &path[..path.len() - 1];
+        let siblings: Vec<String> = match lookup(self.table, parent) {
+            Some(toml::Value::Table(t)) => t.keys().cloned().collect(),
+            None if parent.is_empty() => self.table.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let key = path.join(".");
+        let last = path.last().map(String::as_str).unwrap_or("");
+        let hint = did_you_mean(last, siblings.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "add `{last}` to tryg.toml{}",
+                    if parent.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" under [{}]", parent.join("."))
+                    }
+                )
+            });
+        self.push(
+            "missing-setting",
+            pos,
+            format!("tryg.toml has no setting `{key}`"),
+            Some(hint),
+        );
+        false
+    }
+}
+
+/// "known: a, b, c" without the empty value some fields allow.
+fn known_list(known: &[String]) -> String {
+    let shown: Vec<&str> = known
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !k.is_empty())
+        .collect();
+    format!("known: {}", shown.join(", "))
+}
+
+fn lookup<'t>(table: &'t toml::Table, path: &[String]) -> Option<&'t toml::Value> {
+    let (first, rest) = path.split_first()?;
+    let mut value = table.get(first)?;
+    for key in rest {
+        value = value.as_table()?.get(key)?;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_pack_is_clean_and_every_effect_site_is_found() {
+        let report = check(&RulePack::built_in());
+        let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(shown.is_empty(), "{shown:#?}");
+        let sites: Vec<String> = report
+            .effect_sites
+            .iter()
+            .map(|s| format!("{}:{}", s.rule, s.line))
+            .collect();
+        // Every propose_…/out_of_scope call of the ten rule files, in run order.
+        assert_eq!(sites.len(), 17, "{sites:?}");
+        assert_eq!(sites.first().map(String::as_str), Some("scope:7"));
+        assert_eq!(sites.last().map(String::as_str), Some("home_visit:8"));
+    }
+}
