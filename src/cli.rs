@@ -31,6 +31,10 @@ pub enum Command {
     Screen(ScreenArgs),
     /// Check a rule pack: every problem at once, with the spot and a hint.
     Check(CheckArgs),
+    /// Everything about one person's outcome: each rule, its evidence, when it lapses.
+    Explain(ExplainArgs),
+    /// Run the rule pack's test cases and show which rules they exercise.
+    Test(TestArgs),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(InitArgs),
 }
@@ -82,6 +86,38 @@ pub struct CheckArgs {
     pub rules: RulesArg,
 }
 
+/// How `explain` and `diff` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// For a person reading a terminal.
+    Text,
+    /// For machines.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The person to explain.
+    #[arg(value_name = "PERSON_ID")]
+    pub person_id: String,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Case files to run. Default: every .toml file in the rules folder's tests/.
+    #[arg(value_name = "CASE_FILE")]
+    pub cases: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to write the rule pack into (created if missing; nothing is overwritten).
@@ -111,6 +147,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::Test(args) => cmd::test::run(args),
         Command::Init(args) => cmd::init::run(args),
     };
     match result {

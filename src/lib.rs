@@ -15,10 +15,12 @@
 //! - [`screen`]: every person through every rule, in parallel; letter ranking.
 //! - [`outcome`]: the report's data; [`output`]: its formats.
 //! - [`diagnostic`]: one located error type for every input.
+//! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases.
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
 
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -26,6 +28,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod event;
 pub mod exit;
+pub mod explain;
 pub mod host;
 pub mod load;
 pub mod offence;

@@ -26,6 +26,9 @@ pub struct RulePack {
     pub folder: String,
     /// (file name, text) of the top-level files, sorted by name.
     pub files: Vec<(String, String)>,
+    /// (path, text) of the case files in `tests/` (for `tryg test`; not part of
+    /// the rule set's identity, since they decide nothing).
+    pub tests: Vec<(String, String)>,
 }
 
 impl RulePack {
@@ -39,9 +42,24 @@ impl RulePack {
             .filter(|(name, _)| is_pack_file(name))
             .collect();
         files.sort();
+        let mut tests: Vec<(String, String)> = DEFAULT_PACK
+            .get_dir("tests")
+            .into_iter()
+            .flat_map(|d| d.files())
+            .filter_map(|f| {
+                let name = f.path().file_name()?.to_str()?;
+                Some((
+                    format!("rules/tests/{name}"),
+                    f.contents_utf8()?.to_string(),
+                ))
+            })
+            .filter(|(name, _)| name.ends_with(".toml"))
+            .collect();
+        tests.sort();
         RulePack {
             folder: "rules".into(),
             files,
+            tests,
         }
     }
 
@@ -80,7 +98,28 @@ impl RulePack {
             }
         }
         files.sort();
-        problems.into_result().map(|()| RulePack { folder, files })
+        let mut tests = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir.join("tests")) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "toml") {
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => tests.push((path.display().to_string(), text)),
+                        Err(e) => problems.push(Diagnostic::new(
+                            "unreadable",
+                            path.display().to_string(),
+                            format!("cannot read: {e}"),
+                        )),
+                    }
+                }
+            }
+        }
+        tests.sort();
+        problems.into_result().map(|()| RulePack {
+            folder,
+            files,
+            tests,
+        })
     }
 
     pub fn file(&self, name: &str) -> Option<&str> {
@@ -120,7 +159,7 @@ fn is_pack_file(name: &str) -> bool {
 #[error("the rule set has {} problem(s)", diagnostics.total())]
 pub struct RulesError {
     pub diagnostics: Diagnostics,
-    pub pack: RulePack,
+    pub pack: Box<RulePack>,
 }
 
 impl RulesError {
@@ -194,7 +233,7 @@ impl RuleSet {
         let (Some((config, table)), Some(catalogue)) = (parsed, catalogue) else {
             return Err(RulesError {
                 diagnostics: problems,
-                pack,
+                pack: Box::new(pack),
             });
         };
 
@@ -228,7 +267,7 @@ impl RuleSet {
         if !problems.is_empty() {
             return Err(RulesError {
                 diagnostics: problems,
-                pack,
+                pack: Box::new(pack),
             });
         }
 

@@ -22,17 +22,15 @@ pub const HOST_RULE: &str = "tryg";
 
 /// Screens every person of `batch` as of `as_of`.
 pub fn screen(rules: &RuleSet, batch: Batch, as_of: Date) -> Report {
+    screen_shared(rules, Arc::new(batch), as_of)
+}
+
+/// [`screen`] for a batch that is also used elsewhere (`explain`, `diff`).
+pub fn screen_shared(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report {
     let event_count = batch.events.len();
     let (persons_digest, events_digest) =
         (batch.persons_digest.clone(), batch.events_digest.clone());
-    let world = Arc::new(World {
-        batch: Arc::new(batch),
-        catalogue: Arc::clone(&rules.catalogue),
-        as_of,
-        retention_months: rules.config.retention_months,
-        not_offences: rules.config.not_offences(),
-        tags: rules.config.vocabulary.tags.clone(),
-    });
+    let world = Arc::new(World::new(rules, batch, as_of));
     let mut outcomes: Vec<Outcome> = (0..world.batch.persons.len())
         .into_par_iter()
         .map(|i| screen_person(rules, &world, i))
@@ -96,7 +94,7 @@ fn screen_person(rules: &RuleSet, world: &Arc<World>, index: usize) -> Outcome {
         return outcome;
     }
 
-    let effects = match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx) {
+    let effects = match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false) {
         Ok(effects) => effects,
         Err(failure) => {
             outcome.status = Status::Error;

@@ -18,6 +18,8 @@ mod rule_pack;
 mod determinism;
 // `tryg check`: every mistake in a rule pack, at its spot.
 mod check;
+// `tryg explain`: one person, rule by rule, with lapse dates.
+mod explain;
 // docs/RULES.md: every example runs, every API name is documented.
 mod guide;
 // The README's commands run, and print what the README shows.

@@ -4,18 +4,11 @@
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::exit::Exit;
-use crate::ruleset::RulePack;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
-    let pack = match &args.rules.rules {
-        Some(dir) => match RulePack::from_dir(dir) {
-            Ok(pack) => pack,
-            Err(problems) => {
-                super::report(&problems.to_string());
-                return Ok(Exit::BadInput);
-            }
-        },
-        None => RulePack::built_in(),
+    let pack = match super::load_pack(&args.rules) {
+        Ok(pack) => pack,
+        Err(exit) => return Ok(exit),
     };
     let report = check::check(&pack);
     let mut text = String::new();

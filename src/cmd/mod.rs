@@ -1,8 +1,10 @@
 //! One module per subcommand, each a `run(args) -> Result<Exit>`.
 
 pub mod check;
+pub mod explain;
 pub mod init;
 pub mod screen;
+pub mod test;
 
 use std::io::Write;
 use std::path::Path;
@@ -11,17 +13,23 @@ use anyhow::Context;
 
 use crate::cli::RulesArg;
 use crate::exit::Exit;
+use crate::load::{Batch, InputFile};
 use crate::ruleset::{RulePack, RuleSet};
 
-/// Loads the rule set named on the command line, or prints why it cannot.
-pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
-    let pack = match &arg.rules {
+/// Reads the rule pack named on the command line, or prints why it cannot.
+pub fn load_pack(arg: &RulesArg) -> Result<RulePack, Exit> {
+    match &arg.rules {
         Some(dir) => RulePack::from_dir(dir).map_err(|d| {
             report(&d.to_string());
             Exit::BadInput
-        })?,
-        None => RulePack::built_in(),
-    };
+        }),
+        None => Ok(RulePack::built_in()),
+    }
+}
+
+/// Loads the rule set named on the command line, or prints why it cannot.
+pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
+    let pack = load_pack(arg)?;
     RuleSet::load(pack).map_err(|e| {
         report(&format!(
             "{}error: the rule set has {} problem(s); nothing was screened\n",
@@ -35,6 +43,35 @@ pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
 /// Writes problems to stderr. Unlike `eprint!`, a closed stderr is not a panic.
 pub fn report(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Reads both input files and validates the batch, or prints why it cannot.
+pub fn load_batch(
+    args: &crate::cli::BatchArgs,
+    rules: &RuleSet,
+) -> anyhow::Result<Result<Batch, Exit>> {
+    let read = |path: &Path| -> anyhow::Result<InputFile> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(InputFile {
+            name: path.display().to_string(),
+            bytes,
+        })
+    };
+    let (persons, events) = (read(&args.persons)?, read(&args.events)?);
+    Ok(Batch::load(&persons, &events, rules).map_err(|problems| {
+        report(&format!(
+            "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
+            problems.total()
+        ));
+        Exit::BadInput
+    }))
+}
+
+/// The as-of date given, or today (the only place tryg reads the clock).
+pub fn as_of(args: &crate::cli::BatchArgs) -> crate::time::Date {
+    args.as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same

@@ -4,7 +4,6 @@ use anyhow::Context;
 
 use crate::cli::ScreenArgs;
 use crate::exit::Exit;
-use crate::load::{Batch, InputFile};
 use crate::output;
 
 pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
@@ -16,21 +15,10 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     if !args.municipalities.is_empty() {
         rules.set_municipalities(args.municipalities.clone());
     }
-    let as_of = args
-        .batch
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let persons = read_input(&args.batch.persons)?;
-    let events = read_input(&args.batch.events)?;
-    let batch = match Batch::load(&persons, &events, &rules) {
+    let as_of = super::as_of(&args.batch);
+    let batch = match super::load_batch(&args.batch, &rules)? {
         Ok(batch) => batch,
-        Err(problems) => {
-            super::report(&format!(
-                "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
-                problems.total()
-            ));
-            return Ok(Exit::BadInput);
-        }
+        Err(exit) => return Ok(exit),
     };
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -49,13 +37,5 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         Exit::OutcomeErrors
     } else {
         Exit::Ok
-    })
-}
-
-fn read_input(path: &std::path::Path) -> anyhow::Result<InputFile> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(InputFile {
-        name: path.display().to_string(),
-        bytes,
     })
 }

@@ -132,6 +132,64 @@ fn categories(arg: &Dynamic) -> Fallible<CategorySet> {
     Ok(tokens.iter().filter_map(|t| Category::parse(t)).collect())
 }
 
+/// The line of the call being evaluated.
+fn line(ctx: &NativeCallContext) -> usize {
+    ctx.call_position().line().unwrap_or(0)
+}
+
+/// Records, for `explain`, that a rule asked `what` and got these events.
+fn looked_events(
+    ctx: &NativeCallContext,
+    what: impl FnOnce() -> String,
+    list: EventList,
+) -> EventList {
+    recorder::look(line(ctx), || {
+        let n = list.items.len();
+        (
+            what(),
+            format!("{n} {}", if n == 1 { "event" } else { "events" }),
+            list.items.clone(),
+        )
+    });
+    list
+}
+
+/// Records, for `explain`, that a rule asked `what` and got these offences.
+fn looked_offences(
+    ctx: &NativeCallContext,
+    what: impl FnOnce() -> String,
+    list: OffenceList,
+) -> OffenceList {
+    recorder::look(line(ctx), || {
+        let n = list.items.len();
+        let events = list
+            .items
+            .iter()
+            .flat_map(|&o| list.ctx.offences[o as usize].events.iter().copied())
+            .collect();
+        (
+            what(),
+            format!("{n} {}", if n == 1 { "offence" } else { "offences" }),
+            events,
+        )
+    });
+    list
+}
+
+/// "gang_contact, street_life" for a token argument.
+fn words(arg: &Dynamic) -> String {
+    if arg.is_array() {
+        let items = arg.clone().into_array().unwrap_or_default();
+        items
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        arg.to_string()
+    }
+}
+
 fn register_dates(engine: &mut Engine) {
     engine
         .register_type_with_name::<Date>("Date")
@@ -161,7 +219,19 @@ fn register_dates(engine: &mut Engine) {
 fn register_config(engine: &mut Engine) {
     engine
         .register_type_with_name::<ConfigTable>("Config")
-        .register_indexer_get(|t: &mut ConfigTable, key: &str| t.get(key))
+        .register_indexer_get(|ctx: NativeCallContext, t: &mut ConfigTable, key: &str| {
+            let value = t.get(key)?;
+            if !value.is::<ConfigTable>() {
+                recorder::look(line(&ctx), || {
+                    (
+                        format!("setting {}", t.key_path(key)),
+                        value.to_string(),
+                        Vec::new(),
+                    )
+                });
+            }
+            Ok::<_, Box<EvalAltResult>>(value)
+        })
         .register_fn("contains", |t: &mut ConfigTable, key: &str| t.contains(key))
         .register_fn("to_string", |t: &mut ConfigTable| t.describe())
         .register_fn("to_debug", |t: &mut ConfigTable| t.describe());
@@ -171,40 +241,41 @@ fn register_person(engine: &mut Engine) {
     fn tokens(list: &[ImmutableString]) -> Array {
         list.iter().cloned().map(Dynamic::from).collect()
     }
+    fn person(p: &PersonView) -> &crate::person::Person {
+        p.0.person()
+    }
     engine
         .register_type_with_name::<PersonView>("Person")
-        .register_get("id", |p: &mut PersonView| p.0.person().id.clone())
+        .register_get("id", |p: &mut PersonView| person(p).id.clone())
         .register_get("age", |p: &mut PersonView| INT::from(p.0.age.unwrap_or(0)))
-        .register_get("birth_date", |p: &mut PersonView| p.0.person().birth_date)
+        .register_get("birth_date", |p: &mut PersonView| person(p).birth_date)
         .register_get("sex", |p: &mut PersonView| {
-            p.0.person().sex.map_or("", |s| s.as_str()).to_string()
+            person(p).sex.map_or("", |s| s.as_str()).to_string()
         })
         .register_get("municipality", |p: &mut PersonView| {
-            p.0.person().municipality.clone()
+            person(p).municipality.clone()
         })
         .register_get("district", |p: &mut PersonView| {
-            p.0.person().district.clone().unwrap_or_default()
+            person(p).district.clone().unwrap_or_default()
         })
         .register_get("address_known", |p: &mut PersonView| {
-            p.0.person().address_known
+            person(p).address_known
         })
         .register_get("gang_affiliation", |p: &mut PersonView| {
-            p.0.person().gang_affiliation.as_str().to_string()
+            person(p).gang_affiliation.as_str().to_string()
         })
-        .register_get("in_custody", |p: &mut PersonView| p.0.person().in_custody)
-        .register_get("exit_program", |p: &mut PersonView| {
-            p.0.person().exit_program
-        })
+        .register_get("in_custody", |p: &mut PersonView| person(p).in_custody)
+        .register_get("exit_program", |p: &mut PersonView| person(p).exit_program)
         .register_get("last_letter_date", |p: &mut PersonView| {
-            p.0.person()
+            person(p)
                 .last_letter_date
                 .map_or(Dynamic::UNIT, Dynamic::from)
         })
         .register_get("risk_factors", |p: &mut PersonView| {
-            tokens(&p.0.person().risk_factors)
+            tokens(&person(p).risk_factors)
         })
         .register_get("protective_factors", |p: &mut PersonView| {
-            tokens(&p.0.person().protective_factors)
+            tokens(&person(p).protective_factors)
         })
         .register_get("offences", |p: &mut PersonView| OffenceList {
             items: (0..p.0.offences.len() as u32).collect(),
@@ -216,56 +287,77 @@ fn register_person(engine: &mut Engine) {
         })
         .register_fn(
             "offences_within",
-            |p: &mut PersonView, months: INT| -> Fallible<OffenceList> {
+            |ctx: NativeCallContext, p: &mut PersonView, months: INT| -> Fallible<OffenceList> {
                 let start = time::months_before(p.0.world.as_of, non_negative("months", months)?);
-                Ok(OffenceList {
+                let list = OffenceList {
                     items: p.0.offences_since(start),
                     ctx: Arc::clone(&p.0),
-                })
+                };
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("offences within {months} months"),
+                    list,
+                ))
             },
         )
         .register_fn(
             "offences_within_days",
-            |p: &mut PersonView, days: INT| -> Fallible<OffenceList> {
+            |ctx: NativeCallContext, p: &mut PersonView, days: INT| -> Fallible<OffenceList> {
                 let start = time::days_before(p.0.world.as_of, non_negative("days", days)?);
-                Ok(OffenceList {
+                let list = OffenceList {
                     items: p.0.offences_since(start),
                     ctx: Arc::clone(&p.0),
-                })
+                };
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("offences within {days} days"),
+                    list,
+                ))
             },
         )
         .register_fn(
             "events_within",
-            |p: &mut PersonView, months: INT| -> Fallible<EventList> {
+            |ctx: NativeCallContext, p: &mut PersonView, months: INT| -> Fallible<EventList> {
                 let start = time::months_before(p.0.world.as_of, non_negative("months", months)?);
-                Ok(EventList {
+                let list = EventList {
                     items: p.0.events_since(start),
                     ctx: Arc::clone(&p.0),
-                })
+                };
+                Ok(looked_events(
+                    &ctx,
+                    || format!("events within {months} months"),
+                    list,
+                ))
             },
         )
         .register_fn(
             "events_within_days",
-            |p: &mut PersonView, days: INT| -> Fallible<EventList> {
+            |ctx: NativeCallContext, p: &mut PersonView, days: INT| -> Fallible<EventList> {
                 let start = time::days_before(p.0.world.as_of, non_negative("days", days)?);
-                Ok(EventList {
+                let list = EventList {
                     items: p.0.events_since(start),
                     ctx: Arc::clone(&p.0),
-                })
+                };
+                Ok(looked_events(
+                    &ctx,
+                    || format!("events within {days} days"),
+                    list,
+                ))
             },
         )
         .register_fn("age_on", |p: &mut PersonView, d: Date| {
             INT::from(p.0.age_on(d))
         })
         .register_fn("to_string", |p: &mut PersonView| {
-            format!("person {}", p.0.person().id)
+            format!("person {}", person(p).id)
         })
         .register_fn("to_debug", |p: &mut PersonView| {
-            format!("person {}", p.0.person().id)
+            format!("person {}", person(p).id)
         });
 }
 
 fn register_events(engine: &mut Engine) {
+    type Ctx<'a> = NativeCallContext<'a>;
     engine
         .register_type_with_name::<EventList>("Events")
         .register_iterator::<EventList>()
@@ -282,52 +374,81 @@ fn register_events(engine: &mut Engine) {
         })
         .register_fn(
             "within",
-            |l: &mut EventList, months: INT| -> Fallible<EventList> {
+            |ctx: Ctx, l: &mut EventList, months: INT| -> Fallible<EventList> {
                 let start = time::months_before(l.ctx.world.as_of, non_negative("months", months)?);
-                Ok(l.keep(|e| e.date >= start))
+                Ok(looked_events(
+                    &ctx,
+                    || format!("within {months} months"),
+                    l.keep(|e| e.date >= start),
+                ))
             },
         )
         .register_fn(
             "within_days",
-            |l: &mut EventList, days: INT| -> Fallible<EventList> {
+            |ctx: Ctx, l: &mut EventList, days: INT| -> Fallible<EventList> {
                 let start = time::days_before(l.ctx.world.as_of, non_negative("days", days)?);
-                Ok(l.keep(|e| e.date >= start))
+                Ok(looked_events(
+                    &ctx,
+                    || format!("within {days} days"),
+                    l.keep(|e| e.date >= start),
+                ))
             },
         )
         .register_fn(
             "of_kind",
-            |l: &mut EventList, kinds: Dynamic| -> Fallible<EventList> {
-                let kinds: Vec<EventKind> =
+            |ctx: Ctx, l: &mut EventList, kinds: Dynamic| -> Fallible<EventList> {
+                let wanted: Vec<EventKind> =
                     tokens_in("event kind", &kinds, EventKind::TOKENS.iter().copied())?
                         .iter()
                         .filter_map(|k| EventKind::parse(k))
                         .collect();
-                Ok(l.keep(|e| kinds.contains(&e.kind)))
+                let list = l.keep(|e| wanted.contains(&e.kind));
+                Ok(looked_events(
+                    &ctx,
+                    || format!("of kind {}", words(&kinds)),
+                    list,
+                ))
             },
         )
         .register_fn(
             "tagged",
-            |l: &mut EventList, tags: Dynamic| -> Fallible<EventList> {
+            |ctx: Ctx, l: &mut EventList, tags: Dynamic| -> Fallible<EventList> {
                 let known = l.ctx.world.tags.iter().map(String::as_str);
-                let tags = tokens_in("tag", &tags, known)?;
-                Ok(l.keep(|e| e.tag.as_ref().is_some_and(|t| tags.contains(t))))
+                let wanted = tokens_in("tag", &tags, known)?;
+                let list = l.keep(|e| e.tag.as_ref().is_some_and(|t| wanted.contains(t)));
+                Ok(looked_events(
+                    &ctx,
+                    || format!("tagged {}", words(&tags)),
+                    list,
+                ))
             },
         )
         .register_fn(
             "in_category",
-            |l: &mut EventList, cats: Dynamic| -> Fallible<EventList> {
+            |ctx: Ctx, l: &mut EventList, cats: Dynamic| -> Fallible<EventList> {
                 let set = categories(&cats)?;
-                let ctx = Arc::clone(&l.ctx);
-                Ok(l.keep(|e| ctx.offence_def(e).is_some_and(|d| set.contains(d.category))))
+                let person = Arc::clone(&l.ctx);
+                let list = l.keep(|e| {
+                    person
+                        .offence_def(e)
+                        .is_some_and(|d| set.contains(d.category))
+                });
+                Ok(looked_events(
+                    &ctx,
+                    || format!("in category {}", words(&cats)),
+                    list,
+                ))
             },
         )
-        .register_fn("serious", |l: &mut EventList| {
-            let ctx = Arc::clone(&l.ctx);
-            l.keep(|e| ctx.offence_def(e).is_some_and(|d| d.serious))
+        .register_fn("serious", |ctx: Ctx, l: &mut EventList| {
+            let person = Arc::clone(&l.ctx);
+            let list = l.keep(|e| person.offence_def(e).is_some_and(|d| d.serious));
+            looked_events(&ctx, || "serious".into(), list)
         })
-        .register_fn("person_dangerous", |l: &mut EventList| {
-            let ctx = Arc::clone(&l.ctx);
-            l.keep(|e| ctx.offence_def(e).is_some_and(|d| d.person_dangerous))
+        .register_fn("person_dangerous", |ctx: Ctx, l: &mut EventList| {
+            let person = Arc::clone(&l.ctx);
+            let list = l.keep(|e| person.offence_def(e).is_some_and(|d| d.person_dangerous));
+            looked_events(&ctx, || "person-dangerous".into(), list)
         })
         .register_fn("latest", |l: &mut EventList| {
             l.items
@@ -341,17 +462,22 @@ fn register_events(engine: &mut Engine) {
         })
         .register_fn(
             "filter",
-            |ctx: NativeCallContext, l: &mut EventList, f: FnPtr| -> Fallible<EventList> {
+            |ctx: Ctx, l: &mut EventList, f: FnPtr| -> Fallible<EventList> {
                 let mut items = Vec::new();
                 for &i in &l.items {
                     if f.call_within_context::<bool>(&ctx, (l.item(i),))? {
                         items.push(i);
                     }
                 }
-                Ok(EventList {
+                let list = EventList {
                     ctx: Arc::clone(&l.ctx),
                     items,
-                })
+                };
+                Ok(looked_events(
+                    &ctx,
+                    || "matching the condition".into(),
+                    list,
+                ))
             },
         )
         .register_fn("to_string", |l: &mut EventList| describe_events(l))
@@ -418,6 +544,7 @@ fn describe_events(l: &EventList) -> String {
 }
 
 fn register_offences(engine: &mut Engine) {
+    type Ctx<'a> = NativeCallContext<'a>;
     engine
         .register_type_with_name::<OffenceList>("Offences")
         .register_iterator::<OffenceList>()
@@ -434,34 +561,58 @@ fn register_offences(engine: &mut Engine) {
         })
         .register_fn(
             "within",
-            |l: &mut OffenceList, months: INT| -> Fallible<OffenceList> {
+            |ctx: Ctx, l: &mut OffenceList, months: INT| -> Fallible<OffenceList> {
                 let start = time::months_before(l.ctx.world.as_of, non_negative("months", months)?);
-                Ok(l.keep(|o| o.date >= start))
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("within {months} months"),
+                    l.keep(|o| o.date >= start),
+                ))
             },
         )
         .register_fn(
             "within_days",
-            |l: &mut OffenceList, days: INT| -> Fallible<OffenceList> {
+            |ctx: Ctx, l: &mut OffenceList, days: INT| -> Fallible<OffenceList> {
                 let start = time::days_before(l.ctx.world.as_of, non_negative("days", days)?);
-                Ok(l.keep(|o| o.date >= start))
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("within {days} days"),
+                    l.keep(|o| o.date >= start),
+                ))
             },
         )
         .register_fn(
             "in_category",
-            |l: &mut OffenceList, cats: Dynamic| -> Fallible<OffenceList> {
+            |ctx: Ctx, l: &mut OffenceList, cats: Dynamic| -> Fallible<OffenceList> {
                 let set = categories(&cats)?;
-                Ok(l.keep(|o| o.categories.intersects(set)))
+                let list = l.keep(|o| o.categories.intersects(set));
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("in category {}", words(&cats)),
+                    list,
+                ))
             },
         )
-        .register_fn("serious", |l: &mut OffenceList| l.keep(|o| o.serious))
-        .register_fn("person_dangerous", |l: &mut OffenceList| {
-            l.keep(|o| o.person_dangerous)
+        .register_fn("serious", |ctx: Ctx, l: &mut OffenceList| {
+            looked_offences(&ctx, || "serious".into(), l.keep(|o| o.serious))
+        })
+        .register_fn("person_dangerous", |ctx: Ctx, l: &mut OffenceList| {
+            looked_offences(
+                &ctx,
+                || "person-dangerous".into(),
+                l.keep(|o| o.person_dangerous),
+            )
         })
         .register_fn(
             "from_age",
-            |l: &mut OffenceList, age: INT| -> Fallible<OffenceList> {
-                let age = non_negative("age", age)?;
-                Ok(l.keep(|o| o.age >= age))
+            |ctx: Ctx, l: &mut OffenceList, age: INT| -> Fallible<OffenceList> {
+                let min = non_negative("age", age)?;
+                let list = l.keep(|o| o.age >= min);
+                Ok(looked_offences(
+                    &ctx,
+                    || format!("committed at age {age} or older"),
+                    list,
+                ))
             },
         )
         .register_fn("latest", |l: &mut OffenceList| {
@@ -476,17 +627,22 @@ fn register_offences(engine: &mut Engine) {
         })
         .register_fn(
             "filter",
-            |ctx: NativeCallContext, l: &mut OffenceList, f: FnPtr| -> Fallible<OffenceList> {
+            |ctx: Ctx, l: &mut OffenceList, f: FnPtr| -> Fallible<OffenceList> {
                 let mut items = Vec::new();
                 for &i in &l.items {
                     if f.call_within_context::<bool>(&ctx, (l.item(i),))? {
                         items.push(i);
                     }
                 }
-                Ok(OffenceList {
+                let list = OffenceList {
                     ctx: Arc::clone(&l.ctx),
                     items,
-                })
+                };
+                Ok(looked_offences(
+                    &ctx,
+                    || "matching the condition".into(),
+                    list,
+                ))
             },
         )
         .register_fn("to_string", |l: &mut OffenceList| {

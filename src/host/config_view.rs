@@ -75,6 +75,15 @@ impl ConfigTable {
         Err(format!("tryg.toml has no setting `{full}`{hint}").into())
     }
 
+    /// The dotted path of `key` in this table, for messages.
+    pub fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
     pub fn contains(&mut self, key: &str) -> bool {
         self.map.contains_key(key)
     }

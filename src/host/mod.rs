@@ -106,8 +106,9 @@ pub fn evaluate(
     rules: &[Rule],
     cfg: &ConfigTable,
     ctx: &Arc<PersonCtx>,
+    trace: bool,
 ) -> Result<Effects, RuleFailure> {
-    recorder::begin();
+    recorder::begin(trace);
     for rule in rules {
         recorder::set_rule(&rule.stem);
         let mut scope = Scope::new();

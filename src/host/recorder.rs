@@ -20,6 +20,20 @@ pub struct LetterProposal {
     pub reasons: Vec<Reason>,
 }
 
+/// One thing a rule looked at (only recorded for `tryg explain`).
+#[derive(Debug, Clone)]
+pub struct Look {
+    pub rule: ImmutableString,
+    pub line: usize,
+    /// What was asked, in words: "offences within 12 months", "serious",
+    /// "setting level2.min_offences".
+    pub what: String,
+    /// What was found: a count, or a setting's value.
+    pub found: String,
+    /// Events in the answer (indices into the batch).
+    pub events: Vec<u32>,
+}
+
 /// Everything the rules did for one person.
 #[derive(Debug, Default)]
 pub struct Effects {
@@ -31,15 +45,40 @@ pub struct Effects {
     pub letter: Option<LetterProposal>,
     pub actions: Vec<Action>,
     pub explanation: Vec<Reason>,
+    /// `Some` while tracing: what each rule looked at.
+    pub looks: Option<Vec<Look>>,
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Effects>> = const { RefCell::new(None) };
 }
 
-/// Starts recording for one person on this thread.
-pub fn begin() {
-    CURRENT.with(|c| *c.borrow_mut() = Some(Effects::default()));
+/// Starts recording for one person on this thread; `trace` also records every
+/// query the rules make (slower; for `tryg explain`).
+pub fn begin(trace: bool) {
+    let effects = Effects {
+        looks: trace.then(Vec::new),
+        ..Effects::default()
+    };
+    CURRENT.with(|c| *c.borrow_mut() = Some(effects));
+}
+
+/// Records what a rule looked at, if tracing. `describe` runs only then.
+pub fn look(line: usize, describe: impl FnOnce() -> (String, String, Vec<u32>)) {
+    CURRENT.with(|c| {
+        if let Some(effects) = c.borrow_mut().as_mut()
+            && let Some(looks) = effects.looks.as_mut()
+        {
+            let (what, found, events) = describe();
+            looks.push(Look {
+                rule: effects.rule.clone(),
+                line,
+                what,
+                found,
+                events,
+            });
+        }
+    });
 }
 
 /// Sets the rule file whose calls are recorded next.

@@ -23,9 +23,26 @@ pub struct World {
     pub batch: Arc<Batch>,
     pub catalogue: Arc<Catalogue>,
     pub as_of: Date,
+    /// Events after this date are not used. It is the as-of date, except when
+    /// `explain` looks ahead to when a proposal lapses "with no new events".
+    pub events_until: Date,
     pub retention_months: u32,
     pub not_offences: CategorySet,
     pub tags: Vec<String>,
+}
+
+impl World {
+    pub fn new(rules: &crate::ruleset::RuleSet, batch: Arc<Batch>, as_of: Date) -> World {
+        World {
+            batch,
+            catalogue: Arc::clone(&rules.catalogue),
+            as_of,
+            events_until: as_of,
+            retention_months: rules.config.retention_months,
+            not_offences: rules.config.not_offences(),
+            tags: rules.config.vocabulary.tags.clone(),
+        }
+    }
 }
 
 /// One offence: the usable offending events of one police case (or one event
@@ -68,7 +85,7 @@ impl PersonCtx {
         let (mut left_out_retention, mut left_out_future) = (0, 0);
         for i in batch.event_range(index) {
             let date = batch.events[i].date;
-            if date > world.as_of {
+            if date > world.events_until || date > world.as_of {
                 left_out_future += 1;
             } else if date < horizon {
                 left_out_retention += 1;

@@ -1,0 +1,488 @@
+//! `tryg test`: policy staff's own test cases, and which rules they exercise.
+//!
+//! A case file is TOML, by default under `<rules>/tests/`:
+//!
+//! ```toml
+//! name = "Two offences within 12 months is crime (level 2)"
+//! as_of = 2026-11-23
+//!
+//! [[person]]
+//! person_id = "TWO"
+//! birth_date = 2000-01-01
+//! municipality = "København"
+//!
+//! [[event]]
+//! event_id = "E1"
+//! person_id = "TWO"
+//! date = 2026-01-10
+//! kind = "charge"
+//! offence_code = "90002"
+//!
+//! [[expect]]
+//! person_id = "TWO"
+//! level = 2
+//! youth_board = false        # false: no candidacy
+//! fired = ["level2_crime"]   # the rule files that had an effect
+//!
+//! [config.home_visit]        # optional: tryg.toml as changed for this case
+//! enabled = true
+//! ```
+//!
+//! `[[person]]` and `[[event]]` take the columns of persons.csv and events.csv
+//! and go through the same validation. An `[[expect]]` compares only the
+//! fields it names, against the outcome as `--format json` shows it: objects
+//! field by field, `actions` item by item (or as a list of kinds), `false` as
+//! "none" (no proposal, no due date: TOML has no null), `fired` as the set of
+//! rule files in the explanation.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::check::EffectSite;
+use crate::diagnostic::Diagnostic;
+use crate::load::{Batch, InputFile};
+use crate::outcome::Outcome;
+use crate::ruleset::{CONFIG_FILE, RulePack, RuleSet};
+use crate::time::{Date, parse_date};
+
+/// One case file, parsed.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub file: String,
+    pub name: String,
+    pub as_of: Date,
+    persons: Vec<toml::Table>,
+    events: Vec<toml::Table>,
+    expects: Vec<toml::Table>,
+    config: Option<toml::Table>,
+}
+
+/// One field that differed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub person_id: String,
+    /// Dotted path of the field: `concern_letter.rank`, `actions[0].due`.
+    pub field: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// The result of running one case.
+#[derive(Debug)]
+pub struct CaseResult {
+    pub case: Case,
+    /// Problems that kept the case from running (bad persons, bad config).
+    pub problems: Vec<Diagnostic>,
+    pub mismatches: Vec<Mismatch>,
+    /// (rule, line) of every reason in the outcomes.
+    pub exercised: BTreeSet<(String, usize)>,
+}
+
+impl CaseResult {
+    /// A case file that could not be read as a case.
+    pub fn unparsed(file: &str, problem: Diagnostic) -> CaseResult {
+        CaseResult {
+            case: Case {
+                file: file.to_string(),
+                name: String::new(),
+                as_of: Date::MIN,
+                persons: Vec::new(),
+                events: Vec::new(),
+                expects: Vec::new(),
+                config: None,
+            },
+            problems: vec![problem],
+            mismatches: Vec::new(),
+            exercised: BTreeSet::new(),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty() && self.mismatches.is_empty()
+    }
+}
+
+fn date_value(value: &toml::Value) -> Option<Date> {
+    match value {
+        toml::Value::Datetime(d) => parse_date(&d.to_string()),
+        toml::Value::String(s) => parse_date(s),
+        _ => None,
+    }
+}
+
+impl Case {
+    pub fn parse(file: &str, text: &str) -> Result<Case, Box<Diagnostic>> {
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|e| Box::new(crate::config::toml_diagnostic(file, text, &e)))?;
+        let fail = |message: String| Box::new(Diagnostic::new("bad-case", file, message));
+        for key in table.keys() {
+            if !["name", "as_of", "person", "event", "expect", "config"].contains(&key.as_str()) {
+                return Err(fail(format!(
+                    "unknown key `{key}`: a case has name, as_of, [[person]], [[event]], [[expect]] and [config]"
+                )));
+            }
+        }
+        let name = table
+            .get("name")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| fail("a case needs a `name`".into()))?
+            .to_string();
+        let as_of = table
+            .get("as_of")
+            .and_then(date_value)
+            .ok_or_else(|| fail("a case needs `as_of = YYYY-MM-DD`".into()))?;
+        let tables = |key: &str| -> Result<Vec<toml::Table>, Box<Diagnostic>> {
+            match table.get(key) {
+                None => Ok(Vec::new()),
+                Some(toml::Value::Array(items)) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_table()
+                            .cloned()
+                            .ok_or_else(|| fail(format!("`{key}` must be written [[{key}]]")))
+                    })
+                    .collect(),
+                Some(_) => Err(fail(format!("`{key}` must be written [[{key}]]"))),
+            }
+        };
+        let case = Case {
+            file: file.to_string(),
+            name,
+            as_of,
+            persons: tables("person")?,
+            events: tables("event")?,
+            expects: tables("expect")?,
+            config: table.get("config").and_then(|c| c.as_table()).cloned(),
+        };
+        if case.expects.is_empty() {
+            return Err(fail("a case needs at least one [[expect]]".into()));
+        }
+        Ok(case)
+    }
+
+    /// The rows as CSV text, so they pass the loader's validation unchanged.
+    fn csv(&self, rows: &[toml::Table], columns: &[&str]) -> Result<InputFile, Box<Diagnostic>> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(columns);
+        for (i, row) in rows.iter().enumerate() {
+            if let Some(key) = row.keys().find(|k| !columns.contains(&k.as_str())) {
+                return Err(Box::new(Diagnostic::new(
+                    "bad-case",
+                    &self.file,
+                    format!("row {} has an unknown column `{key}`", i + 1),
+                )));
+            }
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| match row.get(*c) {
+                    None => String::new(),
+                    Some(toml::Value::String(s)) => s.clone(),
+                    Some(toml::Value::Array(items)) => items
+                        .iter()
+                        .map(|i| i.as_str().map_or_else(|| i.to_string(), String::from))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    Some(other) => other.to_string(),
+                })
+                .collect();
+            let _ = writer.write_record(&cells);
+        }
+        let bytes = writer.into_inner().unwrap_or_default();
+        Ok(InputFile {
+            name: self.file.clone(),
+            bytes,
+        })
+    }
+}
+
+/// Deep-merges `overlay` into `base`.
+pub fn merge(base: &mut toml::Table, overlay: &toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Runs one case against a pack (with the case's config overlay applied).
+pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
+    let mut result = CaseResult {
+        case,
+        problems: Vec::new(),
+        mismatches: Vec::new(),
+        exercised: BTreeSet::new(),
+    };
+    let overlaid;
+    let rules = match &result.case.config {
+        None => rules,
+        Some(overlay) => {
+            let mut pack = pack.clone();
+            let text = pack.file(CONFIG_FILE).unwrap_or("");
+            let mut table: toml::Table = toml::from_str(text).unwrap_or_default();
+            merge(&mut table, overlay);
+            let merged = toml::to_string(&table).unwrap_or_default();
+            for (name, text) in &mut pack.files {
+                if name == CONFIG_FILE {
+                    *text = merged.clone();
+                }
+            }
+            match RuleSet::load(pack) {
+                Ok(r) => {
+                    overlaid = r;
+                    &overlaid
+                }
+                Err(e) => {
+                    result
+                        .problems
+                        .extend(e.diagnostics.items().iter().cloned());
+                    return result;
+                }
+            }
+        }
+    };
+    let persons = result.case.csv(
+        &result.case.persons,
+        &crate::load::person_columns().collect::<Vec<_>>(),
+    );
+    let events = result.case.csv(
+        &result.case.events,
+        &crate::load::event_columns().collect::<Vec<_>>(),
+    );
+    let (persons, events) = match (persons, events) {
+        (Ok(p), Ok(e)) => (p, e),
+        (p, e) => {
+            result
+                .problems
+                .extend(p.err().into_iter().chain(e.err()).map(|d| *d));
+            return result;
+        }
+    };
+    let batch = match Batch::load(&persons, &events, rules) {
+        Ok(batch) => batch,
+        Err(problems) => {
+            // Loader lines count the CSV header; say which [[person]]/[[event]].
+            for mut d in problems.items().iter().cloned() {
+                if let Some(line) = d.line.take() {
+                    d.message = format!(
+                        "entry {} of [[person]] or [[event]]: {}",
+                        line - 1,
+                        d.message
+                    );
+                    d.column = None;
+                }
+                result.problems.push(d);
+            }
+            return result;
+        }
+    };
+    let report = crate::screen::screen(rules, batch, result.case.as_of);
+    for outcome in &report.outcomes {
+        for reason in all_reasons(outcome) {
+            result.exercised.insert((reason.0.to_string(), reason.1));
+        }
+    }
+    let expects = result.case.expects.clone();
+    for expect in &expects {
+        let Some(id) = expect.get("person_id").and_then(|v| v.as_str()) else {
+            result.problems.push(Diagnostic::new(
+                "bad-case",
+                &result.case.file,
+                "every [[expect]] needs a person_id",
+            ));
+            continue;
+        };
+        let Some(outcome) = report.outcomes.iter().find(|o| o.person_id == id) else {
+            result.problems.push(Diagnostic::new(
+                "bad-case",
+                &result.case.file,
+                format!("[[expect]] names {id:?}, who is not among the [[person]] entries"),
+            ));
+            continue;
+        };
+        let actual = serde_json::to_value(outcome).unwrap_or(Value::Null);
+        for (field, expected) in expect.iter().filter(|(k, _)| *k != "person_id") {
+            let expected = to_json(expected);
+            if field == "fired" {
+                compare_fired(id, &expected, outcome, &mut result.mismatches);
+            } else {
+                compare(
+                    id,
+                    field,
+                    &expected,
+                    actual.get(field).unwrap_or(&Value::Null),
+                    &mut result.mismatches,
+                );
+            }
+        }
+    }
+    result
+}
+
+fn all_reasons(outcome: &Outcome) -> impl Iterator<Item = (&str, usize)> {
+    outcome
+        .explanation
+        .iter()
+        .map(|r| (r.rule.as_str(), r.line))
+}
+
+fn to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::Null => "none".into(),
+        other => other.to_string(),
+    }
+}
+
+fn compare(person: &str, field: &str, expected: &Value, actual: &Value, out: &mut Vec<Mismatch>) {
+    let mut differ = |expected: &Value, actual: &Value| {
+        out.push(Mismatch {
+            person_id: person.to_string(),
+            field: field.to_string(),
+            expected: show(expected),
+            actual: show(actual),
+        })
+    };
+    match (expected, actual) {
+        // `false` for a proposal means "none".
+        (Value::Bool(false), Value::Null) => {}
+        (Value::Bool(false), a) if a.is_object() => differ(&Value::Null, a),
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, v) in e {
+                compare(
+                    person,
+                    &format!("{field}.{k}"),
+                    v,
+                    a.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        (Value::Object(_), a) => differ(expected, a),
+        (Value::Array(e), Value::Array(a)) => {
+            // A list of words against a list of objects: compare their kinds.
+            let kinds: Vec<Value> = a
+                .iter()
+                .map(|item| item.get("kind").cloned().unwrap_or(item.clone()))
+                .collect();
+            if e.iter().all(Value::is_string) && a.iter().all(Value::is_object) {
+                if *e != kinds {
+                    differ(expected, &Value::Array(kinds));
+                }
+            } else if e.len() != a.len() {
+                differ(
+                    &Value::from(format!("{} item(s)", e.len())),
+                    &Value::from(format!("{} item(s): {}", a.len(), Value::Array(kinds))),
+                );
+            } else {
+                for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                    compare(person, &format!("{field}[{i}]"), ev, av, out);
+                }
+            }
+        }
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => {}
+        (e, a) if e == a => {}
+        (e, a) => differ(e, a),
+    }
+}
+
+fn compare_fired(person: &str, expected: &Value, outcome: &Outcome, out: &mut Vec<Mismatch>) {
+    let want: BTreeSet<String> = expected
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let got: BTreeSet<String> = outcome
+        .explanation
+        .iter()
+        .filter(|r| r.rule != crate::screen::HOST_RULE)
+        .map(|r| r.rule.to_string())
+        .collect();
+    if want != got {
+        out.push(Mismatch {
+            person_id: person.to_string(),
+            field: "fired".into(),
+            expected: format!("{want:?}"),
+            actual: format!("{got:?}"),
+        });
+    }
+}
+
+/// Effect sites no case exercised.
+pub fn uncovered<'s>(sites: &'s [EffectSite], results: &[CaseResult]) -> Vec<&'s EffectSite> {
+    sites
+        .iter()
+        .filter(|s| {
+            !results
+                .iter()
+                .any(|r| r.exercised.contains(&(s.rule.clone(), s.line)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mismatches(expected: Value, actual: Value) -> Vec<String> {
+        let mut out = Vec::new();
+        compare("P", "f", &expected, &actual, &mut out);
+        out.iter()
+            .map(|m| format!("{}: {} / {}", m.field, m.expected, m.actual))
+            .collect()
+    }
+
+    #[test]
+    fn only_named_fields_are_compared() {
+        let actual = serde_json::json!({"route": "secretariat", "limb": "listed", "reasons": []});
+        assert!(mismatches(serde_json::json!({"route": "secretariat"}), actual.clone()).is_empty());
+        assert_eq!(
+            mismatches(serde_json::json!({"route": "prosecution"}), actual),
+            ["f.route: \"prosecution\" / \"secretariat\""]
+        );
+    }
+
+    #[test]
+    fn false_means_no_proposal() {
+        assert!(mismatches(Value::Bool(false), Value::Null).is_empty());
+        assert_eq!(
+            mismatches(Value::Bool(false), serde_json::json!({"route": "x"})).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn actions_compare_as_kinds_or_items() {
+        let actual = serde_json::json!([{"kind": "network_council", "due": "2026-11-27"}]);
+        assert!(mismatches(serde_json::json!(["network_council"]), actual.clone()).is_empty());
+        assert_eq!(mismatches(serde_json::json!([]), actual.clone()).len(), 1);
+        assert_eq!(
+            mismatches(serde_json::json!([{"due": "2026-11-28"}]), actual),
+            ["f[0].due: \"2026-11-28\" / \"2026-11-27\""]
+        );
+    }
+
+    #[test]
+    fn whole_numbers_match_across_int_and_float() {
+        assert!(mismatches(serde_json::json!(4), serde_json::json!(4.0)).is_empty());
+    }
+}

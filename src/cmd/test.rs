@@ -1,0 +1,109 @@
+//! `tryg test`: runs policy staff's case files against a rule pack, prints each
+//! case passed or failed (with expected and actual), then which effect calls
+//! no case exercised. Exit 1 when a case fails or cannot run.
+
+use std::fmt::Write as _;
+
+use anyhow::Context;
+
+use crate::cases::{self, Case};
+use crate::check;
+use crate::cli::TestArgs;
+use crate::exit::Exit;
+
+pub fn run(args: TestArgs) -> anyhow::Result<Exit> {
+    let pack = match super::load_pack(&args.rules) {
+        Ok(pack) => pack,
+        Err(exit) => return Ok(exit),
+    };
+    let rules = match super::load_rules(&args.rules) {
+        Ok(rules) => rules,
+        Err(exit) => return Ok(exit),
+    };
+    let sources: Vec<(String, String)> = if args.cases.is_empty() {
+        pack.tests.clone()
+    } else {
+        args.cases
+            .iter()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .map(|t| (p.display().to_string(), t))
+                    .with_context(|| format!("cannot read {}", p.display()))
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    if sources.is_empty() {
+        super::report(&format!(
+            "error: no case files: write them under {}/tests/ (see docs/RULES.md, \"Test a rule\")\n",
+            pack.folder
+        ));
+        return Ok(Exit::BadInput);
+    }
+
+    let mut out = String::new();
+    let mut results = Vec::new();
+    for (file, text) in &sources {
+        match Case::parse(file, text) {
+            Ok(case) => results.push(cases::run(&pack, &rules, case)),
+            Err(d) => {
+                let _ = writeln!(out, "FAIL {file}\n     {d}");
+                results.push(cases::CaseResult::unparsed(file, *d));
+            }
+        }
+    }
+    for r in results.iter().filter(|r| !r.case.name.is_empty()) {
+        let verdict = if r.passed() { "ok  " } else { "FAIL" };
+        let _ = writeln!(out, "{verdict} {}  {}", r.case.file, r.case.name);
+        for d in &r.problems {
+            let _ = writeln!(out, "     {d}");
+        }
+        for m in &r.mismatches {
+            let _ = writeln!(
+                out,
+                "     {} {}: expected {}, got {}",
+                m.person_id, m.field, m.expected, m.actual
+            );
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let _ = writeln!(out, "\n{} passed, {failed} failed", results.len() - failed);
+
+    let sites = check::check(&pack).effect_sites;
+    let missed = cases::uncovered(&sites, &results);
+    let files: std::collections::BTreeSet<&str> = sites.iter().map(|s| s.rule.as_str()).collect();
+    let missed_files: std::collections::BTreeSet<&str> = files
+        .iter()
+        .copied()
+        .filter(|f| {
+            missed.iter().filter(|s| s.rule == *f).count()
+                == sites.iter().filter(|s| s.rule == *f).count()
+        })
+        .collect();
+    let covered = sites.len() - missed.len();
+    let _ = writeln!(
+        out,
+        "coverage: {covered} of {} effect calls ({}%), {} of {} rule files",
+        sites.len(),
+        if sites.is_empty() {
+            100
+        } else {
+            covered * 100 / sites.len()
+        },
+        files.len() - missed_files.len(),
+        files.len()
+    );
+    if !missed.is_empty() {
+        let _ = writeln!(out, "not exercised by any case:");
+        for s in missed {
+            let _ = writeln!(
+                out,
+                "  {}:{}  {}",
+                pack.path(&format!("{}.rhai", s.rule)),
+                s.line,
+                s.function
+            );
+        }
+    }
+    super::write_stdout(out.as_bytes())?;
+    Ok(if failed > 0 { Exit::BadInput } else { Exit::Ok })
+}

@@ -1,0 +1,437 @@
+//! `tryg explain`: everything about one person's outcome, for a reviewer.
+//!
+//! For each rule, in the order it ran: its effects with their evidence events
+//! and the day each effect lapses by itself; and what it looked at and found
+//! (recorded from the rule's own queries and settings, so nothing is guessed).
+//! Then every event of the person, and whether it was evidence, only looked at,
+//! outside every window, past retention or after the as-of date.
+//!
+//! The lapse ("until") date is found by screening the person again for each
+//! following day with no new events, up to [`HORIZON_DAYS`]: the first day an
+//! effect is gone is the day it would no longer apply. It uses the real rules,
+//! so whatever makes an effect lapse (an offence leaving its window, a birthday,
+//! retention) is accounted for.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::host::{self, recorder::Look, view::PersonCtx, view::World};
+use crate::load::Batch;
+use crate::outcome::{Outcome, Reason, Status};
+use crate::ruleset::RuleSet;
+use crate::screen::HOST_RULE;
+use crate::time::{self, Date};
+
+/// How far ahead lapse dates are searched: ten years.
+pub const HORIZON_DAYS: i64 = 3653;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventInfo {
+    pub id: String,
+    pub date: String,
+    pub kind: &'static str,
+    pub offence_code: Option<String>,
+    pub offence_name: Option<String>,
+    pub category: Option<&'static str>,
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Effect {
+    #[serde(flatten)]
+    pub reason: Reason,
+    pub evidence_events: Vec<EventInfo>,
+    /// The first day on which, with no new events, this effect no longer
+    /// applies; `None` when it does not lapse with time alone.
+    pub until: Option<String>,
+}
+
+/// One line of a rule that asked something: the chain of questions on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Looked {
+    pub line: usize,
+    /// ("offences within 12 months", "1 offence"), ("serious", "0 offences"), …
+    pub steps: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleStep {
+    pub rule: String,
+    pub file: String,
+    pub effects: Vec<Effect>,
+    pub looked_at: Vec<Looked>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventUse {
+    #[serde(flatten)]
+    pub event: EventInfo,
+    /// `evidence`, `looked_at`, `outside_windows`, `retention`, `after_as_of`,
+    /// or `not_screened` (out of scope, or a rule failed).
+    pub used: &'static str,
+    /// The rules it was evidence for (or looked at by).
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub person_id: String,
+    pub as_of: String,
+    pub outcome: Outcome,
+    /// What tryg itself did before any rule ran (retention, later events).
+    pub host: Vec<Reason>,
+    pub rules: Vec<RuleStep>,
+    pub events: Vec<EventUse>,
+}
+
+/// Explains one person of a batch, or `None` when the id is not in it.
+pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> Option<Explanation> {
+    let index = batch.persons.iter().position(|p| p.id == person_id)?;
+    let batch = Arc::new(batch);
+    // The whole batch is screened so the letter's rank is the batch's rank.
+    let report = crate::screen::screen_shared(rules, Arc::clone(&batch), as_of);
+    let outcome = report.outcomes[index].clone();
+
+    let world = Arc::new(World::new(rules, Arc::clone(&batch), as_of));
+    let ctx = Arc::new(PersonCtx::new(&world, index));
+    let looks = match (outcome.status, ctx.age) {
+        (Status::Error, _) | (_, None) => Vec::new(),
+        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true)
+            .ok()
+            .and_then(|e| e.looks)
+            .unwrap_or_default(),
+    };
+    let info = |i: u32| event_info(&world, &ctx, i);
+
+    let until = if outcome.status == Status::Proposed {
+        lapse_dates(rules, &batch, index, as_of, &outcome.explanation)
+    } else {
+        BTreeMap::new()
+    };
+
+    let mut steps = Vec::new();
+    for rule in &rules.rules {
+        let effects = outcome
+            .explanation
+            .iter()
+            .filter(|r| r.rule == rule.stem)
+            .map(|r| Effect {
+                evidence_events: r
+                    .evidence
+                    .iter()
+                    .filter_map(|id| {
+                        batch
+                            .event_range(index)
+                            .find(|&i| batch.events[i].id == *id)
+                    })
+                    .map(|i| info(i as u32))
+                    .collect(),
+                until: until
+                    .get(&identity(r))
+                    .copied()
+                    .flatten()
+                    .map(|d| d.to_string()),
+                reason: r.clone(),
+            })
+            .collect();
+        let mut looked_at: Vec<Looked> = Vec::new();
+        for look in looks.iter().filter(|l| l.rule == rule.stem) {
+            let step = (look.what.clone(), look.found.clone());
+            match looked_at.last_mut() {
+                Some(last) if last.line == look.line => last.steps.push(step),
+                _ => looked_at.push(Looked {
+                    line: look.line,
+                    steps: vec![step],
+                }),
+            }
+        }
+        steps.push(RuleStep {
+            rule: rule.stem.to_string(),
+            file: rule.file.clone(),
+            effects,
+            looked_at,
+        });
+        if outcome.status == Status::OutOfScope
+            && outcome.explanation.iter().any(|r| r.rule == rule.stem)
+        {
+            break;
+        }
+    }
+
+    let events = event_uses(rules, &world, &ctx, &outcome, &looks);
+    Some(Explanation {
+        person_id: person_id.to_string(),
+        as_of: as_of.to_string(),
+        host: outcome
+            .explanation
+            .iter()
+            .filter(|r| r.rule == HOST_RULE)
+            .cloned()
+            .collect(),
+        outcome,
+        rules: steps,
+        events,
+    })
+}
+
+fn event_info(world: &World, ctx: &PersonCtx, index: u32) -> EventInfo {
+    let e = &world.batch.events[index as usize];
+    let def = ctx.offence_def(e);
+    EventInfo {
+        id: e.id.to_string(),
+        date: e.date.to_string(),
+        kind: e.kind.as_str(),
+        offence_code: def.map(|d| d.code.to_string()),
+        offence_name: def.map(|d| d.name.to_string()),
+        category: def.map(|d| d.category.as_str()),
+        tag: e.tag.as_ref().map(|t| t.to_string()),
+    }
+}
+
+/// What identifies an effect across days: rule, line, and what it proposes
+/// (`level 3`, `youth_board`, `action network_council`, …) but not details
+/// such as a priority, which may change while the proposal stands.
+fn identity(reason: &Reason) -> (String, usize, String) {
+    let mut words = reason.effect.split_whitespace();
+    let what = match words.next() {
+        Some(w @ ("level" | "action")) => format!("{w} {}", words.next().unwrap_or("")),
+        Some(w) => w.to_string(),
+        None => String::new(),
+    };
+    (reason.rule.to_string(), reason.line, what)
+}
+
+/// For each effect, the first later day it is gone (with no new events).
+fn lapse_dates(
+    rules: &RuleSet,
+    batch: &Arc<Batch>,
+    index: usize,
+    as_of: Date,
+    reasons: &[Reason],
+) -> BTreeMap<(String, usize, String), Option<Date>> {
+    let mut open: Vec<(String, usize, String)> = reasons
+        .iter()
+        .filter(|r| r.rule != HOST_RULE)
+        .map(identity)
+        .collect();
+    open.dedup();
+    let mut found = BTreeMap::new();
+    for day in 1..=HORIZON_DAYS {
+        if open.is_empty() {
+            break;
+        }
+        let date = time::add_days(as_of, day);
+        let mut world = World::new(rules, Arc::clone(batch), date);
+        world.events_until = as_of;
+        let world = Arc::new(world);
+        let ctx = Arc::new(PersonCtx::new(&world, index));
+        let present: Vec<(String, usize, String)> =
+            match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false) {
+                Ok(effects) if !effects.out_of_scope => {
+                    effects.explanation.iter().map(identity).collect()
+                }
+                _ => Vec::new(),
+            };
+        open.retain(|id| {
+            let gone = !present.contains(id);
+            if gone {
+                found.insert(id.clone(), Some(date));
+            }
+            !gone
+        });
+    }
+    for id in open {
+        found.insert(id, None);
+    }
+    found
+}
+
+fn event_uses(
+    rules: &RuleSet,
+    world: &World,
+    ctx: &PersonCtx,
+    outcome: &Outcome,
+    looks: &[Look],
+) -> Vec<EventUse> {
+    let horizon = time::months_before(world.as_of, rules.config.retention_months);
+    world
+        .batch
+        .event_range(ctx.index)
+        .map(|i| {
+            let event = &world.batch.events[i];
+            let evidence_for: Vec<String> = outcome
+                .explanation
+                .iter()
+                .filter(|r| r.evidence.contains(&event.id))
+                .map(|r| r.rule.to_string())
+                .fold(Vec::new(), |mut acc, r| {
+                    if !acc.contains(&r) {
+                        acc.push(r);
+                    }
+                    acc
+                });
+            let looked_by: Vec<String> = looks
+                .iter()
+                .filter(|l| l.events.contains(&(i as u32)))
+                .map(|l| l.rule.to_string())
+                .fold(Vec::new(), |mut acc, r| {
+                    if !acc.contains(&r) {
+                        acc.push(r);
+                    }
+                    acc
+                });
+            let (used, rules) = if outcome.status != Status::Proposed {
+                ("not_screened", Vec::new())
+            } else if event.date > world.as_of {
+                ("after_as_of", Vec::new())
+            } else if event.date < horizon {
+                ("retention", Vec::new())
+            } else if !evidence_for.is_empty() {
+                ("evidence", evidence_for)
+            } else if !looked_by.is_empty() {
+                ("looked_at", looked_by)
+            } else {
+                ("outside_windows", Vec::new())
+            };
+            EventUse {
+                event: event_info(world, ctx, i as u32),
+                used,
+                rules,
+            }
+        })
+        .collect()
+}
+
+/// The explanation as a reviewer reads it in a terminal.
+pub fn render_text(x: &Explanation, retention_months: u32) -> String {
+    use std::fmt::Write as _;
+    let o = &x.outcome;
+    let mut out = String::new();
+    let age = o
+        .age
+        .map_or_else(|| "not yet born".to_string(), |a| format!("{a} years"));
+    let _ = writeln!(
+        out,
+        "{} · {age} · forum {} · as of {}",
+        x.person_id, o.forum, x.as_of
+    );
+    let _ = writeln!(out, "A proposal for human review, not a decision.\n");
+    match o.status {
+        Status::Error => {
+            let _ = writeln!(out, "status: error: {}", o.error.as_deref().unwrap_or(""));
+            return out;
+        }
+        Status::OutOfScope => {
+            let _ = writeln!(out, "status: out of scope (not screened)");
+        }
+        Status::Proposed => {
+            let _ = writeln!(out, "level {} {}", o.level, o.level_name);
+            if let Some(b) = &o.youth_board {
+                let _ = writeln!(
+                    out,
+                    "youth crime board candidate: route {}, limb {}",
+                    b.route, b.limb
+                );
+            }
+            if let Some(l) = &o.concern_letter {
+                let batch = if l.in_batch {
+                    "in this meeting's batch"
+                } else {
+                    "waits for a later meeting"
+                };
+                let _ = writeln!(
+                    out,
+                    "concern letter to {}: priority {}, rank {}, {batch}",
+                    l.recipients
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    crate::outcome::format_number(l.priority),
+                    l.rank
+                );
+            }
+            for a in &o.actions {
+                let due = match (a.due, a.overdue) {
+                    (Some(d), true) => format!(", due {d}, OVERDUE"),
+                    (Some(d), false) => format!(", due {d}"),
+                    (None, _) => String::new(),
+                };
+                let _ = writeln!(out, "action: {}{due}", a.kind);
+            }
+        }
+    }
+    for r in &x.host {
+        let _ = writeln!(out, "note: {}", r.text);
+    }
+
+    let _ = writeln!(out, "\nRULES, in the order they ran");
+    for step in &x.rules {
+        let _ = writeln!(out, "\n{} ({})", step.rule, step.file);
+        if step.effects.is_empty() {
+            let _ = writeln!(out, "  no effect");
+        }
+        for e in &step.effects {
+            let _ = writeln!(
+                out,
+                "  line {}: {}: {}",
+                e.reason.line, e.reason.effect, e.reason.text
+            );
+            match &e.until {
+                Some(d) => {
+                    let _ = writeln!(
+                        out,
+                        "    until {d} (with no new events, it no longer applies from that day)"
+                    );
+                }
+                None if o.status == Status::Proposed => {
+                    let _ = writeln!(out, "    until: does not lapse with time alone");
+                }
+                None => {}
+            }
+            for ev in &e.evidence_events {
+                let _ = writeln!(out, "    evidence {}", describe(ev));
+            }
+        }
+        // What a rule that fired looked at is in its reasons; for one that did
+        // not, this is the answer to "why not?". (JSON has both.)
+        for l in step.looked_at.iter().filter(|_| step.effects.is_empty()) {
+            let chain: Vec<String> = l
+                .steps
+                .iter()
+                .map(|(what, found)| format!("{what}: {found}"))
+                .collect();
+            let _ = writeln!(out, "  looked at, line {}: {}", l.line, chain.join(" → "));
+        }
+    }
+
+    let _ = writeln!(out, "\nEVENTS");
+    if x.events.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for u in &x.events {
+        let why = match u.used {
+            "evidence" => format!("evidence for {}", u.rules.join(", ")),
+            "looked_at" => format!("looked at by {}, no effect", u.rules.join(", ")),
+            "outside_windows" => "not used: outside every window the rules looked at".into(),
+            "retention" => format!("not used: older than {retention_months} months (retention)"),
+            "not_screened" => "not used: the person was not screened".into(),
+            _ => "not used: dated after the as-of date".into(),
+        };
+        let _ = writeln!(out, "  {}  {why}", describe(&u.event));
+    }
+    out
+}
+
+fn describe(e: &EventInfo) -> String {
+    let mut s = format!("{} {} {}", e.id, e.date, e.kind);
+    if let (Some(code), Some(name), Some(cat)) = (&e.offence_code, &e.offence_name, e.category) {
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!(" {code} {name} ({cat})"));
+    }
+    if let Some(tag) = &e.tag {
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!(" tagged {tag}"));
+    }
+    s
+}
