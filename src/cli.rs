@@ -35,6 +35,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the rule pack's test cases and show which rules they exercise.
     Test(TestArgs),
+    /// Screen one batch with two rule packs: what changes, and for whom.
+    Diff(DiffArgs),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(InitArgs),
 }
@@ -110,6 +112,21 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The rules as they are (default: the built-in pack).
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// The changed rules folder.
+    #[arg(long, value_name = "NEW_DIR")]
+    pub against: PathBuf,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
 pub struct TestArgs {
     #[command(flatten)]
     pub rules: RulesArg,
@@ -149,6 +166,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Test(args) => cmd::test::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
         Command::Init(args) => cmd::init::run(args),
     };
     match result {

@@ -15,7 +15,8 @@
 //! - [`screen`]: every person through every rule, in parallel; letter ranking.
 //! - [`outcome`]: the report's data; [`output`]: its formats.
 //! - [`diagnostic`]: one located error type for every input.
-//! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases.
+//! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases;
+//!   [`explain`]: one person rule by rule; [`diff`]: a rule change's effect on a batch.
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod event;
 pub mod exit;
 pub mod explain;

@@ -139,8 +139,19 @@ fn every_tryg_command_in_the_guide_runs() {
             ran += 1;
         }
     }
-    assert_eq!(ran, 4);
+    assert_eq!(ran, 8);
     assert!(dir.path().join("before.json").exists() && dir.path().join("after.json").exists());
+}
+
+#[test]
+fn the_guides_case_file_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.toml");
+    std::fs::write(&case, block_after(&guide(), "### Test a rule", "toml")).unwrap();
+    let out = run(tryg_in(dir.path()).arg("test").arg(&case));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
 
 #[test]

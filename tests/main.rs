@@ -20,6 +20,8 @@ mod determinism;
 mod check;
 // `tryg explain`: one person, rule by rule, with lapse dates.
 mod explain;
+// `tryg diff`: a rule change on a real batch, and whom it hits.
+mod diff;
 // docs/RULES.md: every example runs, every API name is documented.
 mod guide;
 // The README's commands run, and print what the README shows.

@@ -1,6 +1,7 @@
 //! One module per subcommand, each a `run(args) -> Result<Exit>`.
 
 pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod screen;

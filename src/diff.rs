@@ -1,0 +1,393 @@
+//! `tryg diff`: what a rule change does to a real batch, and to whom.
+//!
+//! The batch is screened with the old and the new rule pack. The result is
+//! counts per level before and after (a transition matrix), proposals gained
+//! and lost, who the changes fall on (by age band, sex, municipality and
+//! district, against the batch's own make-up), and one line per changed person
+//! with the fields that changed and the rules whose reasons changed.
+//!
+//! A person "changed" when their status, level, youth-board candidacy (route,
+//! limb), concern letter (proposed, priority, in this meeting's batch) or
+//! actions (kind, due date) differ. A letter's rank alone moving, because
+//! someone else changed, is not a change of that person.
+//!
+//! "Who it hits" flags a group when its share of the changed persons is at
+//! least twice its share of the batch and at least two changed persons are in
+//! it: a signal for the people deciding to look, never a verdict.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::load::Batch;
+use crate::outcome::{Outcome, Report, Status};
+
+/// The row and column names of the transition matrix, in order.
+pub const STATES: &[&str] = &["0", "1", "2", "3", "out_of_scope", "error"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonChange {
+    pub person_id: String,
+    /// One entry per field that changed: (field, before, after).
+    pub changes: Vec<(String, String, String)>,
+    /// Rule files whose reasons appeared or disappeared, as `rule:line`.
+    pub rules: Vec<String>,
+    /// Proposals this person gained and lost (`level 3`, `youth_board`, …).
+    pub gained: Vec<String>,
+    pub lost: Vec<String>,
+}
+
+/// One group of persons (an age band, a sex, a municipality or a district).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub dimension: &'static str,
+    pub value: String,
+    pub in_batch: usize,
+    pub changed: usize,
+    pub gained: usize,
+    pub lost: usize,
+    /// Its share of the changed persons is at least twice its share of the batch.
+    pub over_represented: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub as_of: String,
+    pub old_ruleset_digest: String,
+    pub new_ruleset_digest: String,
+    pub persons: usize,
+    /// `matrix[before][after]` = persons, over [`STATES`].
+    pub matrix: Vec<Vec<usize>>,
+    /// Per proposal kind: (kind, gained, lost).
+    pub proposals: Vec<(String, usize, usize)>,
+    pub groups: Vec<Group>,
+    pub changed: Vec<PersonChange>,
+}
+
+fn state(o: &Outcome) -> usize {
+    match o.status {
+        Status::OutOfScope => 4,
+        Status::Error => 5,
+        Status::Proposed => usize::from(o.level.min(3)),
+    }
+}
+
+/// The proposals of an outcome as comparable words.
+fn proposals(o: &Outcome) -> Vec<String> {
+    let mut p = Vec::new();
+    if o.status == Status::Proposed && o.level > 0 {
+        p.push(format!("level {}", o.level));
+    }
+    if let Some(b) = &o.youth_board {
+        p.push(format!("youth_board {} ({})", b.route, b.limb));
+    }
+    if let Some(l) = &o.concern_letter {
+        p.push(if l.in_batch {
+            "concern_letter (this meeting)".to_string()
+        } else {
+            "concern_letter (later)".to_string()
+        });
+    }
+    for a in &o.actions {
+        p.push(format!("action {}", a.kind));
+    }
+    p
+}
+
+/// Field-level differences between two outcomes of one person.
+fn changes(before: &Outcome, after: &Outcome) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push((name.to_string(), a, b));
+        }
+    };
+    field(
+        "status",
+        before.status.as_str().into(),
+        after.status.as_str().into(),
+    );
+    field(
+        "level",
+        format!("{} {}", before.level, before.level_name),
+        format!("{} {}", after.level, after.level_name),
+    );
+    let board = |o: &Outcome| {
+        o.youth_board
+            .as_ref()
+            .map_or("none".to_string(), |b| format!("{} ({})", b.route, b.limb))
+    };
+    field("youth_board", board(before), board(after));
+    let letter = |o: &Outcome| {
+        o.concern_letter.as_ref().map_or("none".to_string(), |l| {
+            format!(
+                "priority {}, {}",
+                crate::outcome::format_number(l.priority),
+                if l.in_batch { "this meeting" } else { "later" }
+            )
+        })
+    };
+    field("concern_letter", letter(before), letter(after));
+    let actions = |o: &Outcome| {
+        let list: Vec<String> = o
+            .actions
+            .iter()
+            .map(|a| match a.due {
+                Some(d) => format!("{} due {d}", a.kind),
+                None => a.kind.to_string(),
+            })
+            .collect();
+        if list.is_empty() {
+            "none".into()
+        } else {
+            list.join(", ")
+        }
+    };
+    field("actions", actions(before), actions(after));
+    field(
+        "error",
+        before.error.clone().unwrap_or_default(),
+        after.error.clone().unwrap_or_default(),
+    );
+    out
+}
+
+/// Compares two screenings of the same batch (`batch` gives the persons'
+/// age band, sex, municipality and district).
+pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
+    let mut matrix = vec![vec![0; STATES.len()]; STATES.len()];
+    let mut kinds: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut changed = Vec::new();
+    let mut hit: Vec<Option<(bool, bool)>> = vec![None; old.outcomes.len()];
+
+    for (i, (before, after)) in old.outcomes.iter().zip(&new.outcomes).enumerate() {
+        matrix[state(before)][state(after)] += 1;
+        let fields = changes(before, after);
+        if fields.is_empty() {
+            continue;
+        }
+        let (was, now) = (proposals(before), proposals(after));
+        let gained: Vec<String> = now.iter().filter(|p| !was.contains(p)).cloned().collect();
+        let lost: Vec<String> = was.iter().filter(|p| !now.contains(p)).cloned().collect();
+        for g in &gained {
+            kinds.entry(kind_of(g)).or_default().0 += 1;
+        }
+        for l in &lost {
+            kinds.entry(kind_of(l)).or_default().1 += 1;
+        }
+        let cite = |o: &Outcome| -> Vec<(String, String)> {
+            o.explanation
+                .iter()
+                .map(|r| (format!("{}:{}", r.rule, r.line), r.effect.clone()))
+                .collect()
+        };
+        let (rb, ra) = (cite(before), cite(after));
+        let mut rules: Vec<String> = Vec::new();
+        for (rule, _) in rb
+            .iter()
+            .filter(|r| !ra.contains(r))
+            .chain(ra.iter().filter(|r| !rb.contains(r)))
+        {
+            if !rules.contains(rule) {
+                rules.push(rule.clone());
+            }
+        }
+        hit[i] = Some((!gained.is_empty(), !lost.is_empty()));
+        changed.push(PersonChange {
+            person_id: after.person_id.to_string(),
+            changes: fields,
+            rules,
+            gained,
+            lost,
+        });
+    }
+
+    Diff {
+        as_of: new.run.as_of.to_string(),
+        old_ruleset_digest: old.run.ruleset_digest.clone(),
+        new_ruleset_digest: new.run.ruleset_digest.clone(),
+        persons: new.outcomes.len(),
+        matrix,
+        proposals: kinds.into_iter().map(|(k, (g, l))| (k, g, l)).collect(),
+        groups: groups(batch, new, &hit, changed.len()),
+        changed,
+    }
+}
+
+/// `youth_board prosecution (listed)` → `youth_board`; `level 3` stays.
+fn kind_of(proposal: &str) -> String {
+    if proposal.starts_with("level") || proposal.starts_with("action") {
+        proposal.to_string()
+    } else {
+        proposal
+            .split_whitespace()
+            .next()
+            .unwrap_or(proposal)
+            .to_string()
+    }
+}
+
+fn groups(
+    batch: &Batch,
+    new: &Report,
+    hit: &[Option<(bool, bool)>],
+    total_changed: usize,
+) -> Vec<Group> {
+    let mut by: BTreeMap<(&'static str, String), (usize, usize, usize, usize)> = BTreeMap::new();
+    for (i, person) in batch.persons.iter().enumerate() {
+        let keys = [
+            ("age band", new.outcomes[i].forum.to_string()),
+            (
+                "sex",
+                person
+                    .sex
+                    .map_or("not given".to_string(), |s| s.as_str().to_string()),
+            ),
+            ("municipality", person.municipality.to_string()),
+            (
+                "district",
+                person
+                    .district
+                    .as_ref()
+                    .map_or("not given".to_string(), |d| d.to_string()),
+            ),
+        ];
+        for key in keys {
+            let entry = by.entry(key).or_default();
+            entry.0 += 1;
+            if let Some((gained, lost)) = hit[i] {
+                entry.1 += 1;
+                entry.2 += usize::from(gained);
+                entry.3 += usize::from(lost);
+            }
+        }
+    }
+    let persons = batch.persons.len().max(1);
+    by.into_iter()
+        .map(
+            |((dimension, value), (in_batch, changed, gained, lost))| Group {
+                over_represented: changed >= 2
+                    && total_changed > 0
+                    && changed * persons >= 2 * in_batch * total_changed,
+                dimension,
+                value,
+                in_batch,
+                changed,
+                gained,
+                lost,
+            },
+        )
+        .collect()
+}
+
+/// The diff as a policy officer reads it in a terminal.
+pub fn render_text(d: &Diff) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rule change {} → {} on {} persons, as of {}",
+        &d.old_ruleset_digest[..12.min(d.old_ruleset_digest.len())],
+        &d.new_ruleset_digest[..12.min(d.new_ruleset_digest.len())],
+        d.persons,
+        d.as_of
+    );
+    if d.changed.is_empty() {
+        let _ = writeln!(out, "no change: every person's outcome is the same");
+        return out;
+    }
+    let _ = writeln!(out, "{} persons change\n", d.changed.len());
+
+    let _ = writeln!(out, "LEVELS (rows: before, columns: after)");
+    let label = STATES.iter().map(|s| s.len()).max().unwrap_or(1);
+    let widths: Vec<usize> = STATES
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            let widest = d
+                .matrix
+                .iter()
+                .map(|row| row[j].to_string().len() + 1)
+                .max()
+                .unwrap_or(1);
+            s.len().max(widest)
+        })
+        .collect();
+    let mut header = format!("{:<label$}", "");
+    for (s, w) in STATES.iter().zip(&widths) {
+        let _ = write!(header, "  {s:>w$}");
+    }
+    let _ = writeln!(out, "{}", header.trim_end());
+    for (i, row) in d.matrix.iter().enumerate() {
+        if row.iter().all(|&n| n == 0) {
+            continue;
+        }
+        let mut line = format!("{:<label$}", STATES[i]);
+        for (j, (n, w)) in row.iter().zip(&widths).enumerate() {
+            let cell = match (*n, i == j) {
+                (0, _) => ".".to_string(),
+                (n, true) => n.to_string(),
+                (n, false) => format!("{n}*"),
+            };
+            let _ = write!(line, "  {cell:>w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let _ = writeln!(out, "(* persons who move)\n");
+
+    let _ = writeln!(out, "PROPOSALS gained / lost");
+    for (kind, gained, lost) in &d.proposals {
+        let _ = writeln!(out, "  {kind:<32} +{gained} -{lost}");
+    }
+
+    let _ = writeln!(
+        out,
+        "\nWHO THE CHANGE HITS (share of changed persons vs share of the batch)"
+    );
+    let total = d.changed.len().max(1);
+    let mut last = "";
+    for g in &d.groups {
+        if g.dimension != last {
+            let _ = writeln!(out, "  {}", g.dimension);
+            last = g.dimension;
+        }
+        if g.changed == 0 && g.in_batch * 20 < d.persons {
+            continue;
+        }
+        let flag = if g.over_represented {
+            "  ◀ over-represented"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    {:<24} changed {:>3} ({:>3}%)  batch {:>4} ({:>3}%)  +{} -{}{flag}",
+            g.value,
+            g.changed,
+            percent(g.changed, total),
+            g.in_batch,
+            percent(g.in_batch, d.persons),
+            g.gained,
+            g.lost
+        );
+    }
+
+    let _ = writeln!(out, "\nCHANGED PERSONS");
+    for p in &d.changed {
+        let fields: Vec<String> = p
+            .changes
+            .iter()
+            .map(|(f, a, b)| format!("{f} {a} → {b}"))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", p.person_id, fields.join("; "));
+        if !p.rules.is_empty() {
+            let _ = writeln!(out, "    rules: {}", p.rules.join(", "));
+        }
+    }
+    out
+}
+
+/// A whole percentage, rounded half up.
+fn percent(part: usize, whole: usize) -> usize {
+    (part * 100 + whole.max(1) / 2) / whole.max(1)
+}

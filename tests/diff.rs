@@ -1,0 +1,108 @@
+//! `tryg diff`: a threshold changed in a copy of the pack, screened against the
+//! sample batch: who moves, what is gained and lost, and where it falls.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::support::{AS_OF, root, rule_pack_copy, run, tryg_in};
+
+fn diff_against(pack: &std::path::Path) -> std::process::Command {
+    let mut cmd = tryg_in(&root().join("fixtures"));
+    cmd.args(["diff", "--rules"])
+        .arg(root().join("rules"))
+        .arg("--against")
+        .arg(pack)
+        .args([
+            "--persons",
+            "persons.csv",
+            "--events",
+            "events.csv",
+            "--as-of",
+            AS_OF,
+        ]);
+    cmd
+}
+
+/// A copy of the pack with level 2 from one offence and level 3's serious
+/// window shortened to 12 months.
+fn changed_pack() -> tempfile::TempDir {
+    let dir = rule_pack_copy();
+    let config = dir.path().join("rules/tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replacen("min_offences = 2", "min_offences = 1", 1)
+        .replacen(
+            "serious_window_months = 24",
+            "serious_window_months = 12",
+            1,
+        );
+    std::fs::write(config, text).unwrap();
+    dir
+}
+
+#[test]
+fn a_threshold_change_shows_who_moves_and_where() {
+    let dir = changed_pack();
+    let mut cmd = diff_against(&dir.path().join("rules"));
+    // Both digests are of fixed files, so the snapshot is stable.
+    assert_cmd_snapshot!("diff_threshold_change", cmd);
+}
+
+#[test]
+fn identical_packs_print_no_change() {
+    let out = run(&mut diff_against(&root().join("rules")));
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with("no change: every person's outcome is the same\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_has_the_matrix_and_every_changed_person() {
+    let dir = changed_pack();
+    let out = run(diff_against(&dir.path().join("rules")).args(["--format", "json"]));
+    assert!(out.status.success());
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Rows before, columns after: nine level-1 persons become level 2.
+    assert_eq!(d["matrix"][1][2], 9);
+    let total: u64 = d["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 48, "every person is in the matrix once");
+    let p016 = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person_id"] == "P016")
+        .unwrap();
+    assert_eq!(p016["lost"], serde_json::json!(["level 3"]));
+    assert_eq!(
+        p016["rules"],
+        serde_json::json!(["level3_qualified_crime:17"])
+    );
+}
+
+#[test]
+fn a_batch_the_new_pack_refuses_says_which_pack() {
+    let dir = rule_pack_copy();
+    let config = dir.path().join("rules/tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // The new pack no longer knows the tag `unrest`, which the batch uses.
+    std::fs::write(&config, text.replacen(", \"unrest\"]", "]", 1)).unwrap();
+    let out = run(&mut diff_against(&dir.path().join("rules")));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("`tag` \"unrest\" is not a known value"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: the batch does not fit the new rule pack (--against)\n"),
+        "{stderr}"
+    );
+}
