@@ -189,8 +189,14 @@ impl Case {
             let _ = writer.write_record(&cells);
         }
         let bytes = writer.into_inner().unwrap_or_default();
+        // Named for the table the rows came from, so a problem can say which.
+        let table = if columns.contains(&"event_id") {
+            "[[event]]"
+        } else {
+            "[[person]]"
+        };
         Ok(InputFile {
-            name: self.file.clone(),
+            name: table.to_string(),
             bytes,
         })
     }
@@ -264,14 +270,11 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
     let batch = match Batch::load(&persons, &events, rules) {
         Ok(batch) => batch,
         Err(problems) => {
-            // Loader lines count the CSV header; say which [[person]]/[[event]].
+            // Loader lines count the CSV header: line 2 is the first entry.
             for mut d in problems.items().iter().cloned() {
+                let table = std::mem::replace(&mut d.file, result.case.file.clone());
                 if let Some(line) = d.line.take() {
-                    d.message = format!(
-                        "entry {} of [[person]] or [[event]]: {}",
-                        line - 1,
-                        d.message
-                    );
+                    d.message = format!("{table} {}: {}", line.saturating_sub(1), d.message);
                     d.column = None;
                 }
                 result.problems.push(d);

@@ -20,6 +20,8 @@ mod determinism;
 mod check;
 // `tryg explain`: one person, rule by rule, with lapse dates.
 mod explain;
+// `tryg test`: policy staff's own cases, and their coverage.
+mod test_cmd;
 // `tryg diff`: a rule change on a real batch, and whom it hits.
 mod diff;
 // docs/RULES.md: every example runs, every API name is documented.

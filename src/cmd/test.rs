@@ -45,17 +45,17 @@ pub fn run(args: TestArgs) -> anyhow::Result<Exit> {
     for (file, text) in &sources {
         match Case::parse(file, text) {
             Ok(case) => results.push(cases::run(&pack, &rules, case)),
-            Err(d) => {
-                let _ = writeln!(out, "FAIL {file}\n     {d}");
-                results.push(cases::CaseResult::unparsed(file, *d));
-            }
+            Err(d) => results.push(cases::CaseResult::unparsed(file, *d)),
         }
     }
-    for r in results.iter().filter(|r| !r.case.name.is_empty()) {
+    for r in &results {
         let verdict = if r.passed() { "ok  " } else { "FAIL" };
-        let _ = writeln!(out, "{verdict} {}  {}", r.case.file, r.case.name);
+        let title = format!("{verdict} {}  {}", r.case.file, r.case.name);
+        let _ = writeln!(out, "{}", title.trim_end());
         for d in &r.problems {
-            let _ = writeln!(out, "     {d}");
+            for line in d.to_string().lines() {
+                let _ = writeln!(out, "     {}", line.trim_start());
+            }
         }
         for m in &r.mismatches {
             let _ = writeln!(
