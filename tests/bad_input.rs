@@ -3,7 +3,7 @@
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{AS_OF, tryg_in};
+use crate::support::{AS_OF, screen_in, tryg_in};
 
 #[test]
 fn each_bad_input_class_is_refused_with_a_located_message() {
@@ -11,20 +11,8 @@ fn each_bad_input_class_is_refused_with_a_located_message() {
         let dir = path.parent().unwrap();
         let out = dir.join("report.json");
         let _ = std::fs::remove_file(&out);
-        let mut cmd = tryg_in(dir);
-        cmd.args([
-            "screen",
-            "--persons",
-            "persons.csv",
-            "--events",
-            "events.csv",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "json",
-            "--out",
-            "report.json",
-        ]);
+        let mut cmd = screen_in(dir, AS_OF);
+        cmd.args(["--format", "json", "--out", "report.json"]);
         assert_cmd_snapshot!(cmd);
         assert!(
             !out.exists(),
@@ -37,18 +25,7 @@ fn each_bad_input_class_is_refused_with_a_located_message() {
 #[test]
 fn the_problem_cap_counts_what_it_does_not_show() {
     let dir = crate::support::root().join("fixtures/bad/many_problems");
-    let out = tryg_in(&dir)
-        .args([
-            "screen",
-            "--persons",
-            "persons.csv",
-            "--events",
-            "events.csv",
-            "--as-of",
-            AS_OF,
-        ])
-        .output()
-        .unwrap();
+    let out = screen_in(&dir, AS_OF).output().unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.matches("error[bad-date]").count(), 50, "{stderr}");
     assert!(
@@ -64,18 +41,7 @@ fn the_problem_cap_counts_what_it_does_not_show() {
 #[test]
 fn a_cpr_number_is_never_repeated_in_a_message() {
     let dir = crate::support::root().join("fixtures/bad/cpr_like_id");
-    let out = tryg_in(&dir)
-        .args([
-            "screen",
-            "--persons",
-            "persons.csv",
-            "--events",
-            "events.csv",
-            "--as-of",
-            AS_OF,
-        ])
-        .output()
-        .unwrap();
+    let out = screen_in(&dir, AS_OF).output().unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("cpr-like-id"), "{stderr}");
     for cpr in ["010203-1234", "0102031234"] {
@@ -135,16 +101,7 @@ fn an_excel_export_with_bom_crlf_and_shuffled_columns_is_accepted() {
         "\u{feff}kind,event_id,person_id,date,offence_code\r\ncharge,E1,P1,2026-05-01,90002\r\n",
     )
     .unwrap();
-    let out = tryg_in(dir.path())
-        .args([
-            "screen",
-            "--persons",
-            "persons.csv",
-            "--events",
-            "events.csv",
-            "--as-of",
-            AS_OF,
-        ])
+    let out = screen_in(dir.path(), AS_OF)
         .args(["--format", "csv"])
         .output()
         .unwrap();

@@ -15,7 +15,7 @@ use std::process::Command;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{AS_OF, root, rule_pack_copy, tryg_in};
+use crate::support::{AS_OF, root, rule_pack_copy};
 
 /// `fixtures/rules/<name>/`.
 fn folder(name: &str) -> PathBuf {
@@ -24,18 +24,8 @@ fn folder(name: &str) -> PathBuf {
 
 /// `tryg screen` on the batch in `dir`, as of the fixtures' date, as CSV.
 fn screen_in(dir: &Path, extra: &[&str]) -> Command {
-    let mut cmd = tryg_in(dir);
-    cmd.args([
-        "screen",
-        "--persons",
-        "persons.csv",
-        "--events",
-        "events.csv",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "csv",
-    ]);
+    let mut cmd = crate::support::screen_in(dir, AS_OF);
+    cmd.args(["--format", "csv"]);
     cmd.args(extra);
     cmd
 }

@@ -15,9 +15,9 @@ pub fn tryg_in(dir: &Path) -> Command {
     cmd
 }
 
-/// `tryg screen` on the sample batch in fixtures/, as of the fixtures' date.
-pub fn screen_fixture() -> Command {
-    let mut cmd = tryg_in(&root().join("fixtures"));
+/// `tryg screen` on the persons.csv and events.csv in `dir`.
+pub fn screen_in(dir: &Path, as_of: &str) -> Command {
+    let mut cmd = tryg_in(dir);
     cmd.args([
         "screen",
         "--persons",
@@ -25,9 +25,14 @@ pub fn screen_fixture() -> Command {
         "--events",
         "events.csv",
         "--as-of",
-        AS_OF,
+        as_of,
     ]);
     cmd
+}
+
+/// `tryg screen` on the sample batch in fixtures/, as of the fixtures' date.
+pub fn screen_fixture() -> Command {
+    screen_in(&root().join("fixtures"), AS_OF)
 }
 
 /// The as-of date the fixtures were written for.
@@ -63,16 +68,7 @@ impl Batch {
 
     /// `tryg screen` on this batch with extra arguments.
     pub fn screen(&self, as_of: &str, extra: &[&str]) -> Command {
-        let mut cmd = tryg_in(self.path());
-        cmd.args([
-            "screen",
-            "--persons",
-            "persons.csv",
-            "--events",
-            "events.csv",
-            "--as-of",
-            as_of,
-        ]);
+        let mut cmd = screen_in(self.path(), as_of);
         cmd.args(extra);
         cmd
     }

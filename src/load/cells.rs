@@ -101,6 +101,26 @@ impl Cells<'_> {
         Some(value)
     }
 
+    /// The row's key: required, a well-formed id, and not seen on an earlier line.
+    pub fn unique_id<'a>(
+        &mut self,
+        column: &str,
+        value: Option<&'a str>,
+        first_line: &HashMap<String, usize>,
+    ) -> Option<&'a str> {
+        let id = self
+            .required(column, value)
+            .and_then(|v| self.id(column, v))?;
+        if let Some(first) = first_line.get(id) {
+            self.fail(
+                column,
+                "duplicate-id",
+                format!("{column} {id:?} already appears on line {first}"),
+            );
+        }
+        Some(id)
+    }
+
     pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
         let date = parse_date(value);
         if date.is_none() {

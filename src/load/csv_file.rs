@@ -153,6 +153,23 @@ pub fn for_each_record(
     }
 }
 
+/// Deserializes one record into a row of borrowed cells, or records why not.
+pub fn row<'r, R: serde::Deserialize<'r>>(
+    record: &'r StringRecord,
+    header: &'r Header,
+    file: &str,
+    line: usize,
+    problems: &mut Diagnostics,
+) -> Option<R> {
+    match record.deserialize(Some(&header.record)) {
+        Ok(row) => Some(row),
+        Err(e) => {
+            problems.push(Diagnostic::new("unreadable-csv", file, e.to_string()).at(line, None));
+            None
+        }
+    }
+}
+
 fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {
     Diagnostic::new(
         "not-utf8",

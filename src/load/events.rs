@@ -9,7 +9,7 @@ use super::csv_file::{Column, InputFile, for_each_record, read_header};
 use super::fields::shown;
 use super::persons::Persons;
 use crate::config::HostConfig;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::event::{Event, EventKind};
 use crate::offence::Catalogue;
 
@@ -80,15 +80,10 @@ pub fn read(
         "event_id",
         |_| {},
         |record, line, problems| {
-            let row: Row = match record.deserialize(Some(&header.record)) {
-                Ok(row) => row,
-                Err(e) => {
-                    problems.push(
-                        Diagnostic::new("unreadable-csv", file.name.as_str(), e.to_string())
-                            .at(line, None),
-                    );
-                    return;
-                }
+            let Some(row) =
+                super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
+            else {
+                return;
             };
             let mut cells = Cells {
                 file: &file.name,
@@ -98,18 +93,7 @@ pub fn read(
                 ok: true,
             };
 
-            let id = cells
-                .required("event_id", row.event_id)
-                .and_then(|v| cells.id("event_id", v));
-            if let Some(id) = id
-                && let Some(first) = first_line.get(id)
-            {
-                cells.fail(
-                    "event_id",
-                    "duplicate-id",
-                    format!("event_id {id:?} already appears on line {first}"),
-                );
-            }
+            let id = cells.unique_id("event_id", row.event_id, &first_line);
             let person = cells
                 .required("person_id", row.person_id)
                 .and_then(|v| cells.id("person_id", v));

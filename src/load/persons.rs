@@ -119,19 +119,10 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
             rejected.borrow_mut().insert(id.to_string());
         },
         |record, line, problems| {
-            let row: Row = match record.deserialize(Some(&header.record)) {
-                Ok(row) => row,
-                Err(e) => {
-                    problems.push(
-                        crate::diagnostic::Diagnostic::new(
-                            "unreadable-csv",
-                            file.name.as_str(),
-                            e.to_string(),
-                        )
-                        .at(line, None),
-                    );
-                    return;
-                }
+            let Some(row) =
+                super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
+            else {
+                return;
             };
             let mut cells = Cells {
                 file: &file.name,
@@ -141,18 +132,7 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
                 ok: true,
             };
 
-            let id = cells
-                .required("person_id", row.person_id)
-                .and_then(|v| cells.id("person_id", v));
-            if let Some(id) = id
-                && let Some(first) = first_line.get(id)
-            {
-                cells.fail(
-                    "person_id",
-                    "duplicate-id",
-                    format!("person_id {id:?} already appears on line {first}"),
-                );
-            }
+            let id = cells.unique_id("person_id", row.person_id, &first_line);
             let birth_date = cells
                 .required("birth_date", row.birth_date)
                 .and_then(|v| cells.date("birth_date", v));
