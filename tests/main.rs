@@ -28,5 +28,9 @@ mod diff;
 mod guide;
 // The README's commands run, and print what the README shows.
 mod readme;
+// `--format html`: the reviewers' report's bytes: a reviewed snapshot, escaping, the CSP.
+mod html_report;
+// The reviewers' report in headless Chromium: filters, sorting, explanations, print, CSP.
+mod browser;
 // One fixture folder per rule: each rule fires exactly at its boundaries.
 mod rule_cases;

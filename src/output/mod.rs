@@ -3,6 +3,7 @@
 //! gives the same bytes.
 
 mod csv;
+mod html;
 mod json;
 mod table;
 
@@ -19,6 +20,9 @@ pub enum Format {
     Json,
     /// One flat row per person.
     Csv,
+    /// A self-contained page for the reviewers: charts, the proposals with their
+    /// reasons, and the meeting agenda.
+    Html,
 }
 
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
@@ -26,5 +30,6 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         Format::Table => table::render(report, out),
         Format::Json => json::render(report, out),
         Format::Csv => csv::render(report, out),
+        Format::Html => html::render(report, out),
     }
 }
