@@ -122,6 +122,20 @@ pub struct Run {
 pub struct Report {
     pub run: Run,
     pub outcomes: Vec<Outcome>,
+    /// Filled only for formats that show events (html); never in the JSON
+    /// document, whose fields SPEC §3 names.
+    #[serde(skip)]
+    pub events: EventDetails,
+}
+
+/// What the reviewers' report shows of the events behind the outcomes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventDetails {
+    /// Event id → "2026-11-19 suspicion, 76319 gaderøveri (robbery)".
+    pub described: std::collections::BTreeMap<ImmutableString, String>,
+    /// Person id → their usable events (inside retention, not after the as-of
+    /// date) that no reason cites: outside every window the rules used.
+    pub uncited: std::collections::BTreeMap<ImmutableString, Vec<ImmutableString>>,
 }
 
 pub mod indexmap_like {

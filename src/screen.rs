@@ -49,7 +49,49 @@ pub fn screen_shared(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report 
             counts,
         },
         outcomes,
+        events: Default::default(),
     }
+}
+
+/// Adds what the html report shows of each screened person's events: every
+/// cited event described, and the usable events no reason cites.
+pub fn describe_events(report: &mut Report, batch: &Batch, rules: &RuleSet) {
+    let as_of = report.run.as_of;
+    let horizon = crate::time::months_before(as_of, rules.config.retention_months);
+    let mut details = crate::outcome::EventDetails::default();
+    for (index, outcome) in report.outcomes.iter().enumerate() {
+        if outcome.status != Status::Proposed {
+            continue;
+        }
+        let cited =
+            |id: &ImmutableString| outcome.explanation.iter().any(|r| r.evidence.contains(id));
+        let mut uncited = Vec::new();
+        for event in &batch.events[batch.event_range(index)] {
+            if event.date > as_of || event.date < horizon {
+                continue;
+            }
+            if !cited(&event.id) {
+                uncited.push(event.id.clone());
+            }
+            let mut text = format!("{} {}", event.date, event.kind.as_str());
+            if let Some(def) = event.offence.map(|o| rules.catalogue.get(o)) {
+                text.push_str(&format!(
+                    ", {} {} ({})",
+                    def.code,
+                    def.name,
+                    def.category.as_str()
+                ));
+            }
+            if let Some(tag) = &event.tag {
+                text.push_str(&format!(", {tag}"));
+            }
+            details.described.insert(event.id.clone(), text);
+        }
+        if !uncited.is_empty() {
+            details.uncited.insert(outcome.person_id.clone(), uncited);
+        }
+    }
+    report.events = details;
 }
 
 fn host_reason(line: usize, effect: &str, text: String) -> Reason {

@@ -25,7 +25,12 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
         .context("cannot start worker threads")?;
-    let report = pool.install(|| crate::screen::screen(&rules, batch, as_of));
+    let batch = std::sync::Arc::new(batch);
+    let mut report =
+        pool.install(|| crate::screen::screen_shared(&rules, std::sync::Arc::clone(&batch), as_of));
+    if args.format == output::Format::Html {
+        crate::screen::describe_events(&mut report, &batch, &rules);
+    }
 
     let mut bytes = Vec::new();
     output::render(&report, args.format, &mut bytes).context("cannot render the report")?;

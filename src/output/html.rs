@@ -86,6 +86,8 @@ struct Page<'a> {
     agenda: Agenda<'a>,
     out_of_scope: Vec<Other<'a>>,
     errors: Vec<Other<'a>>,
+    /// Event id → date, kind, offence and category, for the evidence lists.
+    events: &'a std::collections::BTreeMap<rhai::ImmutableString, String>,
 }
 
 #[derive(Serialize)]
@@ -167,7 +169,10 @@ impl<'a> Page<'a> {
         let rows: Vec<Row> = outcomes
             .iter()
             .filter(|o| o.status == Status::Proposed && o.has_proposal())
-            .map(|o| Row::new(o, c.concern_letters))
+            .map(|o| {
+                let uncited = report.events.uncited.get(&o.person_id);
+                Row::new(o, c.concern_letters, uncited.map_or(&[][..], Vec::as_slice))
+            })
             .collect();
         let others = |status: Status| -> Vec<Other> {
             outcomes
@@ -187,6 +192,7 @@ impl<'a> Page<'a> {
             rows,
             out_of_scope: others(Status::OutOfScope),
             errors: others(Status::Error),
+            events: &report.events.described,
         }
     }
 }
@@ -278,6 +284,8 @@ impl<'a> ActionView<'a> {
 struct Why<'a> {
     left_out: Vec<ReasonView<'a>>,
     reasons: Vec<ReasonView<'a>>,
+    /// Usable events no reason cites: outside every window the rules used.
+    uncited: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -310,19 +318,20 @@ impl<'a> ReasonView<'a> {
 }
 
 impl<'a> Why<'a> {
-    fn new(reasons: &'a [Reason]) -> Why<'a> {
+    fn new(reasons: &'a [Reason], uncited: &'a [rhai::ImmutableString]) -> Why<'a> {
         let (left_out, reasons): (Vec<&Reason>, Vec<&Reason>) = reasons
             .iter()
             .partition(|r| r.rule.as_str() == "tryg" && r.effect == "left_out");
         Why {
             left_out: left_out.into_iter().map(ReasonView::new).collect(),
             reasons: reasons.into_iter().map(ReasonView::new).collect(),
+            uncited: uncited.iter().map(|e| e.as_str()).collect(),
         }
     }
 }
 
 impl<'a> Row<'a> {
-    fn new(o: &'a Outcome, letters: usize) -> Row<'a> {
+    fn new(o: &'a Outcome, letters: usize, uncited: &'a [rhai::ImmutableString]) -> Row<'a> {
         let letter = o.concern_letter.as_ref().map(|l| LetterView {
             rank: l.rank,
             of: letters,
@@ -373,7 +382,7 @@ impl<'a> Row<'a> {
             actions: o.actions.iter().map(ActionView::new).collect(),
             overdue: o.actions.iter().any(|a| a.overdue),
             actions_key,
-            why: Why::new(&o.explanation),
+            why: Why::new(&o.explanation, uncited),
         }
     }
 }
