@@ -38,7 +38,10 @@ pub fn engine(limits: &Limits) -> Engine {
         .set_max_map_size(limits.max_map_size)
         .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
         .on_print(|_| {})
-        .on_debug(|_, _, _| {});
+        .on_debug(|_, _, _| {})
+        // rhai's string interner sits behind one lock shared by every thread;
+        // with it, two threads screen no faster than one.
+        .set_max_strings_interned(0);
     // `eval` would run text built at run time, which no check can see; `import`
     // would read other files.
     engine.disable_symbol("eval");
