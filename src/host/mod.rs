@@ -112,13 +112,18 @@ pub fn evaluate(
     trace: bool,
 ) -> Result<Effects, RuleFailure> {
     recorder::begin(trace);
+    // One scope per person: the three names are constants, so no rule file can
+    // change them for the next, and what a file declares is rewound after it.
+    let mut scope = Scope::new();
+    scope.push_constant("person", PersonView(Arc::clone(ctx)));
+    scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
+    scope.push_constant("as_of", ctx.world.as_of);
+    let base = scope.len();
     for rule in rules {
         recorder::set_rule(&rule.stem);
-        let mut scope = Scope::new();
-        scope.push("person", PersonView(Arc::clone(ctx)));
-        scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
-        scope.push("as_of", ctx.world.as_of);
-        if let Err(err) = engine.run_ast_with_scope(&mut scope, &rule.ast) {
+        let result = engine.run_ast_with_scope(&mut scope, &rule.ast);
+        scope.rewind(base);
+        if let Err(err) = result {
             recorder::finish();
             return Err(failure(rule, *err));
         }
