@@ -22,7 +22,14 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if !shape_ok {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    // The shape is checked: read the digits directly (re-parsing a format
+    // string per call showed in load profiles); chrono checks the calendar.
+    let num = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+    };
+    NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
 }
 
 /// Whole years from `birth` to `on`, or `None` when `on` is before the birth.

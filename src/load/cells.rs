@@ -106,7 +106,7 @@ impl Cells<'_> {
         &mut self,
         column: &str,
         value: Option<&'a str>,
-        first_line: &HashMap<String, usize>,
+        first_line: &HashMap<ImmutableString, usize>,
     ) -> Option<&'a str> {
         let id = self
             .required(column, value)

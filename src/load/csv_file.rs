@@ -103,44 +103,22 @@ pub fn read_header<'f>(
     (problems.total() == before).then_some((Header { record, index }, reader))
 }
 
-/// Walks the records, handing each well-formed one with its line to `on_record`.
-/// An unreadable row (not UTF-8, wrong number of fields) is reported, and the
-/// raw value of `id_column` is handed to `on_unreadable` when it can be read, so
-/// the caller knows that id exists (and does not report its events as unknown).
+/// Walks the records, handing each with its line to `on_record`, and records
+/// rows that cannot be read as records (wrong number of fields). Records are
+/// not copied: `on_record` deserializes the bytes in place with [`row`].
 pub fn for_each_record(
     file: &InputFile,
-    header: &Header,
     mut reader: csv::Reader<&[u8]>,
     problems: &mut Diagnostics,
-    id_column: &str,
-    mut on_unreadable: impl FnMut(&str),
-    mut on_record: impl FnMut(&StringRecord, usize, &mut Diagnostics),
+    mut on_record: impl FnMut(&ByteRecord, usize, &mut Diagnostics),
 ) {
     let mut raw = ByteRecord::new();
-    let id_index = header.position(id_column).map(|p| p - 1);
     loop {
         match reader.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {
                 let line = raw.position().map_or(0, |p| p.line() as usize);
-                match StringRecord::from_byte_record(raw.clone()) {
-                    Ok(record) => on_record(&record, line, problems),
-                    Err(e) => {
-                        let field = e.utf8_error().field();
-                        let name = header
-                            .record
-                            .get(field)
-                            .map(|n| format!(" (`{n}`)"))
-                            .unwrap_or_default();
-                        problems.push(not_utf8(&file.name, line, field, &name));
-                        if let Some(id) = id_index
-                            .and_then(|i| raw.get(i))
-                            .and_then(|b| std::str::from_utf8(b).ok())
-                        {
-                            on_unreadable(id.trim());
-                        }
-                    }
-                }
+                on_record(&raw, line, problems);
             }
             Err(e) => {
                 let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
@@ -153,21 +131,47 @@ pub fn for_each_record(
     }
 }
 
-/// Deserializes one record into a row of borrowed cells, or records why not.
+/// Deserializes one record into a row of borrowed cells (serde checks each
+/// cell is UTF-8), or records why not.
 pub fn row<'r, R: serde::Deserialize<'r>>(
-    record: &'r StringRecord,
+    record: &'r ByteRecord,
     header: &'r Header,
     file: &str,
     line: usize,
     problems: &mut Diagnostics,
 ) -> Option<R> {
-    match record.deserialize(Some(&header.record)) {
+    match record.deserialize(Some(header.record.as_byte_record())) {
         Ok(row) => Some(row),
         Err(e) => {
-            problems.push(Diagnostic::new("unreadable-csv", file, e.to_string()).at(line, None));
+            let utf8_field = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => match (err.kind(), err.field()) {
+                    (csv::DeserializeErrorKind::InvalidUtf8(_), Some(field)) => Some(field),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let d = match utf8_field {
+                Some(field) => {
+                    let field = field as usize;
+                    let name = header
+                        .record
+                        .get(field)
+                        .map(|n| format!(" (`{n}`)"))
+                        .unwrap_or_default();
+                    not_utf8(file, line, field, &name)
+                }
+                None => Diagnostic::new("unreadable-csv", file, e.to_string()).at(line, None),
+            };
+            problems.push(d);
             None
         }
     }
+}
+
+/// A cell of a record that could not be deserialized, if it is readable text.
+pub fn raw_cell<'r>(record: &'r ByteRecord, header: &Header, column: &str) -> Option<&'r str> {
+    let index = header.position(column)? - 1;
+    std::str::from_utf8(record.get(index)?).ok().map(str::trim)
 }
 
 fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {

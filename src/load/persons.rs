@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rhai::ImmutableString;
 use serde::Deserialize;
 
 use super::cells::{Cells, Vocab};
@@ -84,7 +85,7 @@ const MAX_PLACE_LEN: usize = 80;
 /// Validated persons in input order, and each id's position.
 pub struct Persons {
     pub list: Vec<Person>,
-    pub index: HashMap<String, u32>,
+    pub index: HashMap<ImmutableString, u32>,
     /// Ids of rows that failed validation: their events are not "unknown".
     pub rejected: HashSet<String>,
     /// False when the header was unusable: then no person id is known at all,
@@ -106,98 +107,92 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
     persons.header_ok = true;
     let risk = Vocab::new(&config.vocabulary.risk_factors);
     let protective = Vocab::new(&config.vocabulary.protective_factors);
-    let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut first_line: HashMap<ImmutableString, usize> = HashMap::new();
 
-    let rejected = std::cell::RefCell::new(HashSet::new());
-    for_each_record(
-        file,
-        &header,
-        reader,
-        problems,
-        "person_id",
-        |id| {
-            rejected.borrow_mut().insert(id.to_string());
-        },
-        |record, line, problems| {
-            let Some(row) =
-                super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
-            else {
-                return;
-            };
-            let mut cells = Cells {
-                file: &file.name,
-                line,
-                header: &header,
-                problems,
-                ok: true,
-            };
-
-            let id = cells.unique_id("person_id", row.person_id, &first_line);
-            let birth_date = cells
-                .required("birth_date", row.birth_date)
-                .and_then(|v| cells.date("birth_date", v));
-            let sex = row
-                .sex
-                .filter(|v| !v.is_empty())
-                .and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
-            let municipality = cells.required("municipality", row.municipality);
-            for (column, value) in [("municipality", municipality), ("district", row.district)] {
-                if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
-                    cells.fail(
-                        column,
-                        "value-too-long",
-                        format!("`{column}` is longer than {MAX_PLACE_LEN} characters"),
-                    );
-                }
+    for_each_record(file, reader, problems, |record, line, problems| {
+        let Some(row) = super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
+        else {
+            // An unreadable row's id (if readable) still exists: its events
+            // are not "unknown persons".
+            if let Some(id) = super::csv_file::raw_cell(record, &header, "person_id") {
+                persons.rejected.insert(id.to_string());
             }
-            let address_known = cells.bool("address_known", row.address_known, true);
-            let gang_affiliation = match row.gang_affiliation.filter(|v| !v.is_empty()) {
-                None => GangAffiliation::None,
-                Some(v) => cells
-                    .token(
-                        "gang_affiliation",
-                        v,
-                        GangAffiliation::TOKENS,
-                        GangAffiliation::parse,
-                    )
-                    .unwrap_or_default(),
-            };
-            let in_custody = cells.bool("in_custody", row.in_custody, false);
-            let exit_program = cells.bool("exit_program", row.exit_program, false);
-            let last_letter_date = cells.optional_date("last_letter_date", row.last_letter_date);
-            let risk_factors = cells.token_list("risk_factors", row.risk_factors, &risk);
-            let protective_factors =
-                cells.token_list("protective_factors", row.protective_factors, &protective);
+            return;
+        };
+        let mut cells = Cells {
+            file: &file.name,
+            line,
+            header: &header,
+            problems,
+            ok: true,
+        };
 
+        let id = cells.unique_id("person_id", row.person_id, &first_line);
+        let birth_date = cells
+            .required("birth_date", row.birth_date)
+            .and_then(|v| cells.date("birth_date", v));
+        let sex = row
+            .sex
+            .filter(|v| !v.is_empty())
+            .and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
+        let municipality = cells.required("municipality", row.municipality);
+        for (column, value) in [("municipality", municipality), ("district", row.district)] {
+            if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
+                cells.fail(
+                    column,
+                    "value-too-long",
+                    format!("`{column}` is longer than {MAX_PLACE_LEN} characters"),
+                );
+            }
+        }
+        let address_known = cells.bool("address_known", row.address_known, true);
+        let gang_affiliation = match row.gang_affiliation.filter(|v| !v.is_empty()) {
+            None => GangAffiliation::None,
+            Some(v) => cells
+                .token(
+                    "gang_affiliation",
+                    v,
+                    GangAffiliation::TOKENS,
+                    GangAffiliation::parse,
+                )
+                .unwrap_or_default(),
+        };
+        let in_custody = cells.bool("in_custody", row.in_custody, false);
+        let exit_program = cells.bool("exit_program", row.exit_program, false);
+        let last_letter_date = cells.optional_date("last_letter_date", row.last_letter_date);
+        let risk_factors = cells.token_list("risk_factors", row.risk_factors, &risk);
+        let protective_factors =
+            cells.token_list("protective_factors", row.protective_factors, &protective);
+
+        // One allocation per id, shared by both maps and the person.
+        let id = id.map(ImmutableString::from);
+        if let Some(id) = &id {
+            first_line.entry(id.clone()).or_insert(line);
+        }
+        let (true, Some(id), Some(birth_date), Some(municipality)) =
+            (cells.ok, id.clone(), birth_date, municipality)
+        else {
             if let Some(id) = id {
-                first_line.entry(id.to_string()).or_insert(line);
+                persons.rejected.insert(id.to_string());
             }
-            let (true, Some(id), Some(birth_date), Some(municipality)) =
-                (cells.ok, id, birth_date, municipality)
-            else {
-                if let Some(id) = id {
-                    persons.rejected.insert(id.to_string());
-                }
-                return;
-            };
-            let index = u32::try_from(persons.list.len()).expect("fewer than 4 billion persons");
-            persons.index.insert(id.to_string(), index);
-            persons.list.push(Person {
-                id: id.into(),
-                birth_date,
-                sex,
-                municipality: municipality.into(),
-                district: row.district.filter(|v| !v.is_empty()).map(Into::into),
-                address_known,
-                gang_affiliation,
-                in_custody,
-                exit_program,
-                last_letter_date,
-                risk_factors,
-                protective_factors,
-            });
-        },
-    );
-    persons.rejected.extend(rejected.into_inner());
+            return;
+        };
+        let index = u32::try_from(persons.list.len()).expect("fewer than 4 billion persons");
+        persons.index.insert(id.clone(), index);
+        persons.list.push(Person {
+            id,
+            birth_date,
+            sex,
+            municipality: municipality.into(),
+            district: row.district.filter(|v| !v.is_empty()).map(Into::into),
+            address_known,
+            gang_affiliation,
+            in_custody,
+            exit_program,
+            last_letter_date,
+            risk_factors,
+            protective_factors,
+        });
+    });
     persons
 }
