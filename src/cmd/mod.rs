@@ -75,21 +75,41 @@ pub fn as_of(args: &crate::cli::BatchArgs) -> crate::time::Date {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the same
-/// folder, renamed over the target only when complete.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Streams `write` into a temporary file in the target's folder and renames it
+/// over `path` only when complete, so `path` is written whole or not at all
+/// without holding the output in memory.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir)
+    let file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.as_file()
+        .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// Streams `write` to stdout; a closed pipe (`tryg … | head`) is not an error.
+pub fn write_stdout_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`tryg … | head`) is not an error.

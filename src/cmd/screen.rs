@@ -32,11 +32,11 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         crate::screen::describe_events(&mut report, &batch, &rules);
     }
 
-    let mut bytes = Vec::new();
-    output::render(&report, args.format, &mut bytes).context("cannot render the report")?;
+    // Streamed: the report is never held in memory a second time as text.
+    let render = |out: &mut dyn std::io::Write| output::render(&report, args.format, out);
     match &args.out {
-        Some(path) => super::write_atomically(path, &bytes)?,
-        None => super::write_stdout(&bytes)?,
+        Some(path) => super::write_atomically_with(path, render)?,
+        None => super::write_stdout_with(render)?,
     }
     Ok(if report.run.counts.errors > 0 {
         Exit::OutcomeErrors
