@@ -264,6 +264,16 @@ impl RuleSet {
                 ),
             }
         }
+        // What `tryg check` finds wrong stops a screening too: a rule calling a
+        // function or reading a setting that does not exist would otherwise
+        // fail for every person. A setting nobody reads is untidy, not wrong.
+        if problems.is_empty() {
+            for d in crate::check::check(&pack).diagnostics {
+                if d.severity == crate::diagnostic::Severity::Error && d.code != "unused-setting" {
+                    problems.push(d);
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(RulesError {
                 diagnostics: problems,

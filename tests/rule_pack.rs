@@ -151,3 +151,55 @@ fn a_broken_rule_pack_is_refused_with_a_source_excerpt() {
     .arg(batch.path().join("events.csv"));
     insta_cmd::assert_cmd_snapshot!("broken_rule_is_refused", cmd);
 }
+
+#[test]
+fn screen_refuses_a_pack_that_check_rejects() {
+    let pack = rule_pack_copy();
+    let file = pack.path().join("rules/level2_crime.rhai");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("cfg.level2.min_offences", "cfg.level2.min_offence"),
+    )
+    .unwrap();
+    let batch = Batch::new(&["A,2000-01-01,M,København,,,,,,,,"], &[]);
+    let out = run(tryg_in(pack.path())
+        .args([
+            "screen",
+            "--rules",
+            "rules",
+            "--as-of",
+            "2026-11-23",
+            "--out",
+            "report.json",
+            "--persons",
+        ])
+        .arg(batch.path().join("persons.csv"))
+        .arg("--events")
+        .arg(batch.path().join("events.csv")));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("error[missing-setting]: tryg.toml has no setting `level2.min_offence`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: the rule set has 1 problem(s); nothing was screened\n"),
+        "{stderr}"
+    );
+    assert!(!pack.path().join("report.json").exists());
+}
+
+#[test]
+fn an_unused_setting_does_not_stop_a_screening() {
+    let pack = rule_pack_copy();
+    let config = pack.path().join("rules/tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text + "\n[draft]\nthreshold = 3\n").unwrap();
+    let batch = Batch::new(&["A,2000-01-01,M,København,,,,,,,,"], &[]);
+    batch.report(
+        "2026-11-23",
+        &["--rules", pack.path().join("rules").to_str().unwrap()],
+        0,
+    );
+}

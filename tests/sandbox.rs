@@ -51,12 +51,14 @@ fn an_endless_loop_errors_the_persons_it_touches_and_the_rest_is_screened() {
 }
 
 #[test]
-fn a_rule_error_names_the_file_the_line_and_a_likely_fix() {
+fn a_rule_error_names_the_file_the_line_and_the_problem() {
     let pack = rule_pack_copy();
     append(
         &pack,
         "level1_risk_behaviour.rhai",
-        "\nlet w = cfg.level1.window_month;\n",
+        // Only the data reveals this mistake (a window computed negative); a
+        // missing setting is refused before screening (rule_pack.rs).
+        "\nlet w = person.offences_within(person.age - 100);\n",
     );
     let rules = pack.path().join("rules");
     let batch = two_persons();
@@ -67,7 +69,7 @@ fn a_rule_error_names_the_file_the_line_and_a_likely_fix() {
     // 29 lines, a blank one, then the typo on line 31.
     for person in ["KID", "ADULT"] {
         let line = format!(
-            "{person}: {}/level1_risk_behaviour.rhai line 31: tryg.toml has no setting `level1.window_month`; did you mean `window_months`?",
+            "{person}: {}/level1_risk_behaviour.rhai line 31: months must be a whole number from 0, not -",
             rules.display()
         );
         assert!(stdout.contains(&line), "{stdout}");
