@@ -202,6 +202,22 @@ impl Case {
     }
 }
 
+/// The first key of `overlay` that `base` does not have, as a dotted path.
+fn unknown_key(base: &toml::Table, overlay: &toml::Table, prefix: &str) -> Option<String> {
+    overlay.iter().find_map(|(key, value)| {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (base.get(key), value) {
+            (None, _) => Some(path),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => unknown_key(b, o, &path),
+            _ => None,
+        }
+    })
+}
+
 /// Deep-merges `overlay` into `base`.
 pub fn merge(base: &mut toml::Table, overlay: &toml::Table) {
     for (key, value) in overlay {
@@ -229,6 +245,15 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
             let mut pack = pack.clone();
             let text = pack.file(CONFIG_FILE).unwrap_or("");
             let mut table: toml::Table = toml::from_str(text).unwrap_or_default();
+            // A misspelt key would silently test something else.
+            if let Some(key) = unknown_key(&table, overlay, "") {
+                result.problems.push(Diagnostic::new(
+                    "bad-case",
+                    &result.case.file,
+                    format!("[config] sets `{key}`, which tryg.toml does not have"),
+                ));
+                return result;
+            }
             merge(&mut table, overlay);
             let merged = toml::to_string(&table).unwrap_or_default();
             for (name, text) in &mut pack.files {
@@ -308,6 +333,21 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
         };
         let actual = serde_json::to_value(outcome).unwrap_or(Value::Null);
         for (field, expected) in expect.iter().filter(|(k, _)| *k != "person_id") {
+            if field != "fired" && actual.get(field).is_none() {
+                let known = actual
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|o| o.keys().map(String::as_str));
+                let hint = crate::diagnostic::did_you_mean(field, known.chain(["fired"]))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                result.problems.push(Diagnostic::new(
+                    "bad-case",
+                    &result.case.file,
+                    format!("[[expect]] for {id:?} names `{field}`, which an outcome does not have{hint}"),
+                ));
+                continue;
+            }
             let expected = to_json(expected);
             if field == "fired" {
                 compare_fired(id, &expected, outcome, &mut result.mismatches);
@@ -363,8 +403,9 @@ fn compare(person: &str, field: &str, expected: &Value, actual: &Value, out: &mu
         })
     };
     match (expected, actual) {
-        // `false` for a proposal means "none".
+        // `false` means "none": no proposal, no due date, no actions.
         (Value::Bool(false), Value::Null) => {}
+        (Value::Bool(false), Value::Array(a)) if a.is_empty() => {}
         (Value::Bool(false), a) if a.is_object() => differ(&Value::Null, a),
         (Value::Object(e), Value::Object(a)) => {
             for (k, v) in e {

@@ -68,9 +68,10 @@ pub struct ScreenArgs {
     pub batch: BatchArgs,
     #[command(flatten)]
     pub rules: RulesArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format. Default: from the --out file's extension (.json, .csv,
+    /// .html), else table.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write to FILE (whole or not at all) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -85,7 +85,7 @@ fn proposals(o: &Outcome) -> Vec<String> {
         p.push(if l.in_batch {
             "concern_letter (this meeting)".to_string()
         } else {
-            "concern_letter (later)".to_string()
+            "concern_letter (deferred)".to_string()
         });
     }
     for a in &o.actions {
@@ -123,7 +123,11 @@ fn changes(before: &Outcome, after: &Outcome) -> Vec<(String, String, String)> {
             format!(
                 "priority {}, {}",
                 crate::outcome::format_number(l.priority),
-                if l.in_batch { "this meeting" } else { "later" }
+                if l.in_batch {
+                    "this meeting"
+                } else {
+                    "deferred"
+                }
             )
         })
     };
@@ -342,7 +346,7 @@ pub fn render_text(d: &Diff) -> String {
 
     let _ = writeln!(
         out,
-        "\nWHO THE CHANGE HITS (share of changed persons vs share of the batch)"
+        "\nWHO THE CHANGE HITS (share of the changed persons vs share of the batch; +gained -lost proposals)"
     );
     let total = d.changed.len().max(1);
     let mut last = "";
@@ -350,9 +354,6 @@ pub fn render_text(d: &Diff) -> String {
         if g.dimension != last {
             let _ = writeln!(out, "  {}", g.dimension);
             last = g.dimension;
-        }
-        if g.changed == 0 && g.in_batch * 20 < d.persons {
-            continue;
         }
         let flag = if g.over_represented {
             "  ◀ over-represented"

@@ -192,6 +192,9 @@ pub struct RuleSet {
     table: toml::Table,
     pub catalogue: Arc<Catalogue>,
     pub catalogue_file: String,
+    /// offences.toml as read: two rule sets with the same text index events
+    /// the same way (`tryg diff` shares one batch between them).
+    pub catalogue_text: String,
     pub rules: Vec<Rule>,
     pub digest: String,
     /// The line of `retention_months` in tryg.toml, which retention reasons cite.
@@ -295,6 +298,7 @@ impl RuleSet {
             table,
             catalogue: Arc::new(catalogue),
             catalogue_file,
+            catalogue_text: pack.file(CATALOGUE_FILE).unwrap_or("").to_string(),
             rules,
             digest: pack.digest(),
             retention_line,

@@ -37,3 +37,69 @@ fn a_bad_command_line_exits_2() {
     let out = run(screen_fixture().args(["--format", "pdf"]));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn out_never_overwrites_an_input_and_refuses_a_missing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["persons.csv", "events.csv"] {
+        std::fs::copy(
+            crate::support::root().join("fixtures").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(dir.path().join("persons.csv")).unwrap();
+    let out =
+        run(crate::support::screen_in(dir.path(), crate::support::AS_OF)
+            .args(["--out", "persons.csv"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: --out persons.csv would overwrite an input file; choose another name\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("persons.csv")).unwrap(),
+        before
+    );
+
+    let out = run(crate::support::screen_in(dir.path(), crate::support::AS_OF)
+        .args(["--out", "no/such/report.json"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: cannot write no/such/report.json: the folder no/such does not exist\n"
+    );
+}
+
+#[test]
+fn the_format_follows_the_out_extension_unless_given() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, starts) in [
+        ("r.json", "{"),
+        ("r.csv", "person_id,"),
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.txt", "tryg screening"),
+    ] {
+        let path = dir.path().join(file);
+        assert!(
+            run(screen_fixture().arg("--out").arg(&path))
+                .status
+                .success()
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(starts),
+            "{file}: {}",
+            &text[..40.min(text.len())]
+        );
+    }
+    let path = dir.path().join("forced.html");
+    assert!(
+        run(screen_fixture()
+            .args(["--format", "json", "--out"])
+            .arg(&path))
+        .status
+        .success()
+    );
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with('{'));
+}

@@ -203,3 +203,60 @@ fn an_unused_setting_does_not_stop_a_screening() {
         0,
     );
 }
+
+#[test]
+fn a_misspelt_municipality_warns_instead_of_silently_screening_nobody() {
+    let batch = Batch::new(&["A,2000-01-01,M,Frederiksberg,,,,,,,,"], &[]);
+    let out = run(&mut batch.screen("2026-11-23", &["--municipality", "frederiksberg"]));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: nobody in the batch lives in `frederiksberg` (did you mean `Frederiksberg`?); municipality names are matched exactly\n"
+    );
+}
+
+#[test]
+fn diff_shows_the_effect_of_a_new_tag_on_a_batch_that_uses_it() {
+    let dir = rule_pack_copy();
+    let config = dir.path().join("rules/tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replacen(
+            "\"school_absence\", \"unrest\"]",
+            "\"school_absence\", \"unrest\", \"knife_carrying\"]",
+            1,
+        )
+        .replacen(
+            "\"vulnerable_group\"]\ngang_affiliations",
+            "\"vulnerable_group\", \"knife_carrying\"]\ngang_affiliations",
+            1,
+        );
+    assert!(text.contains("\"knife_carrying\"]\ngang_affiliations"));
+    std::fs::write(&config, text).unwrap();
+    let batch = Batch::new(
+        &["KNIFE,2010-03-01,M,København,,,,,,,,"],
+        &["E1,KNIFE,2026-09-01,observation,,,knife_carrying"],
+    );
+    let out = run(tryg_in(batch.path())
+        .args(["diff", "--against"])
+        .arg(dir.path().join("rules"))
+        .args([
+            "--persons",
+            "persons.csv",
+            "--events",
+            "events.csv",
+            "--as-of",
+            "2026-11-23",
+        ]));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("  KNIFE: level 0 none → 1 risk_behaviour"),
+        "{stdout}"
+    );
+}

@@ -83,3 +83,43 @@ fn no_case_files_is_an_error_that_says_where_they_go() {
         "error: no case files: write them under rules/tests/ (see docs/RULES.md, \"Test a rule\")\n"
     );
 }
+
+#[test]
+fn a_case_cannot_silently_test_something_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = |name: &str, tail: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "name = \"x\"\nas_of = 2026-11-23\n\n[[person]]\nperson_id = \"A\"\nbirth_date = 2012-01-01\nmunicipality = \"København\"\n\n[[expect]]\nperson_id = \"A\"\n{tail}"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let none = case("none.toml", "actions = false\nyouth_board = false\n");
+    let typo = case("typo.toml", "levl = 0\n");
+    let overlay = case(
+        "overlay.toml",
+        "level = 0\n\n[config.home_visit]\nenabeld = true\n",
+    );
+    let out = run(tryg_in(dir.path())
+        .arg("test")
+        .args([&none, &typo, &overlay]));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("ok   "),
+        "`false` means no actions: {stdout}"
+    );
+    assert!(
+        stdout.contains("names `levl`, which an outcome does not have; did you mean `level`?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[config] sets `home_visit.enabeld`, which tryg.toml does not have"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 passed, 2 failed"), "{stdout}");
+}

@@ -17,24 +17,33 @@ pub fn run(args: DiffArgs) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let as_of = super::as_of(&args.batch);
-    // Each pack validates the batch by its own vocabulary and catalogue: a new
-    // tag is only known to the new pack.
-    let old_batch = match super::load_batch(&args.batch, &old)? {
-        Ok(batch) => batch,
-        Err(exit) => {
-            super::report("error: the batch does not fit the old rule pack (--rules)\n");
-            return Ok(exit);
-        }
-    };
+    // The batch is read with the new pack's vocabulary and catalogue: a tag
+    // the change adds (say `knife_carrying`) is in the batch that shows its
+    // effect. The old rules run on that same batch when both packs have the
+    // same catalogue (events point into it); otherwise each pack reads it.
     let new_batch = match super::load_batch(&args.batch, &new)? {
-        Ok(batch) => batch,
+        Ok(batch) => std::sync::Arc::new(batch),
         Err(exit) => {
             super::report("error: the batch does not fit the new rule pack (--against)\n");
             return Ok(exit);
         }
     };
-    let before = crate::screen::screen(&old, old_batch, as_of);
-    let new_batch = std::sync::Arc::new(new_batch);
+    let old_name = match &args.rules.rules {
+        Some(dir) => format!("the old rule pack ({})", dir.display()),
+        None => "the built-in rule pack".to_string(),
+    };
+    let old_batch = if old.catalogue_text == new.catalogue_text {
+        std::sync::Arc::clone(&new_batch)
+    } else {
+        match super::load_batch(&args.batch, &old)? {
+            Ok(batch) => std::sync::Arc::new(batch),
+            Err(exit) => {
+                super::report(&format!("error: the batch does not fit {old_name}\n"));
+                return Ok(exit);
+            }
+        }
+    };
+    let before = crate::screen::screen_shared(&old, old_batch, as_of);
     let after = crate::screen::screen_shared(&new, std::sync::Arc::clone(&new_batch), as_of);
     let d = diff::diff(&new_batch, &before, &after);
     let text = match args.format {

@@ -1,6 +1,8 @@
 //! `tryg screen`: load rules, load the batch, screen, write the report.
 
-use anyhow::Context;
+use std::path::Path;
+
+use anyhow::{Context, bail};
 
 use crate::cli::ScreenArgs;
 use crate::exit::Exit;
@@ -16,10 +18,17 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         rules.set_municipalities(args.municipalities.clone());
     }
     let as_of = super::as_of(&args.batch);
+    let format = args
+        .format
+        .unwrap_or_else(|| format_of(args.out.as_deref()));
+    if let Some(out) = &args.out {
+        check_out(out, &args.batch)?;
+    }
     let batch = match super::load_batch(&args.batch, &rules)? {
         Ok(batch) => batch,
         Err(exit) => return Ok(exit),
     };
+    warn_unmatched_municipalities(&rules.config.municipalities, &batch);
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
@@ -28,12 +37,12 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     let batch = std::sync::Arc::new(batch);
     let mut report =
         pool.install(|| crate::screen::screen_shared(&rules, std::sync::Arc::clone(&batch), as_of));
-    if args.format == output::Format::Html {
+    if format == output::Format::Html {
         crate::screen::describe_events(&mut report, &batch, &rules);
     }
 
     // Streamed: the report is never held in memory a second time as text.
-    let render = |out: &mut dyn std::io::Write| output::render(&report, args.format, out);
+    let render = |out: &mut dyn std::io::Write| output::render(&report, format, out);
     match &args.out {
         Some(path) => super::write_atomically_with(path, render)?,
         None => super::write_stdout_with(render)?,
@@ -43,4 +52,69 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// The format a file name asks for: `report.html` is html.
+fn format_of(out: Option<&Path>) -> output::Format {
+    match out.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+        Some("json") => output::Format::Json,
+        Some("csv") => output::Format::Csv,
+        Some("html" | "htm") => output::Format::Html,
+        _ => output::Format::Table,
+    }
+}
+
+/// Refuses, before any work, an --out that cannot be written or that would
+/// overwrite an input file.
+fn check_out(out: &Path, batch: &crate::cli::BatchArgs) -> anyhow::Result<()> {
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        bail!(
+            "cannot write {}: the folder {} does not exist",
+            out.display(),
+            folder.display()
+        );
+    }
+    if out.is_dir() {
+        bail!("cannot write {}: it is a folder", out.display());
+    }
+    let same = |input: &Path| match (input.canonicalize(), out.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(&batch.persons) || same(&batch.events) {
+        bail!(
+            "--out {} would overwrite an input file; choose another name",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Municipalities are matched exactly: say so when one screened matches nobody.
+fn warn_unmatched_municipalities(screened: &[String], batch: &crate::load::Batch) {
+    for name in screened {
+        if !batch
+            .persons
+            .iter()
+            .any(|p| p.municipality == name.as_str())
+        {
+            let mut known: Vec<&str> = batch
+                .persons
+                .iter()
+                .map(|p| p.municipality.as_str())
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            super::report(&format!(
+                "warning: nobody in the batch lives in `{name}`{hint}; municipality names are matched exactly\n"
+            ));
+        }
+    }
 }

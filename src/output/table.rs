@@ -116,7 +116,11 @@ fn row(o: &Outcome) -> [String; 7] {
         .concern_letter
         .as_ref()
         .map(|l| {
-            let when = if l.in_batch { "this meeting" } else { "later" };
+            let when = if l.in_batch {
+                "this meeting"
+            } else {
+                "deferred"
+            };
             format!("#{} {when}", l.rank)
         })
         .unwrap_or_default();
