@@ -55,6 +55,9 @@ pub struct Diff {
     pub as_of: String,
     pub old_ruleset_digest: String,
     pub new_ruleset_digest: String,
+    /// What differs between the two packs: tryg.toml settings (`key: old →
+    /// new`) and files added, removed or edited. Filled by the caller.
+    pub pack_changes: Vec<String>,
     pub persons: usize,
     /// `matrix[before][after]` = persons, over [`STATES`].
     pub matrix: Vec<Vec<usize>>,
@@ -210,6 +213,7 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
         as_of: new.run.as_of.to_string(),
         old_ruleset_digest: old.run.ruleset_digest.clone(),
         new_ruleset_digest: new.run.ruleset_digest.clone(),
+        pack_changes: Vec::new(),
         persons: new.outcomes.len(),
         matrix,
         proposals: kinds.into_iter().map(|(k, (g, l))| (k, g, l)).collect(),
@@ -296,6 +300,12 @@ pub fn render_text(d: &Diff) -> String {
         d.persons,
         d.as_of
     );
+    if !d.pack_changes.is_empty() {
+        let _ = writeln!(out, "what the new pack changes:");
+        for c in &d.pack_changes {
+            let _ = writeln!(out, "  {c}");
+        }
+    }
     if d.changed.is_empty() {
         let _ = writeln!(out, "no change: every person's outcome is the same");
         return out;
@@ -391,4 +401,60 @@ pub fn render_text(d: &Diff) -> String {
 /// A whole percentage, rounded half up.
 fn percent(part: usize, whole: usize) -> usize {
     (part * 100 + whole.max(1) / 2) / whole.max(1)
+}
+
+/// What differs between two rule packs, in words: each tryg.toml setting that
+/// changed (`concern_letter.batch_size: 10 → 12`), and each other file added,
+/// removed or edited.
+pub fn pack_changes(old: &crate::ruleset::RulePack, new: &crate::ruleset::RulePack) -> Vec<String> {
+    use crate::ruleset::CONFIG_FILE;
+    fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => flatten(&key, t, out),
+                other => {
+                    out.insert(key, other.to_string());
+                }
+            }
+        }
+    }
+    let settings = |pack: &crate::ruleset::RulePack| {
+        let mut flat = BTreeMap::new();
+        if let Ok(table) = toml::from_str::<toml::Table>(pack.file(CONFIG_FILE).unwrap_or("")) {
+            flatten("", &table, &mut flat);
+        }
+        flat
+    };
+    let (a, b) = (settings(old), settings(new));
+    let mut changes = Vec::new();
+    for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+        match (a.get(key), b.get(key)) {
+            (Some(x), Some(y)) if x != y => changes.push(format!("tryg.toml {key}: {x} → {y}")),
+            (Some(x), None) => changes.push(format!("tryg.toml {key}: {x} → (removed)")),
+            (None, Some(y)) => changes.push(format!("tryg.toml {key}: (new) {y}")),
+            _ => {}
+        }
+    }
+    let files = |pack: &crate::ruleset::RulePack| -> BTreeMap<String, String> {
+        pack.files
+            .iter()
+            .filter(|(n, _)| n != CONFIG_FILE)
+            .cloned()
+            .collect()
+    };
+    let (fa, fb) = (files(old), files(new));
+    for name in fa.keys().chain(fb.keys().filter(|k| !fa.contains_key(*k))) {
+        match (fa.get(name), fb.get(name)) {
+            (Some(x), Some(y)) if x != y => changes.push(format!("{name}: edited")),
+            (Some(_), None) => changes.push(format!("{name}: removed")),
+            (None, Some(_)) => changes.push(format!("{name}: added")),
+            _ => {}
+        }
+    }
+    changes
 }

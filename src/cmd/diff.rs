@@ -45,7 +45,14 @@ pub fn run(args: DiffArgs) -> anyhow::Result<Exit> {
     };
     let before = crate::screen::screen_shared(&old, old_batch, as_of);
     let after = crate::screen::screen_shared(&new, std::sync::Arc::clone(&new_batch), as_of);
-    let d = diff::diff(&new_batch, &before, &after);
+    let mut d = diff::diff(&new_batch, &before, &after);
+    let old_pack =
+        super::load_pack(&args.rules).map_err(|_| anyhow::anyhow!("cannot read the old pack"))?;
+    let new_pack = super::load_pack(&RulesArg {
+        rules: Some(args.against.clone()),
+    })
+    .map_err(|_| anyhow::anyhow!("cannot read the new pack"))?;
+    d.pack_changes = diff::pack_changes(&old_pack, &new_pack);
     let text = match args.format {
         TextOrJson::Text => diff::render_text(&d),
         TextOrJson::Json => serde_json::to_string_pretty(&d)? + "\n",

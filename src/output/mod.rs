@@ -16,7 +16,7 @@ use crate::outcome::Report;
 pub enum Format {
     /// A summary and one line per person with a proposal (the terminal default).
     Table,
-    /// The whole report as one JSON document (SPEC §3).
+    /// The whole report as one JSON document (docs/data-format.md).
     Json,
     /// One flat row per person.
     Csv,
