@@ -78,6 +78,9 @@ pub struct ScreenArgs {
     /// Screen residents of NAME (repeatable); replaces `municipalities` of tryg.toml.
     #[arg(long = "municipality", value_name = "NAME")]
     pub municipalities: Vec<String>,
+    /// No progress bar (it is shown only when stderr is a terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Worker threads. Default: one per core. Output is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,

@@ -27,13 +27,28 @@ pub fn screen(rules: &RuleSet, batch: Batch, as_of: Date) -> Report {
 
 /// [`screen`] for a batch that is also used elsewhere (`explain`, `diff`).
 pub fn screen_shared(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report {
+    screen_with_progress(rules, batch, as_of, &|| {})
+}
+
+/// [`screen_shared`], calling `screened` once per person screened (from any
+/// worker thread), so a caller can show progress.
+pub fn screen_with_progress(
+    rules: &RuleSet,
+    batch: Arc<Batch>,
+    as_of: Date,
+    screened: &(dyn Fn() + Sync),
+) -> Report {
     let event_count = batch.events.len();
     let (persons_digest, events_digest) =
         (batch.persons_digest.clone(), batch.events_digest.clone());
     let world = Arc::new(World::new(rules, batch, as_of));
     let mut outcomes: Vec<Outcome> = (0..world.batch.persons.len())
         .into_par_iter()
-        .map(|i| screen_person(rules, &world, i))
+        .map(|i| {
+            let outcome = screen_person(rules, &world, i);
+            screened();
+            outcome
+        })
         .collect();
     rank_letters(&mut outcomes, rules.config.concern_letter.batch_size);
 

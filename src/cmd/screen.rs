@@ -35,8 +35,12 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
     let batch = std::sync::Arc::new(batch);
-    let mut report =
-        pool.install(|| crate::screen::screen_shared(&rules, std::sync::Arc::clone(&batch), as_of));
+    let bar = progress_bar(batch.persons.len(), args.quiet);
+    let tick = || bar.inc(1);
+    let mut report = pool.install(|| {
+        crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
+    });
+    bar.finish_and_clear();
     if format == output::Format::Html {
         crate::screen::describe_events(&mut report, &batch, &rules);
     }
@@ -117,4 +121,25 @@ fn warn_unmatched_municipalities(screened: &[String], batch: &crate::load::Batch
             ));
         }
     }
+}
+
+/// A progress bar on stderr for long runs: persons screened, rate, time left.
+/// Hidden when stderr is not a terminal (pipes, CI, tests) or with --quiet.
+fn progress_bar(persons: usize, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(persons as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "screening {bar:30} {pos}/{len} persons · {rate} · {eta} left",
+    ) {
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} persons/s", state.per_sec());
+            },
+        ));
+    }
+    bar
 }
