@@ -34,3 +34,5 @@ mod html_report;
 mod browser;
 // One fixture folder per rule: each rule fires exactly at its boundaries.
 mod rule_cases;
+// SPEC §4 hand-written in plain Rust (the benches' floor) decides every person as the pack does.
+mod floor;
