@@ -707,31 +707,42 @@ fn evidence(value: &Dynamic) -> Fallible<Vec<ImmutableString>> {
 }
 
 fn collect_evidence(value: &Dynamic, ids: &mut Vec<ImmutableString>) -> Fallible<()> {
-    let mut push = |id: &ImmutableString| {
-        if !ids.contains(id) {
+    let mut seen = std::collections::HashSet::new();
+    collect_evidence_into(value, ids, &mut seen)
+}
+
+/// Repeats are found by event index (a set), so citing thousands of events
+/// stays linear.
+fn collect_evidence_into(
+    value: &Dynamic,
+    ids: &mut Vec<ImmutableString>,
+    seen: &mut std::collections::HashSet<u32>,
+) -> Fallible<()> {
+    let mut push = |index: u32, id: &ImmutableString| {
+        if seen.insert(index) {
             ids.push(id.clone());
         }
     };
     if value.is_unit() {
     } else if let Some(l) = value.read_lock::<EventList>() {
-        l.items.iter().for_each(|&i| push(&l.ctx.event(i).id));
+        l.items.iter().for_each(|&i| push(i, &l.ctx.event(i).id));
     } else if let Some(l) = value.read_lock::<OffenceList>() {
         for &o in &l.items {
             l.ctx.offences[o as usize]
                 .events
                 .iter()
-                .for_each(|&i| push(&l.ctx.event(i).id));
+                .for_each(|&i| push(i, &l.ctx.event(i).id));
         }
     } else if let Some(e) = value.read_lock::<EventItem>() {
-        push(&e.event().id);
+        push(e.index, &e.event().id);
     } else if let Some(o) = value.read_lock::<OffenceItem>() {
         o.offence()
             .events
             .iter()
-            .for_each(|&i| push(&o.ctx.event(i).id));
+            .for_each(|&i| push(i, &o.ctx.event(i).id));
     } else if value.is_array() {
         for item in value.clone().into_array().unwrap_or_default() {
-            collect_evidence(&item, ids)?;
+            collect_evidence_into(&item, ids, seen)?;
         }
     } else {
         return error(format!(
