@@ -182,25 +182,6 @@ pub fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagn
     d
 }
 
-/// Converts the TOML table into the `cfg` map rules read.
-pub fn to_dynamic(value: &toml::Value) -> rhai::Dynamic {
-    use rhai::Dynamic;
-    match value {
-        toml::Value::String(s) => Dynamic::from(rhai::ImmutableString::from(s.as_str())),
-        toml::Value::Integer(i) => Dynamic::from_int(*i),
-        toml::Value::Float(f) => Dynamic::from_float(*f),
-        toml::Value::Boolean(b) => Dynamic::from_bool(*b),
-        toml::Value::Datetime(d) => Dynamic::from(rhai::ImmutableString::from(d.to_string())),
-        toml::Value::Array(items) => Dynamic::from_array(items.iter().map(to_dynamic).collect()),
-        toml::Value::Table(table) => Dynamic::from_map(
-            table
-                .iter()
-                .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
-                .collect(),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,18 +137,7 @@ fn a_broken_rule_pack_is_refused_with_a_source_excerpt() {
     )
     .unwrap();
     let batch = Batch::new(&["A,2000-01-01,M,København,,,,,,,,"], &[]);
-    let mut cmd = tryg_in(pack.path());
-    cmd.args([
-        "screen",
-        "--rules",
-        "rules",
-        "--as-of",
-        "2026-11-23",
-        "--persons",
-    ])
-    .arg(batch.path().join("persons.csv"))
-    .arg("--events")
-    .arg(batch.path().join("events.csv"));
+    let mut cmd = batch.screen_with_pack(pack.path(), "2026-11-23");
     insta_cmd::assert_cmd_snapshot!("broken_rule_is_refused", cmd);
 }
 
@@ -163,20 +152,9 @@ fn screen_refuses_a_pack_that_check_rejects() {
     )
     .unwrap();
     let batch = Batch::new(&["A,2000-01-01,M,København,,,,,,,,"], &[]);
-    let out = run(tryg_in(pack.path())
-        .args([
-            "screen",
-            "--rules",
-            "rules",
-            "--as-of",
-            "2026-11-23",
-            "--out",
-            "report.json",
-            "--persons",
-        ])
-        .arg(batch.path().join("persons.csv"))
-        .arg("--events")
-        .arg(batch.path().join("events.csv")));
+    let out = run(batch
+        .screen_with_pack(pack.path(), "2026-11-23")
+        .args(["--out", "report.json"]));
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(

@@ -3,7 +3,7 @@
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{Batch, outcome, rule_pack_copy, tryg_in};
+use crate::support::{Batch, outcome, rule_pack_copy};
 
 fn append(pack: &tempfile::TempDir, file: &str, text: &str) {
     let path = pack.path().join("rules").join(file);
@@ -81,34 +81,13 @@ fn eval_and_import_are_refused_before_anything_runs() {
     let pack = rule_pack_copy();
     append(&pack, "home_visit.rhai", "\nlet x = eval(\"1 + 1\");\n");
     let batch = two_persons();
-    let mut cmd = tryg_in(pack.path());
-    cmd.args([
-        "screen",
-        "--rules",
-        "rules",
-        "--as-of",
-        "2026-11-23",
-        "--persons",
-    ]);
-    cmd.arg(batch.path().join("persons.csv"))
-        .arg("--events")
-        .arg(batch.path().join("events.csv"));
+    let mut cmd = batch.screen_with_pack(pack.path(), "2026-11-23");
     assert_cmd_snapshot!("eval_is_refused", cmd);
 
     let pack = rule_pack_copy();
     append(&pack, "scope.rhai", "\nimport \"other\" as other;\n");
-    let out = tryg_in(pack.path())
-        .args([
-            "screen",
-            "--rules",
-            "rules",
-            "--as-of",
-            "2026-11-23",
-            "--persons",
-        ])
-        .arg(batch.path().join("persons.csv"))
-        .arg("--events")
-        .arg(batch.path().join("events.csv"))
+    let out = batch
+        .screen_with_pack(pack.path(), "2026-11-23")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -73,6 +73,17 @@ impl Batch {
         cmd
     }
 
+    /// `tryg screen` of this batch run from `pack_dir` with `--rules rules`,
+    /// so messages name the pack's files as `rules/…`.
+    pub fn screen_with_pack(&self, pack_dir: &Path, as_of: &str) -> Command {
+        let mut cmd = tryg_in(pack_dir);
+        cmd.args(["screen", "--rules", "rules", "--as-of", as_of, "--persons"])
+            .arg(self.path().join("persons.csv"))
+            .arg("--events")
+            .arg(self.path().join("events.csv"));
+        cmd
+    }
+
     /// Screens as JSON and returns the parsed report (asserting exit `code`).
     pub fn report(&self, as_of: &str, extra: &[&str], code: i32) -> serde_json::Value {
         let out = self
