@@ -185,7 +185,7 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
         let cite = |o: &Outcome| -> Vec<(String, String)> {
             o.explanation
                 .iter()
-                .map(|r| (format!("{}:{}", r.rule, r.line), r.effect.clone()))
+                .map(|r| (format!("{}:{}", r.rule, r.line), r.effect.to_string()))
                 .collect()
         };
         let (rb, ra) = (cite(before), cite(after));

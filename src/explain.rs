@@ -98,7 +98,7 @@ pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> O
     let ctx = Arc::new(PersonCtx::new(&world, index));
     let looks = match (outcome.status, ctx.age) {
         (Status::Error, _) | (_, None) => Vec::new(),
-        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true)
+        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true, None)
             .ok()
             .and_then(|e| e.looks)
             .unwrap_or_default(),
@@ -228,7 +228,7 @@ fn lapse_dates(
         let world = Arc::new(world);
         let ctx = Arc::new(PersonCtx::new(&world, index));
         let present: Vec<(String, usize, String)> =
-            match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false) {
+            match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false, None) {
                 Ok(effects) if !effects.out_of_scope => {
                     effects.explanation.iter().map(identity).collect()
                 }

@@ -14,8 +14,8 @@ pub struct Reason {
     pub rule: ImmutableString,
     /// Line in the rule file (or in tryg.toml for `tryg`); 0 when there is none.
     pub line: usize,
-    pub effect: String,
-    pub text: String,
+    pub effect: ImmutableString,
+    pub text: ImmutableString,
     pub evidence: Vec<ImmutableString>,
 }
 

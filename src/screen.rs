@@ -4,12 +4,12 @@
 //! Output order is input order whatever the thread count: rayon's indexed
 //! `collect` keeps positions, and nothing here depends on timing.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rhai::ImmutableString;
 
-use crate::host::{self, view::PersonCtx, view::World};
+use crate::host::{self, Memo, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
     ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
@@ -38,14 +38,41 @@ pub fn screen_with_progress(
     as_of: Date,
     screened: &(dyn Fn() + Sync),
 ) -> Report {
+    screen_batch(rules, batch, as_of, screened, true)
+}
+
+/// [`screen_shared`] with rhai running every rule file for every person, no
+/// memo: the reference the memo is tested and measured against.
+pub fn screen_interpreted(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report {
+    screen_batch(rules, batch, as_of, &|| {}, false)
+}
+
+fn screen_batch(
+    rules: &RuleSet,
+    batch: Arc<Batch>,
+    as_of: Date,
+    screened: &(dyn Fn() + Sync),
+    memo: bool,
+) -> Report {
     let event_count = batch.events.len();
     let (persons_digest, events_digest) =
         (batch.persons_digest.clone(), batch.events_digest.clone());
     let world = Arc::new(World::new(rules, batch, as_of));
+    // One memo per worker thread: each learns the paths on its own, so no
+    // worker waits for another (the lock is only ever taken by its owner).
+    let memos: Vec<Mutex<Memo>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(Memo::new(rules.rules.len())))
+        .collect();
     let mut outcomes: Vec<Outcome> = (0..world.batch.persons.len())
         .into_par_iter()
         .map(|i| {
-            let outcome = screen_person(rules, &world, i);
+            let outcome = if memo {
+                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
+                let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+                screen_person(rules, &world, i, Some(&mut memo))
+            } else {
+                screen_person(rules, &world, i, None)
+            };
             screened();
             outcome
         })
@@ -114,7 +141,7 @@ fn host_reason(line: usize, effect: &str, text: String) -> Reason {
         rule: HOST_RULE.into(),
         line,
         effect: effect.into(),
-        text,
+        text: text.into(),
         evidence: Vec::new(),
     }
 }
@@ -123,7 +150,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn screen_person(rules: &RuleSet, world: &Arc<World>, index: usize) -> Outcome {
+fn screen_person(
+    rules: &RuleSet,
+    world: &Arc<World>,
+    index: usize,
+    memo: Option<&mut Memo>,
+) -> Outcome {
     let ctx = Arc::new(PersonCtx::new(world, index));
     let person = ctx.person();
     let config = &rules.config;
@@ -151,7 +183,7 @@ fn screen_person(rules: &RuleSet, world: &Arc<World>, index: usize) -> Outcome {
         return outcome;
     }
 
-    let effects = match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false) {
+    let effects = match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false, memo) {
         Ok(effects) => effects,
         Err(failure) => {
             outcome.status = Status::Error;

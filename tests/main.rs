@@ -36,3 +36,5 @@ mod browser;
 mod rule_cases;
 // SPEC §4 hand-written in plain Rust (the benches' floor) decides every person as the pack does.
 mod floor;
+// The memo replays rule files' paths: it must change nothing, and must replay.
+mod memo;

@@ -56,12 +56,16 @@ use rhai::{
 };
 
 use super::config_view::ConfigTable;
-use super::recorder::{self, LetterProposal};
-use super::view::{EventItem, EventList, OffenceItem, OffenceList, PersonView};
+use super::memo::{self, Effect, EffectCall, EvidenceIds, Fact};
+use super::query::{
+    self, Answer, EventField as EF, Fail, OffenceField as OF, Op, PersonField as PF, Span, Target,
+    Value,
+};
+use super::recorder;
+use super::view::{EventItem, EventList, OffenceItem, OffenceList, PersonCtx, PersonView};
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
 use crate::offence::{Category, CategorySet};
-use crate::outcome::{Action, Reason, YouthBoard};
 use crate::time::{self, Date};
 
 type Fallible<T> = Result<T, Box<EvalAltResult>>;
@@ -127,67 +131,15 @@ fn tokens_in<'a>(
     Ok(out)
 }
 
-fn categories(arg: &Dynamic) -> Fallible<CategorySet> {
+fn categories(arg: &Dynamic) -> Fallible<(Vec<ImmutableString>, CategorySet)> {
     let tokens = tokens_in("category", arg, Category::TOKENS.iter().copied())?;
-    Ok(tokens.iter().filter_map(|t| Category::parse(t)).collect())
+    let set = tokens.iter().filter_map(|t| Category::parse(t)).collect();
+    Ok((tokens, set))
 }
 
 /// The line of the call being evaluated.
 fn line(ctx: &NativeCallContext) -> usize {
     ctx.call_position().line().unwrap_or(0)
-}
-
-/// Records, for `explain`, that a rule asked `what` and got these events.
-fn looked_events(
-    ctx: &NativeCallContext,
-    what: impl FnOnce() -> String,
-    list: EventList,
-) -> EventList {
-    recorder::look(line(ctx), || {
-        let n = list.items.len();
-        (
-            what(),
-            format!("{n} {}", if n == 1 { "event" } else { "events" }),
-            list.items.clone(),
-        )
-    });
-    list
-}
-
-/// Records, for `explain`, that a rule asked `what` and got these offences.
-fn looked_offences(
-    ctx: &NativeCallContext,
-    what: impl FnOnce() -> String,
-    list: OffenceList,
-) -> OffenceList {
-    recorder::look(line(ctx), || {
-        let n = list.items.len();
-        let events = list
-            .items
-            .iter()
-            .flat_map(|&o| list.ctx.offences[o as usize].events.iter().copied())
-            .collect();
-        (
-            what(),
-            format!("{n} {}", if n == 1 { "offence" } else { "offences" }),
-            events,
-        )
-    });
-    list
-}
-
-/// "gang_contact, street_life" for a token argument.
-fn words(arg: &Dynamic) -> String {
-    if arg.is_array() {
-        let items = arg.clone().into_array().unwrap_or_default();
-        items
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        arg.to_string()
-    }
 }
 
 fn register_dates(engine: &mut Engine) {
@@ -237,123 +189,258 @@ fn register_config(engine: &mut Engine) {
         .register_fn("to_debug", |t: &mut ConfigTable| t.describe());
 }
 
-fn register_person(engine: &mut Engine) {
-    fn tokens(list: &[ImmutableString]) -> Array {
-        list.iter().cloned().map(Dynamic::from).collect()
+/// Asks `op` of a handle while rhai runs a rule: answers it in Rust, notes it
+/// for the memo's path (and, while tracing, for `explain`), and hands rhai the
+/// answer.
+fn ask(
+    call: Option<&NativeCallContext>,
+    ctx: &Arc<PersonCtx>,
+    slot: u32,
+    target: Target,
+    op: Op,
+) -> Fallible<Dynamic> {
+    let answer = match query::answer(&op, target, ctx) {
+        Ok(answer) => answer,
+        Err(fail) => {
+            recorder::failed();
+            return Err(match fail {
+                Fail::Bounds(len, i) => EvalAltResult::ErrorArrayBounds(len, i, Position::NONE),
+                Fail::Message(m) => EvalAltResult::ErrorRuntime(m.into(), Position::NONE),
+            }
+            .into());
+        }
+    };
+    if let Some(call) = call
+        && let Some(words) = op.words()
+    {
+        look(call, words, &answer, ctx);
     }
-    fn person(p: &PersonView) -> &crate::person::Person {
-        p.0.person()
+    let first = recorder::asked(slot, op, &answer);
+    Ok(dynamic(answer, ctx, first))
+}
+
+/// Records, for `explain`, that a rule asked for a list and what it got.
+fn look(call: &NativeCallContext, what: String, answer: &Answer, ctx: &PersonCtx) {
+    recorder::look(line(call), || {
+        let (n, one, many, events) = match answer {
+            Answer::Events(items) => (items.len(), "event", "events", items.to_vec()),
+            Answer::Offences(items) => (
+                items.len(),
+                "offence",
+                "offences",
+                items
+                    .iter()
+                    .flat_map(|&o| ctx.offences[o as usize].events.iter().copied())
+                    .collect(),
+            ),
+            _ => return (what, String::new(), Vec::new()),
+        };
+        (
+            what,
+            format!("{n} {}", if n == 1 { one } else { many }),
+            events,
+        )
+    });
+}
+
+/// An answer as rhai holds it; handles made are numbered from `slot`.
+fn dynamic(answer: Answer, ctx: &Arc<PersonCtx>, slot: u32) -> Dynamic {
+    let ctx = || Arc::clone(ctx);
+    match answer {
+        Answer::Value(v) => value(v),
+        Answer::Events(items) => Dynamic::from(EventList {
+            ctx: ctx(),
+            items,
+            slot,
+        }),
+        Answer::Offences(items) => Dynamic::from(OffenceList {
+            ctx: ctx(),
+            items,
+            slot,
+        }),
+        Answer::Event(index) => Dynamic::from(EventItem {
+            ctx: ctx(),
+            index,
+            slot,
+        }),
+        Answer::Offence(index) => Dynamic::from(OffenceItem {
+            ctx: ctx(),
+            index,
+            slot,
+        }),
+        Answer::Items { events, items } => {
+            let array: Array = items
+                .into_iter()
+                .enumerate()
+                .map(|(n, index)| {
+                    let slot = slot + n as u32;
+                    if events {
+                        Dynamic::from(EventItem {
+                            ctx: ctx(),
+                            index,
+                            slot,
+                        })
+                    } else {
+                        Dynamic::from(OffenceItem {
+                            ctx: ctx(),
+                            index,
+                            slot,
+                        })
+                    }
+                })
+                .collect();
+            Dynamic::from_array(array)
+        }
+    }
+}
+
+fn value(v: Value) -> Dynamic {
+    match v {
+        Value::Unit => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(b),
+        Value::Int(i) => Dynamic::from_int(i),
+        Value::Str(s) => Dynamic::from(s),
+        Value::Date(d) => Dynamic::from(d),
+        Value::Tokens(t) => Dynamic::from_array(t.into_iter().map(Dynamic::from).collect()),
+    }
+}
+
+impl PersonView {
+    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
+        ask(call, &self.0, 0, Target::Person, op)
+    }
+}
+
+impl EventList {
+    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
+        ask(call, &self.ctx, self.slot, Target::Events(&self.items), op)
+    }
+}
+
+impl OffenceList {
+    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
+        ask(
+            call,
+            &self.ctx,
+            self.slot,
+            Target::Offences(&self.items),
+            op,
+        )
+    }
+}
+
+impl EventItem {
+    fn ask(&self, op: Op) -> Fallible<Dynamic> {
+        ask(None, &self.ctx, self.slot, Target::Event(self.index), op)
+    }
+}
+
+impl OffenceItem {
+    fn ask(&self, op: Op) -> Fallible<Dynamic> {
+        ask(None, &self.ctx, self.slot, Target::Offence(self.index), op)
+    }
+}
+
+/// `for x in list`: the items, each a handle, asked for as one question.
+pub fn items_of(ctx: &Arc<PersonCtx>, slot: u32, target: Target) -> Array {
+    match ask(None, ctx, slot, target, Op::Iterate) {
+        Ok(items) => items.into_array().unwrap_or_default(),
+        Err(_) => Array::new(),
+    }
+}
+
+fn months(n: INT) -> Fallible<Span> {
+    Ok(Span::Months(non_negative("months", n)?))
+}
+
+fn days(n: INT) -> Fallible<Span> {
+    Ok(Span::Days(non_negative("days", n)?))
+}
+
+fn register_person(engine: &mut Engine) {
+    type Ctx<'a> = NativeCallContext<'a>;
+    let fields = [
+        ("id", PF::Id),
+        ("age", PF::Age),
+        ("birth_date", PF::BirthDate),
+        ("sex", PF::Sex),
+        ("municipality", PF::Municipality),
+        ("district", PF::District),
+        ("address_known", PF::AddressKnown),
+        ("gang_affiliation", PF::GangAffiliation),
+        ("in_custody", PF::InCustody),
+        ("exit_program", PF::ExitProgram),
+        ("last_letter_date", PF::LastLetterDate),
+        ("risk_factors", PF::RiskFactors),
+        ("protective_factors", PF::ProtectiveFactors),
+        ("offences", PF::Offences),
+        ("events", PF::Events),
+    ];
+    engine.register_type_with_name::<PersonView>("Person");
+    for (name, field) in fields {
+        engine.register_get(name, move |p: &mut PersonView| {
+            p.ask(None, Op::Person(field))
+        });
     }
     engine
-        .register_type_with_name::<PersonView>("Person")
-        .register_get("id", |p: &mut PersonView| person(p).id.clone())
-        .register_get("age", |p: &mut PersonView| INT::from(p.0.age.unwrap_or(0)))
-        .register_get("birth_date", |p: &mut PersonView| person(p).birth_date)
-        .register_get("sex", |p: &mut PersonView| {
-            person(p).sex.map_or("", |s| s.as_str()).to_string()
+        .register_fn("offences_within", |c: Ctx, p: &mut PersonView, n: INT| {
+            p.ask(Some(&c), Op::OffencesWithin(months(n)?))
         })
-        .register_get("municipality", |p: &mut PersonView| {
-            person(p).municipality.clone()
-        })
-        .register_get("district", |p: &mut PersonView| {
-            person(p).district.clone().unwrap_or_default()
-        })
-        .register_get("address_known", |p: &mut PersonView| {
-            person(p).address_known
-        })
-        .register_get("gang_affiliation", |p: &mut PersonView| {
-            person(p).gang_affiliation.as_str().to_string()
-        })
-        .register_get("in_custody", |p: &mut PersonView| person(p).in_custody)
-        .register_get("exit_program", |p: &mut PersonView| person(p).exit_program)
-        .register_get("last_letter_date", |p: &mut PersonView| {
-            person(p)
-                .last_letter_date
-                .map_or(Dynamic::UNIT, Dynamic::from)
-        })
-        .register_get("risk_factors", |p: &mut PersonView| {
-            tokens(&person(p).risk_factors)
-        })
-        .register_get("protective_factors", |p: &mut PersonView| {
-            tokens(&person(p).protective_factors)
-        })
-        .register_get("offences", |p: &mut PersonView| OffenceList {
-            items: (0..p.0.offences.len() as u32).collect(),
-            ctx: Arc::clone(&p.0),
-        })
-        .register_get("events", |p: &mut PersonView| EventList {
-            items: p.0.usable.clone(),
-            ctx: Arc::clone(&p.0),
-        })
-        .register_fn(
-            "offences_within",
-            |ctx: NativeCallContext, p: &mut PersonView, months: INT| -> Fallible<OffenceList> {
-                let start = time::months_before(p.0.world.as_of, non_negative("months", months)?);
-                let list = OffenceList {
-                    items: p.0.offences_since(start),
-                    ctx: Arc::clone(&p.0),
-                };
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("offences within {months} months"),
-                    list,
-                ))
-            },
-        )
         .register_fn(
             "offences_within_days",
-            |ctx: NativeCallContext, p: &mut PersonView, days: INT| -> Fallible<OffenceList> {
-                let start = time::days_before(p.0.world.as_of, non_negative("days", days)?);
-                let list = OffenceList {
-                    items: p.0.offences_since(start),
-                    ctx: Arc::clone(&p.0),
-                };
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("offences within {days} days"),
-                    list,
-                ))
-            },
+            |c: Ctx, p: &mut PersonView, n: INT| p.ask(Some(&c), Op::OffencesWithin(days(n)?)),
         )
-        .register_fn(
-            "events_within",
-            |ctx: NativeCallContext, p: &mut PersonView, months: INT| -> Fallible<EventList> {
-                let start = time::months_before(p.0.world.as_of, non_negative("months", months)?);
-                let list = EventList {
-                    items: p.0.events_since(start),
-                    ctx: Arc::clone(&p.0),
-                };
-                Ok(looked_events(
-                    &ctx,
-                    || format!("events within {months} months"),
-                    list,
-                ))
-            },
-        )
+        .register_fn("events_within", |c: Ctx, p: &mut PersonView, n: INT| {
+            p.ask(Some(&c), Op::EventsWithin(months(n)?))
+        })
         .register_fn(
             "events_within_days",
-            |ctx: NativeCallContext, p: &mut PersonView, days: INT| -> Fallible<EventList> {
-                let start = time::days_before(p.0.world.as_of, non_negative("days", days)?);
-                let list = EventList {
-                    items: p.0.events_since(start),
-                    ctx: Arc::clone(&p.0),
-                };
-                Ok(looked_events(
-                    &ctx,
-                    || format!("events within {days} days"),
-                    list,
-                ))
-            },
+            |c: Ctx, p: &mut PersonView, n: INT| p.ask(Some(&c), Op::EventsWithin(days(n)?)),
         )
         .register_fn("age_on", |p: &mut PersonView, d: Date| {
-            INT::from(p.0.age_on(d))
+            p.ask(None, Op::AgeOn(d))
         })
-        .register_fn("to_string", |p: &mut PersonView| {
-            format!("person {}", person(p).id)
-        })
-        .register_fn("to_debug", |p: &mut PersonView| {
-            format!("person {}", person(p).id)
-        });
+        .register_fn("to_string", |p: &mut PersonView| p.ask(None, Op::Describe))
+        .register_fn("to_debug", |p: &mut PersonView| p.ask(None, Op::Describe));
+}
+
+/// `filter(|x| …)` on a list: the closure runs in rhai for each item; the memo
+/// keeps which items it kept.
+fn filter(
+    call: &NativeCallContext,
+    ctx: &Arc<PersonCtx>,
+    slot: u32,
+    target: Target,
+    f: &FnPtr,
+) -> Fallible<Dynamic> {
+    let items = ask(None, ctx, slot, target, Op::Iterate)?
+        .into_array()
+        .unwrap_or_default();
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        kept.push(f.call_within_context::<bool>(call, (item,))?);
+    }
+    let select = |list: &[u32]| -> query::Items {
+        list.iter()
+            .zip(&kept)
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| *i)
+            .collect()
+    };
+    let answer = match target {
+        Target::Events(list) => Answer::Events(select(list)),
+        Target::Offences(list) => Answer::Offences(select(list)),
+        _ => return error("only a list can be filtered"),
+    };
+    look(call, "matching the condition".into(), &answer, ctx);
+    let new = recorder::did(
+        || Fact::Filtered {
+            list: slot,
+            kept: kept.clone(),
+        },
+        true,
+    );
+    Ok(dynamic(answer, ctx, new))
 }
 
 fn register_events(engine: &mut Engine) {
@@ -361,186 +448,64 @@ fn register_events(engine: &mut Engine) {
     engine
         .register_type_with_name::<EventList>("Events")
         .register_iterator::<EventList>()
-        .register_fn("len", |l: &mut EventList| l.items.len() as INT)
-        .register_get("len", |l: &mut EventList| l.items.len() as INT)
-        .register_fn("is_empty", |l: &mut EventList| l.items.is_empty())
-        .register_indexer_get(|l: &mut EventList, i: INT| -> Fallible<EventItem> {
-            match usize::try_from(i).ok().and_then(|i| l.items.get(i)) {
-                Some(&index) => Ok(l.item(index)),
-                None => {
-                    Err(EvalAltResult::ErrorArrayBounds(l.items.len(), i, Position::NONE).into())
-                }
-            }
+        .register_fn("len", |l: &mut EventList| l.ask(None, Op::Len))
+        .register_get("len", |l: &mut EventList| l.ask(None, Op::Len))
+        .register_fn("is_empty", |l: &mut EventList| l.ask(None, Op::IsEmpty))
+        .register_indexer_get(|l: &mut EventList, i: INT| l.ask(None, Op::Index(i)))
+        .register_fn("within", |c: Ctx, l: &mut EventList, n: INT| {
+            l.ask(Some(&c), Op::Within(months(n)?))
         })
-        .register_fn(
-            "within",
-            |ctx: Ctx, l: &mut EventList, months: INT| -> Fallible<EventList> {
-                let start = time::months_before(l.ctx.world.as_of, non_negative("months", months)?);
-                Ok(looked_events(
-                    &ctx,
-                    || format!("within {months} months"),
-                    l.keep(|e| e.date >= start),
-                ))
-            },
-        )
-        .register_fn(
-            "within_days",
-            |ctx: Ctx, l: &mut EventList, days: INT| -> Fallible<EventList> {
-                let start = time::days_before(l.ctx.world.as_of, non_negative("days", days)?);
-                Ok(looked_events(
-                    &ctx,
-                    || format!("within {days} days"),
-                    l.keep(|e| e.date >= start),
-                ))
-            },
-        )
-        .register_fn(
-            "of_kind",
-            |ctx: Ctx, l: &mut EventList, kinds: Dynamic| -> Fallible<EventList> {
-                let wanted: Vec<EventKind> =
-                    tokens_in("event kind", &kinds, EventKind::TOKENS.iter().copied())?
-                        .iter()
-                        .filter_map(|k| EventKind::parse(k))
-                        .collect();
-                let list = l.keep(|e| wanted.contains(&e.kind));
-                Ok(looked_events(
-                    &ctx,
-                    || format!("of kind {}", words(&kinds)),
-                    list,
-                ))
-            },
-        )
-        .register_fn(
-            "tagged",
-            |ctx: Ctx, l: &mut EventList, tags: Dynamic| -> Fallible<EventList> {
-                let known = l.ctx.world.tags.iter().map(String::as_str);
-                let wanted = tokens_in("tag", &tags, known)?;
-                let list = l.keep(|e| e.tag.as_ref().is_some_and(|t| wanted.contains(t)));
-                Ok(looked_events(
-                    &ctx,
-                    || format!("tagged {}", words(&tags)),
-                    list,
-                ))
-            },
-        )
-        .register_fn(
-            "in_category",
-            |ctx: Ctx, l: &mut EventList, cats: Dynamic| -> Fallible<EventList> {
-                let set = categories(&cats)?;
-                let person = Arc::clone(&l.ctx);
-                let list = l.keep(|e| {
-                    person
-                        .offence_def(e)
-                        .is_some_and(|d| set.contains(d.category))
-                });
-                Ok(looked_events(
-                    &ctx,
-                    || format!("in category {}", words(&cats)),
-                    list,
-                ))
-            },
-        )
-        .register_fn("serious", |ctx: Ctx, l: &mut EventList| {
-            let person = Arc::clone(&l.ctx);
-            let list = l.keep(|e| person.offence_def(e).is_some_and(|d| d.serious));
-            looked_events(&ctx, || "serious".into(), list)
+        .register_fn("within_days", |c: Ctx, l: &mut EventList, n: INT| {
+            l.ask(Some(&c), Op::Within(days(n)?))
         })
-        .register_fn("person_dangerous", |ctx: Ctx, l: &mut EventList| {
-            let person = Arc::clone(&l.ctx);
-            let list = l.keep(|e| person.offence_def(e).is_some_and(|d| d.person_dangerous));
-            looked_events(&ctx, || "person-dangerous".into(), list)
+        .register_fn("of_kind", |c: Ctx, l: &mut EventList, kinds: Dynamic| {
+            let tokens = tokens_in("event kind", &kinds, EventKind::TOKENS.iter().copied())?;
+            let wanted = tokens.iter().filter_map(|k| EventKind::parse(k)).collect();
+            l.ask(Some(&c), Op::OfKind(tokens, wanted))
         })
-        .register_fn("latest", |l: &mut EventList| {
-            l.items
-                .last()
-                .map_or(Dynamic::UNIT, |&i| Dynamic::from(l.item(i)))
+        .register_fn("tagged", |c: Ctx, l: &mut EventList, tags: Dynamic| {
+            let known = l.ctx.world.tags.iter().map(String::as_str);
+            let wanted = tokens_in("tag", &tags, known)?;
+            l.ask(Some(&c), Op::Tagged(wanted))
         })
-        .register_fn("earliest", |l: &mut EventList| {
-            l.items
-                .first()
-                .map_or(Dynamic::UNIT, |&i| Dynamic::from(l.item(i)))
+        .register_fn("in_category", |c: Ctx, l: &mut EventList, cats: Dynamic| {
+            let (tokens, set) = categories(&cats)?;
+            l.ask(Some(&c), Op::InCategory(tokens, set))
         })
-        .register_fn(
-            "filter",
-            |ctx: Ctx, l: &mut EventList, f: FnPtr| -> Fallible<EventList> {
-                let mut items = Vec::new();
-                for &i in &l.items {
-                    if f.call_within_context::<bool>(&ctx, (l.item(i),))? {
-                        items.push(i);
-                    }
-                }
-                let list = EventList {
-                    ctx: Arc::clone(&l.ctx),
-                    items,
-                };
-                Ok(looked_events(
-                    &ctx,
-                    || "matching the condition".into(),
-                    list,
-                ))
-            },
-        )
-        .register_fn("to_string", |l: &mut EventList| describe_events(l))
-        .register_fn("to_debug", |l: &mut EventList| describe_events(l));
+        .register_fn("serious", |c: Ctx, l: &mut EventList| {
+            l.ask(Some(&c), Op::Serious)
+        })
+        .register_fn("person_dangerous", |c: Ctx, l: &mut EventList| {
+            l.ask(Some(&c), Op::PersonDangerous)
+        })
+        .register_fn("latest", |l: &mut EventList| l.ask(None, Op::Latest))
+        .register_fn("earliest", |l: &mut EventList| l.ask(None, Op::Earliest))
+        .register_fn("filter", |c: Ctx, l: &mut EventList, f: FnPtr| {
+            filter(&c, &l.ctx, l.slot, Target::Events(&l.items), &f)
+        })
+        .register_fn("to_string", |l: &mut EventList| l.ask(None, Op::Describe))
+        .register_fn("to_debug", |l: &mut EventList| l.ask(None, Op::Describe));
 
+    let fields = [
+        ("id", EF::Id),
+        ("date", EF::Date),
+        ("kind", EF::Kind),
+        ("tag", EF::Tag),
+        ("case_id", EF::CaseId),
+        ("offence_code", EF::OffenceCode),
+        ("offence_name", EF::OffenceName),
+        ("category", EF::Category),
+        ("serious", EF::Serious),
+        ("person_dangerous", EF::PersonDangerous),
+        ("age", EF::Age),
+    ];
+    engine.register_type_with_name::<EventItem>("Event");
+    for (name, field) in fields {
+        engine.register_get(name, move |e: &mut EventItem| e.ask(Op::Event(field)));
+    }
     engine
-        .register_type_with_name::<EventItem>("Event")
-        .register_get("id", |e: &mut EventItem| e.event().id.clone())
-        .register_get("date", |e: &mut EventItem| e.event().date)
-        .register_get("kind", |e: &mut EventItem| {
-            e.event().kind.as_str().to_string()
-        })
-        .register_get("tag", |e: &mut EventItem| {
-            e.event().tag.clone().unwrap_or_default()
-        })
-        .register_get("case_id", |e: &mut EventItem| {
-            e.event().case_id.clone().unwrap_or_default()
-        })
-        .register_get("offence_code", |e: &mut EventItem| {
-            e.ctx
-                .offence_def(e.event())
-                .map(|d| d.code.clone())
-                .unwrap_or_default()
-        })
-        .register_get("offence_name", |e: &mut EventItem| {
-            e.ctx
-                .offence_def(e.event())
-                .map(|d| d.name.clone())
-                .unwrap_or_default()
-        })
-        .register_get("category", |e: &mut EventItem| {
-            e.ctx
-                .offence_def(e.event())
-                .map_or("", |d| d.category.as_str())
-                .to_string()
-        })
-        .register_get("serious", |e: &mut EventItem| {
-            e.ctx.offence_def(e.event()).is_some_and(|d| d.serious)
-        })
-        .register_get("person_dangerous", |e: &mut EventItem| {
-            e.ctx
-                .offence_def(e.event())
-                .is_some_and(|d| d.person_dangerous)
-        })
-        .register_get("age", |e: &mut EventItem| {
-            INT::from(e.ctx.age_on(e.event().date))
-        })
-        .register_fn("to_string", |e: &mut EventItem| describe_event(e))
-        .register_fn("to_debug", |e: &mut EventItem| describe_event(e));
-}
-
-fn describe_event(e: &EventItem) -> String {
-    let ev = e.event();
-    format!("event {} ({} {})", ev.id, ev.kind.as_str(), ev.date)
-}
-
-fn describe_events(l: &EventList) -> String {
-    let ids: Vec<String> = l
-        .items
-        .iter()
-        .map(|&i| l.ctx.event(i).id.to_string())
-        .collect();
-    format!("events [{}]", ids.join(", "))
+        .register_fn("to_string", |e: &mut EventItem| e.ask(Op::Describe))
+        .register_fn("to_debug", |e: &mut EventItem| e.ask(Op::Describe));
 }
 
 fn register_offences(engine: &mut Engine) {
@@ -548,201 +513,82 @@ fn register_offences(engine: &mut Engine) {
     engine
         .register_type_with_name::<OffenceList>("Offences")
         .register_iterator::<OffenceList>()
-        .register_fn("len", |l: &mut OffenceList| l.items.len() as INT)
-        .register_get("len", |l: &mut OffenceList| l.items.len() as INT)
-        .register_fn("is_empty", |l: &mut OffenceList| l.items.is_empty())
-        .register_indexer_get(|l: &mut OffenceList, i: INT| -> Fallible<OffenceItem> {
-            match usize::try_from(i).ok().and_then(|i| l.items.get(i)) {
-                Some(&index) => Ok(l.item(index)),
-                None => {
-                    Err(EvalAltResult::ErrorArrayBounds(l.items.len(), i, Position::NONE).into())
-                }
-            }
+        .register_fn("len", |l: &mut OffenceList| l.ask(None, Op::Len))
+        .register_get("len", |l: &mut OffenceList| l.ask(None, Op::Len))
+        .register_fn("is_empty", |l: &mut OffenceList| l.ask(None, Op::IsEmpty))
+        .register_indexer_get(|l: &mut OffenceList, i: INT| l.ask(None, Op::Index(i)))
+        .register_fn("within", |c: Ctx, l: &mut OffenceList, n: INT| {
+            l.ask(Some(&c), Op::Within(months(n)?))
         })
-        .register_fn(
-            "within",
-            |ctx: Ctx, l: &mut OffenceList, months: INT| -> Fallible<OffenceList> {
-                let start = time::months_before(l.ctx.world.as_of, non_negative("months", months)?);
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("within {months} months"),
-                    l.keep(|o| o.date >= start),
-                ))
-            },
-        )
-        .register_fn(
-            "within_days",
-            |ctx: Ctx, l: &mut OffenceList, days: INT| -> Fallible<OffenceList> {
-                let start = time::days_before(l.ctx.world.as_of, non_negative("days", days)?);
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("within {days} days"),
-                    l.keep(|o| o.date >= start),
-                ))
-            },
-        )
+        .register_fn("within_days", |c: Ctx, l: &mut OffenceList, n: INT| {
+            l.ask(Some(&c), Op::Within(days(n)?))
+        })
         .register_fn(
             "in_category",
-            |ctx: Ctx, l: &mut OffenceList, cats: Dynamic| -> Fallible<OffenceList> {
-                let set = categories(&cats)?;
-                let list = l.keep(|o| o.categories.intersects(set));
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("in category {}", words(&cats)),
-                    list,
-                ))
+            |c: Ctx, l: &mut OffenceList, cats: Dynamic| {
+                let (tokens, set) = categories(&cats)?;
+                l.ask(Some(&c), Op::InCategory(tokens, set))
             },
         )
-        .register_fn("serious", |ctx: Ctx, l: &mut OffenceList| {
-            looked_offences(&ctx, || "serious".into(), l.keep(|o| o.serious))
+        .register_fn("serious", |c: Ctx, l: &mut OffenceList| {
+            l.ask(Some(&c), Op::Serious)
         })
-        .register_fn("person_dangerous", |ctx: Ctx, l: &mut OffenceList| {
-            looked_offences(
-                &ctx,
-                || "person-dangerous".into(),
-                l.keep(|o| o.person_dangerous),
-            )
+        .register_fn("person_dangerous", |c: Ctx, l: &mut OffenceList| {
+            l.ask(Some(&c), Op::PersonDangerous)
         })
-        .register_fn(
-            "from_age",
-            |ctx: Ctx, l: &mut OffenceList, age: INT| -> Fallible<OffenceList> {
-                let min = non_negative("age", age)?;
-                let list = l.keep(|o| o.age >= min);
-                Ok(looked_offences(
-                    &ctx,
-                    || format!("committed at age {age} or older"),
-                    list,
-                ))
-            },
-        )
-        .register_fn("latest", |l: &mut OffenceList| {
-            l.items
-                .last()
-                .map_or(Dynamic::UNIT, |&i| Dynamic::from(l.item(i)))
+        .register_fn("from_age", |c: Ctx, l: &mut OffenceList, age: INT| {
+            l.ask(Some(&c), Op::FromAge(non_negative("age", age)?))
         })
-        .register_fn("earliest", |l: &mut OffenceList| {
-            l.items
-                .first()
-                .map_or(Dynamic::UNIT, |&i| Dynamic::from(l.item(i)))
+        .register_fn("latest", |l: &mut OffenceList| l.ask(None, Op::Latest))
+        .register_fn("earliest", |l: &mut OffenceList| l.ask(None, Op::Earliest))
+        .register_fn("filter", |c: Ctx, l: &mut OffenceList, f: FnPtr| {
+            filter(&c, &l.ctx, l.slot, Target::Offences(&l.items), &f)
         })
-        .register_fn(
-            "filter",
-            |ctx: Ctx, l: &mut OffenceList, f: FnPtr| -> Fallible<OffenceList> {
-                let mut items = Vec::new();
-                for &i in &l.items {
-                    if f.call_within_context::<bool>(&ctx, (l.item(i),))? {
-                        items.push(i);
-                    }
-                }
-                let list = OffenceList {
-                    ctx: Arc::clone(&l.ctx),
-                    items,
-                };
-                Ok(looked_offences(
-                    &ctx,
-                    || "matching the condition".into(),
-                    list,
-                ))
-            },
-        )
-        .register_fn("to_string", |l: &mut OffenceList| {
-            format!("{} offence(s)", l.items.len())
-        })
-        .register_fn("to_debug", |l: &mut OffenceList| {
-            format!("{} offence(s)", l.items.len())
-        });
+        .register_fn("to_string", |l: &mut OffenceList| l.ask(None, Op::Describe))
+        .register_fn("to_debug", |l: &mut OffenceList| l.ask(None, Op::Describe));
 
+    let fields = [
+        ("date", OF::Date),
+        ("age", OF::Age),
+        ("serious", OF::Serious),
+        ("person_dangerous", OF::PersonDangerous),
+        ("case_id", OF::CaseId),
+        ("categories", OF::Categories),
+        ("codes", OF::Codes),
+        ("events", OF::Events),
+    ];
+    engine.register_type_with_name::<OffenceItem>("Offence");
+    for (name, field) in fields {
+        engine.register_get(name, move |o: &mut OffenceItem| o.ask(Op::Offence(field)));
+    }
     engine
-        .register_type_with_name::<OffenceItem>("Offence")
-        .register_get("date", |o: &mut OffenceItem| o.offence().date)
-        .register_get("age", |o: &mut OffenceItem| INT::from(o.offence().age))
-        .register_get("serious", |o: &mut OffenceItem| o.offence().serious)
-        .register_get("person_dangerous", |o: &mut OffenceItem| {
-            o.offence().person_dangerous
+        .register_fn("in_category", |o: &mut OffenceItem, cats: Dynamic| {
+            let (_, set) = categories(&cats)?;
+            o.ask(Op::OffenceInCategory(set))
         })
-        .register_get("case_id", |o: &mut OffenceItem| {
-            o.offence().case_id.clone().unwrap_or_default()
-        })
-        .register_get("categories", |o: &mut OffenceItem| -> Array {
-            o.offence()
-                .categories
-                .iter()
-                .map(|c| Dynamic::from(c.as_str().to_string()))
-                .collect()
-        })
-        .register_get("codes", |o: &mut OffenceItem| -> Array {
-            let mut codes: Vec<ImmutableString> = Vec::new();
-            for &i in &o.offence().events {
-                if let Some(d) = o.ctx.offence_def(o.ctx.event(i))
-                    && !codes.contains(&d.code)
-                {
-                    codes.push(d.code.clone());
-                }
-            }
-            codes.into_iter().map(Dynamic::from).collect()
-        })
-        .register_get("events", |o: &mut OffenceItem| EventList {
-            items: o.offence().events.clone(),
-            ctx: Arc::clone(&o.ctx),
-        })
-        .register_fn(
-            "in_category",
-            |o: &mut OffenceItem, cats: Dynamic| -> Fallible<bool> {
-                Ok(o.offence().categories.intersects(categories(&cats)?))
-            },
-        )
-        .register_fn("to_string", |o: &mut OffenceItem| {
-            format!("offence of {}", o.offence().date)
-        })
-        .register_fn("to_debug", |o: &mut OffenceItem| {
-            format!("offence of {}", o.offence().date)
-        });
+        .register_fn("to_string", |o: &mut OffenceItem| o.ask(Op::Describe))
+        .register_fn("to_debug", |o: &mut OffenceItem| o.ask(Op::Describe));
 }
 
-/// Event ids named by an evidence argument, in the order given, without repeats.
-fn evidence(value: &Dynamic) -> Fallible<Vec<ImmutableString>> {
-    let mut ids: Vec<ImmutableString> = Vec::new();
-    collect_evidence(value, &mut ids)?;
-    Ok(ids)
-}
-
-fn collect_evidence(value: &Dynamic, ids: &mut Vec<ImmutableString>) -> Fallible<()> {
-    let mut seen = std::collections::HashSet::new();
-    collect_evidence_into(value, ids, &mut seen)
-}
-
-/// Repeats are found by event index (a set), so citing thousands of events
-/// stays linear.
-fn collect_evidence_into(
-    value: &Dynamic,
-    ids: &mut Vec<ImmutableString>,
-    seen: &mut std::collections::HashSet<u32>,
-) -> Fallible<()> {
-    let mut push = |index: u32, id: &ImmutableString| {
-        if seen.insert(index) {
-            ids.push(id.clone());
-        }
-    };
+/// The handles an evidence argument names, in the order given: their numbers
+/// (for the memo) and their event ids, without repeats.
+fn evidence(value: &Dynamic, slots: &mut Vec<u32>, ids: &mut EvidenceIds) -> Fallible<()> {
     if value.is_unit() {
     } else if let Some(l) = value.read_lock::<EventList>() {
-        l.items.iter().for_each(|&i| push(i, &l.ctx.event(i).id));
+        slots.push(l.slot);
+        ids.add(Target::Events(&l.items), &l.ctx);
     } else if let Some(l) = value.read_lock::<OffenceList>() {
-        for &o in &l.items {
-            l.ctx.offences[o as usize]
-                .events
-                .iter()
-                .for_each(|&i| push(i, &l.ctx.event(i).id));
-        }
+        slots.push(l.slot);
+        ids.add(Target::Offences(&l.items), &l.ctx);
     } else if let Some(e) = value.read_lock::<EventItem>() {
-        push(e.index, &e.event().id);
+        slots.push(e.slot);
+        ids.add(Target::Event(e.index), &e.ctx);
     } else if let Some(o) = value.read_lock::<OffenceItem>() {
-        o.offence()
-            .events
-            .iter()
-            .for_each(|&i| push(i, &o.ctx.event(i).id));
+        slots.push(o.slot);
+        ids.add(Target::Offence(o.index), &o.ctx);
     } else if value.is_array() {
         for item in value.clone().into_array().unwrap_or_default() {
-            collect_evidence_into(&item, ids, seen)?;
+            evidence(&item, slots, ids)?;
         }
     } else {
         return error(format!(
@@ -753,26 +599,30 @@ fn collect_evidence_into(
     Ok(())
 }
 
-/// Records one reason at the call site, in the explanation and (returned) for
-/// the effect it belongs to.
-fn reason(
-    ctx: &NativeCallContext,
-    effect: String,
+/// Applies an effect a rule called for, and notes it for the memo's path.
+fn effect(
+    call: &NativeCallContext,
+    effect: Effect,
+    words: String,
     text: &str,
-    evidence: Vec<ImmutableString>,
-) -> Fallible<Reason> {
-    let line = ctx.call_position().line().unwrap_or(0);
-    recorder::with(|e| {
-        let reason = Reason {
-            rule: e.rule.clone(),
-            line,
-            effect,
-            text: text.to_string(),
-            evidence,
-        };
-        e.explanation.push(reason.clone());
-        reason
-    })
+    proof: &Dynamic,
+) -> Fallible<()> {
+    let mut slots = Vec::new();
+    let mut ids = EvidenceIds::default();
+    if let Err(e) = evidence(proof, &mut slots, &mut ids) {
+        recorder::failed();
+        return Err(e);
+    }
+    let call = EffectCall {
+        line: line(call),
+        effect,
+        words: words.into(),
+        text: text.into(),
+        evidence: slots,
+    };
+    recorder::with(|e| memo::apply(e, &call, ids.ids))?;
+    recorder::did(|| Fact::Effect(call), false);
+    Ok(())
 }
 
 fn one_of(what: &str, value: &str, allowed: &[&str]) -> Fallible<()> {
@@ -786,17 +636,21 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Fallible<()> {
     }
 }
 
-fn propose_level(ctx: NativeCallContext, level: INT, text: &str, proof: Dynamic) -> Fallible<()> {
+fn propose_level(call: NativeCallContext, level: INT, text: &str, proof: Dynamic) -> Fallible<()> {
     let Ok(level @ 1..=3) = u8::try_from(level) else {
         return error(format!("a proposed level is 1, 2 or 3, not {level}"));
     };
-    let reason = reason(&ctx, format!("level {level}"), text, evidence(&proof)?)?;
-    drop(reason);
-    recorder::with(|e| e.level = e.level.max(level))
+    effect(
+        &call,
+        Effect::Level(level),
+        format!("level {level}"),
+        text,
+        &proof,
+    )
 }
 
 fn propose_action(
-    ctx: NativeCallContext,
+    call: NativeCallContext,
     kind: &str,
     due: Dynamic,
     text: &str,
@@ -817,41 +671,26 @@ fn propose_action(
             due.type_name()
         ));
     };
-    let effect = match due {
+    let words = match due {
         Some(d) => format!("action {kind} due {d}"),
         None => format!("action {kind}"),
     };
-    let reason = reason(&ctx, effect, text, evidence(&proof)?)?;
-    recorder::with(|e| match e.actions.iter_mut().find(|a| a.kind == kind) {
-        // The same action proposed twice: the earlier deadline stands.
-        Some(action) => {
-            action.due = match (action.due, due) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            action.reasons.push(reason);
-        }
-        None => e.actions.push(Action {
-            kind: kind.into(),
-            due,
-            overdue: false,
-            reasons: vec![reason],
-        }),
-    })
+    let kind = kind.into();
+    effect(&call, Effect::Action { kind, due }, words, text, &proof)
 }
 
 fn register_effects(engine: &mut Engine) {
     engine.register_fn("propose_level", propose_level);
     engine.register_fn(
         "propose_level",
-        |ctx: NativeCallContext, level: INT, text: &str| {
-            propose_level(ctx, level, text, Dynamic::UNIT)
+        |call: NativeCallContext, level: INT, text: &str| {
+            propose_level(call, level, text, Dynamic::UNIT)
         },
     );
 
     engine.register_fn(
         "propose_youth_board",
-        |ctx: NativeCallContext,
+        |call: NativeCallContext,
          route: &str,
          limb: &str,
          text: &str,
@@ -859,36 +698,21 @@ fn register_effects(engine: &mut Engine) {
          -> Fallible<()> {
             one_of("the route", route, ROUTES)?;
             one_of("the limb", limb, LIMBS)?;
-            let reason = reason(
-                &ctx,
-                format!("youth_board {route} ({limb})"),
+            let words = format!("youth_board {route} ({limb})");
+            let (route, limb) = (route.into(), limb.into());
+            effect(
+                &call,
+                Effect::YouthBoard { route, limb },
+                words,
                 text,
-                evidence(&proof)?,
-            )?;
-            recorder::with(|e| match &mut e.youth_board {
-                // Several calls: reasons add up, the latest route stands, and a
-                // listed offence is never downgraded.
-                Some(board) => {
-                    board.route = route.into();
-                    if board.limb != "listed" {
-                        board.limb = limb.into();
-                    }
-                    board.reasons.push(reason);
-                }
-                None => {
-                    e.youth_board = Some(YouthBoard {
-                        route: route.into(),
-                        limb: limb.into(),
-                        reasons: vec![reason],
-                    })
-                }
-            })
+                &proof,
+            )
         },
     );
 
     engine.register_fn(
         "propose_concern_letter",
-        |ctx: NativeCallContext,
+        |call: NativeCallContext,
          recipients: Array,
          priority: Dynamic,
          text: &str,
@@ -907,45 +731,31 @@ fn register_effects(engine: &mut Engine) {
                 (_, Ok(f)) if f.is_finite() => f,
                 _ => return error("the priority must be a number"),
             };
-            let effect = format!(
+            let words = format!(
                 "concern_letter priority {}",
                 crate::outcome::format_number(priority)
             );
-            let reason = reason(&ctx, effect, text, evidence(&proof)?)?;
-            recorder::with(|e| match &mut e.letter {
-                Some(letter) => {
-                    for r in recipients {
-                        if !letter.recipients.contains(&r) {
-                            letter.recipients.push(r);
-                        }
-                    }
-                    letter.priority = letter.priority.max(priority);
-                    letter.reasons.push(reason);
-                }
-                None => {
-                    e.letter = Some(LetterProposal {
-                        recipients,
-                        priority,
-                        reasons: vec![reason],
-                    })
-                }
-            })
+            let letter = Effect::Letter {
+                recipients,
+                priority,
+            };
+            effect(&call, letter, words, text, &proof)
         },
     );
 
     engine.register_fn("propose_action", propose_action);
     engine.register_fn(
         "propose_action",
-        |ctx: NativeCallContext, kind: &str, due: Dynamic, text: &str| {
-            propose_action(ctx, kind, due, text, Dynamic::UNIT)
+        |call: NativeCallContext, kind: &str, due: Dynamic, text: &str| {
+            propose_action(call, kind, due, text, Dynamic::UNIT)
         },
     );
 
     engine.register_fn(
         "out_of_scope",
-        |ctx: NativeCallContext, text: &str| -> Fallible<()> {
-            reason(&ctx, "out_of_scope".into(), text, Vec::new())?;
-            recorder::with(|e| e.out_of_scope = true)
+        |call: NativeCallContext, text: &str| -> Fallible<()> {
+            let words = "out_of_scope".to_string();
+            effect(&call, Effect::OutOfScope, words, text, &Dynamic::UNIT)
         },
     );
 }

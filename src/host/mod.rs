@@ -7,6 +7,8 @@
 
 pub mod api;
 pub mod config_view;
+pub mod memo;
+pub mod query;
 pub mod recorder;
 pub mod view;
 
@@ -17,6 +19,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Scope};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use config_view::ConfigTable;
+pub use memo::Memo;
 use recorder::Effects;
 use view::{PersonCtx, PersonView};
 
@@ -104,28 +107,57 @@ pub struct RuleFailure {
 
 /// Runs every rule on one person. Stops after a rule that put the person out of
 /// scope; fails on the first rule error.
+///
+/// With a `memo`, each rule file is first replayed from the paths earlier
+/// persons took through it (see [`memo`]); rhai runs it only when the person
+/// takes a new path, which is then added. The outcome is the same either way.
+/// Tracing (for `explain`) always runs rhai, which is what records the looks.
 pub fn evaluate(
     engine: &Engine,
     rules: &[Rule],
     cfg: &ConfigTable,
     ctx: &Arc<PersonCtx>,
     trace: bool,
+    mut memo: Option<&mut Memo>,
 ) -> Result<Effects, RuleFailure> {
     recorder::begin(trace);
-    // One scope per person: the three names are constants, so no rule file can
-    // change them for the next, and what a file declares is rewound after it.
-    let mut scope = Scope::new();
-    scope.push_constant("person", PersonView(Arc::clone(ctx)));
-    scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
-    scope.push_constant("as_of", ctx.world.as_of);
-    let base = scope.len();
-    for rule in rules {
+    if trace {
+        memo = None;
+    }
+    // One scope per person, made when rhai first runs: the three names are
+    // constants, so no rule file can change them for the next, and what a file
+    // declares is rewound after it.
+    let mut scope: Option<(Scope, usize)> = None;
+    for (n, rule) in rules.iter().enumerate() {
         recorder::set_rule(&rule.stem);
-        let result = engine.run_ast_with_scope(&mut scope, &rule.ast);
-        scope.rewind(base);
+        if let Some(Memo { trees, scratch }) = memo.as_deref_mut() {
+            let replayed = recorder::with(|effects| trees[n].replay(ctx, effects, scratch));
+            if matches!(replayed, Ok(true)) {
+                if recorder::is_out_of_scope() {
+                    break;
+                }
+                continue;
+            }
+        }
+        let record = memo.as_ref().is_some_and(|m| m.trees[n].growing());
+        recorder::start_path(record);
+        let (scope, base) = scope.get_or_insert_with(|| {
+            let mut scope = Scope::new();
+            scope.push_constant("person", PersonView(Arc::clone(ctx)));
+            scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
+            scope.push_constant("as_of", ctx.world.as_of);
+            let base = scope.len();
+            (scope, base)
+        });
+        let result = engine.run_ast_with_scope(scope, &rule.ast);
+        scope.rewind(*base);
+        let path = recorder::end_path();
         if let Err(err) = result {
             recorder::finish();
             return Err(failure(rule, *err));
+        }
+        if let (Some(memo), Some(path)) = (memo.as_deref_mut(), path) {
+            memo.trees[n].insert(path);
         }
         if recorder::is_out_of_scope() {
             break;

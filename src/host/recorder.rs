@@ -10,6 +10,8 @@ use std::cell::RefCell;
 
 use rhai::{EvalAltResult, ImmutableString};
 
+use super::memo::{Fact, Query, Step, handles_made};
+use super::query::{Answer, Op};
 use crate::outcome::{Action, Reason, YouthBoard};
 
 /// A concern-letter proposal before the batch-wide ranking.
@@ -51,6 +53,81 @@ pub struct Effects {
 
 thread_local! {
     static CURRENT: RefCell<Option<Effects>> = const { RefCell::new(None) };
+    static PATH: RefCell<Path> = const { RefCell::new(Path::new()) };
+}
+
+/// The path of the rule file running now, for the memo (see [`super::memo`]).
+struct Path {
+    /// `Some` while recording.
+    steps: Option<Vec<Step>>,
+    /// The number the next handle made gets; `person` is 0.
+    next_slot: u32,
+    /// A question failed: the run is not a path to keep.
+    failed: bool,
+}
+
+impl Path {
+    const fn new() -> Path {
+        Path {
+            steps: None,
+            next_slot: 1,
+            failed: false,
+        }
+    }
+}
+
+/// Starts a rule file's run: handles are numbered from 1 again, and its path
+/// is recorded when `record`.
+pub fn start_path(record: bool) {
+    PATH.with(|p| {
+        *p.borrow_mut() = Path {
+            steps: record.then(Vec::new),
+            ..Path::new()
+        }
+    });
+}
+
+/// Ends the rule file's run: its path, if it was recorded and nothing failed.
+pub fn end_path() -> Option<Vec<Step>> {
+    PATH.with(|p| {
+        let mut p = p.borrow_mut();
+        let steps = p.steps.take();
+        if p.failed { None } else { steps }
+    })
+}
+
+/// Notes a question asked of handle `slot` and its answer; returns the number
+/// of the first handle the answer makes.
+pub fn asked(slot: u32, op: Op, answer: &Answer) -> u32 {
+    PATH.with(|p| {
+        let mut p = p.borrow_mut();
+        let first = p.next_slot;
+        p.next_slot += handles_made(answer);
+        if let Some(steps) = p.steps.as_mut() {
+            steps.push(Step::Ask(Query { slot, op }, answer.key()));
+        }
+        first
+    })
+}
+
+/// Notes something a rule did; returns the number a handle it makes gets.
+pub fn did(fact: impl FnOnce() -> Fact, makes_handle: bool) -> u32 {
+    PATH.with(|p| {
+        let mut p = p.borrow_mut();
+        let slot = p.next_slot;
+        if makes_handle {
+            p.next_slot += 1;
+        }
+        if let Some(steps) = p.steps.as_mut() {
+            steps.push(Step::Fact(fact()));
+        }
+        slot
+    })
+}
+
+/// Notes that a question or effect failed, so this run's path is not kept.
+pub fn failed() {
+    PATH.with(|p| p.borrow_mut().failed = true);
 }
 
 /// Starts recording for one person on this thread; `trace` also records every

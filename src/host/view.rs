@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rhai::ImmutableString;
 
+use super::query::{Items, Target};
 use crate::event::Event;
 use crate::load::Batch;
 use crate::offence::{Catalogue, CategorySet, OffenceDef};
@@ -123,13 +124,13 @@ impl PersonCtx {
     }
 
     /// Usable events dated on or after `start`, in date order.
-    pub fn events_since(&self, start: Date) -> Vec<u32> {
+    pub fn events_since(&self, start: Date) -> Items {
         let first = self.usable.partition_point(|&i| self.event(i).date < start);
-        self.usable[first..].to_vec()
+        self.usable[first..].into()
     }
 
     /// Offences dated on or after `start`, as indices into `offences`.
-    pub fn offences_since(&self, start: Date) -> Vec<u32> {
+    pub fn offences_since(&self, start: Date) -> Items {
         let first = self.offences.partition_point(|o| o.date < start);
         (first as u32..self.offences.len() as u32).collect()
     }
@@ -186,22 +187,28 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
     offences
 }
 
-/// The `person` a rule reads.
+/// The `person` a rule reads (handle number 0 of every rule file's run).
 #[derive(Clone)]
 pub struct PersonView(pub Arc<PersonCtx>);
+
+// Lists and items are handles numbered in the order a rule file's run made
+// them (`slot`), so the memo can name them (see `memo`). What is in them is
+// only read through `query::answer`.
 
 /// A list of events, as indices into the batch.
 #[derive(Clone)]
 pub struct EventList {
     pub ctx: Arc<PersonCtx>,
-    pub items: Vec<u32>,
+    pub items: Items,
+    pub slot: u32,
 }
 
 /// A list of offences, as indices into the person's offences.
 #[derive(Clone)]
 pub struct OffenceList {
     pub ctx: Arc<PersonCtx>,
-    pub items: Vec<u32>,
+    pub items: Items,
+    pub slot: u32,
 }
 
 /// One event.
@@ -209,6 +216,7 @@ pub struct OffenceList {
 pub struct EventItem {
     pub ctx: Arc<PersonCtx>,
     pub index: u32,
+    pub slot: u32,
 }
 
 /// One offence.
@@ -216,76 +224,21 @@ pub struct EventItem {
 pub struct OffenceItem {
     pub ctx: Arc<PersonCtx>,
     pub index: u32,
-}
-
-impl EventItem {
-    pub fn event(&self) -> &Event {
-        self.ctx.event(self.index)
-    }
-}
-
-impl OffenceItem {
-    pub fn offence(&self) -> &Offence {
-        &self.ctx.offences[self.index as usize]
-    }
-}
-
-impl EventList {
-    pub fn keep(&self, pred: impl Fn(&Event) -> bool) -> EventList {
-        EventList {
-            ctx: Arc::clone(&self.ctx),
-            items: self
-                .items
-                .iter()
-                .copied()
-                .filter(|&i| pred(self.ctx.event(i)))
-                .collect(),
-        }
-    }
-
-    pub fn item(&self, index: u32) -> EventItem {
-        EventItem {
-            ctx: Arc::clone(&self.ctx),
-            index,
-        }
-    }
-}
-
-impl OffenceList {
-    pub fn keep(&self, pred: impl Fn(&Offence) -> bool) -> OffenceList {
-        OffenceList {
-            ctx: Arc::clone(&self.ctx),
-            items: self
-                .items
-                .iter()
-                .copied()
-                .filter(|&i| pred(&self.ctx.offences[i as usize]))
-                .collect(),
-        }
-    }
-
-    pub fn item(&self, index: u32) -> OffenceItem {
-        OffenceItem {
-            ctx: Arc::clone(&self.ctx),
-            index,
-        }
-    }
+    pub slot: u32,
 }
 
 impl IntoIterator for EventList {
-    type Item = EventItem;
-    type IntoIter = std::vec::IntoIter<EventItem>;
+    type Item = rhai::Dynamic;
+    type IntoIter = std::vec::IntoIter<rhai::Dynamic>;
     fn into_iter(self) -> Self::IntoIter {
-        let items: Vec<EventItem> = self.items.iter().map(|&i| self.item(i)).collect();
-        items.into_iter()
+        super::api::items_of(&self.ctx, self.slot, Target::Events(&self.items)).into_iter()
     }
 }
 
 impl IntoIterator for OffenceList {
-    type Item = OffenceItem;
-    type IntoIter = std::vec::IntoIter<OffenceItem>;
+    type Item = rhai::Dynamic;
+    type IntoIter = std::vec::IntoIter<rhai::Dynamic>;
     fn into_iter(self) -> Self::IntoIter {
-        let items: Vec<OffenceItem> = self.items.iter().map(|&i| self.item(i)).collect();
-        items.into_iter()
+        super::api::items_of(&self.ctx, self.slot, Target::Offences(&self.items)).into_iter()
     }
 }

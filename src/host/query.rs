@@ -1,0 +1,405 @@
+//! Every question a rule can ask about the person, answered in Rust.
+//!
+//! A rule sees the person only through handles (`person`, lists, items), and
+//! every function on a handle is one [`Op`] answered here by [`answer`]. Keeping
+//! that one door is what makes [`super::memo`] sound: a rule file's run is a
+//! function of the answers it got (rules have no clock, no randomness and no
+//! state between persons), so the answers are all that must be asked again to
+//! know what it would do for the next person.
+
+use rhai::{INT, ImmutableString};
+use smallvec::SmallVec;
+
+use super::view::PersonCtx;
+use crate::event::EventKind;
+use crate::offence::CategorySet;
+use crate::time::{self, Date};
+
+/// Indices of a list: events (into the batch) or offences (into the person's).
+/// Most lists a rule builds are short, so they live inline.
+pub type Items = SmallVec<[u32; 6]>;
+
+/// How far back a window reaches from the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Months(u32),
+    Days(u32),
+}
+
+impl Span {
+    fn start(self, as_of: Date) -> Date {
+        match self {
+            Span::Months(m) => time::months_before(as_of, m),
+            Span::Days(d) => time::days_before(as_of, d),
+        }
+    }
+
+    fn words(self) -> String {
+        match self {
+            Span::Months(m) => format!("{m} months"),
+            Span::Days(d) => format!("{d} days"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonField {
+    Id,
+    Age,
+    BirthDate,
+    Sex,
+    Municipality,
+    District,
+    AddressKnown,
+    GangAffiliation,
+    InCustody,
+    ExitProgram,
+    LastLetterDate,
+    RiskFactors,
+    ProtectiveFactors,
+    Offences,
+    Events,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventField {
+    Id,
+    Date,
+    Kind,
+    Tag,
+    CaseId,
+    OffenceCode,
+    OffenceName,
+    Category,
+    Serious,
+    PersonDangerous,
+    Age,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffenceField {
+    Date,
+    Age,
+    Serious,
+    PersonDangerous,
+    CaseId,
+    Categories,
+    Codes,
+    Events,
+}
+
+/// One question. Arguments are already checked (tokens against the contract),
+/// and kept as given for the words `explain` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Person(PersonField),
+    OffencesWithin(Span),
+    EventsWithin(Span),
+    AgeOn(Date),
+    Len,
+    IsEmpty,
+    Index(INT),
+    Latest,
+    Earliest,
+    /// `for x in list`, or the items a `filter` closure is called with.
+    Iterate,
+    Within(Span),
+    OfKind(Vec<ImmutableString>, Vec<EventKind>),
+    Tagged(Vec<ImmutableString>),
+    InCategory(Vec<ImmutableString>, CategorySet),
+    Serious,
+    PersonDangerous,
+    FromAge(u32),
+    Event(EventField),
+    Offence(OffenceField),
+    OffenceInCategory(CategorySet),
+    /// `to_string` / `"${x}"` of a handle.
+    Describe,
+}
+
+impl Op {
+    /// What a list-narrowing question asked, in words, for `explain`; `None`
+    /// for questions `explain` does not list.
+    pub fn words(&self) -> Option<String> {
+        let tokens = |t: &[ImmutableString]| t.join(", ");
+        Some(match self {
+            Op::OffencesWithin(s) => format!("offences within {}", s.words()),
+            Op::EventsWithin(s) => format!("events within {}", s.words()),
+            Op::Within(s) => format!("within {}", s.words()),
+            Op::OfKind(t, _) => format!("of kind {}", tokens(t)),
+            Op::Tagged(t) => format!("tagged {}", tokens(t)),
+            Op::InCategory(t, _) => format!("in category {}", tokens(t)),
+            Op::Serious => "serious".into(),
+            Op::PersonDangerous => "person-dangerous".into(),
+            Op::FromAge(a) => format!("committed at age {a} or older"),
+            _ => return None,
+        })
+    }
+}
+
+/// What a question is asked of.
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    Person,
+    Events(&'a [u32]),
+    Offences(&'a [u32]),
+    Event(u32),
+    Offence(u32),
+}
+
+/// A plain value: what rules compute with. Comparable and hashable, so answers
+/// can key the memo's branches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    Unit,
+    Bool(bool),
+    Int(INT),
+    Str(ImmutableString),
+    Date(Date),
+    Tokens(Vec<ImmutableString>),
+}
+
+/// An answer: a value, or a new handle (or several, for `Iterate`).
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Value(Value),
+    Events(Items),
+    Offences(Items),
+    Event(u32),
+    Offence(u32),
+    /// The items of a list, each to become a handle: events when `events`.
+    Items {
+        events: bool,
+        items: Items,
+    },
+}
+
+/// What of an answer the rest of the run can depend on: a value itself; for a
+/// handle only that it is one (what is in it is only seen by asking again).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    Value(Value),
+    Handle,
+    Items(usize),
+}
+
+impl Answer {
+    pub fn key(&self) -> Key {
+        match self {
+            Answer::Value(v) => Key::Value(v.clone()),
+            Answer::Items { items, .. } => Key::Items(items.len()),
+            _ => Key::Handle,
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Str(s.into())
+}
+
+fn tokens(list: &[ImmutableString]) -> Value {
+    Value::Tokens(list.to_vec())
+}
+
+/// Why a question has no answer: a rule error for this person.
+#[derive(Debug)]
+pub enum Fail {
+    /// `list[i]` past the end: (length, index).
+    Bounds(usize, INT),
+    Message(String),
+}
+
+/// Answers `op` about `target`. Only an index out of bounds fails for a
+/// registered question; a question a target cannot be asked is not registered
+/// with rhai.
+pub fn answer(op: &Op, target: Target, ctx: &PersonCtx) -> Result<Answer, Fail> {
+    let as_of = ctx.world.as_of;
+    Ok(match (target, op) {
+        (Target::Person, Op::Person(field)) => person_field(*field, ctx),
+        (Target::Person, Op::OffencesWithin(span)) => {
+            Answer::Offences(ctx.offences_since(span.start(as_of)))
+        }
+        (Target::Person, Op::EventsWithin(span)) => {
+            Answer::Events(ctx.events_since(span.start(as_of)))
+        }
+        (Target::Person, Op::AgeOn(d)) => Answer::Value(Value::Int(ctx.age_on(*d).into())),
+        (Target::Person, Op::Describe) => {
+            Answer::Value(Value::Str(format!("person {}", ctx.person().id).into()))
+        }
+
+        (Target::Events(l) | Target::Offences(l), Op::Len) => {
+            Answer::Value(Value::Int(l.len() as INT))
+        }
+        (Target::Events(l) | Target::Offences(l), Op::IsEmpty) => {
+            Answer::Value(Value::Bool(l.is_empty()))
+        }
+        (Target::Events(l), Op::Index(i)) => Answer::Event(index(l, *i)?),
+        (Target::Offences(l), Op::Index(i)) => Answer::Offence(index(l, *i)?),
+        (Target::Events(l), Op::Latest) => l.last().map_or(unit(), |&i| Answer::Event(i)),
+        (Target::Events(l), Op::Earliest) => l.first().map_or(unit(), |&i| Answer::Event(i)),
+        (Target::Offences(l), Op::Latest) => l.last().map_or(unit(), |&i| Answer::Offence(i)),
+        (Target::Offences(l), Op::Earliest) => l.first().map_or(unit(), |&i| Answer::Offence(i)),
+        (Target::Events(l), Op::Iterate) => Answer::Items {
+            events: true,
+            items: l.into(),
+        },
+        (Target::Offences(l), Op::Iterate) => Answer::Items {
+            events: false,
+            items: l.into(),
+        },
+
+        (Target::Events(l), Op::Describe) => Answer::Value(describe_events(l, ctx)),
+        (Target::Offences(l), Op::Describe) => {
+            Answer::Value(Value::Str(format!("{} offence(s)", l.len()).into()))
+        }
+        (Target::Events(l), op) => Answer::Events(narrow_events(op, l, ctx)?),
+        (Target::Offences(l), op) => Answer::Offences(narrow_offences(op, l, ctx)?),
+        (Target::Event(i), Op::Event(field)) => event_field(*field, i, ctx),
+        (Target::Event(i), Op::Describe) => {
+            let e = ctx.event(i);
+            Answer::Value(Value::Str(
+                format!("event {} ({} {})", e.id, e.kind.as_str(), e.date).into(),
+            ))
+        }
+        (Target::Offence(o), Op::Offence(field)) => offence_field(*field, o, ctx),
+        (Target::Offence(o), Op::OffenceInCategory(set)) => Answer::Value(Value::Bool(
+            ctx.offences[o as usize].categories.intersects(*set),
+        )),
+        (Target::Offence(o), Op::Describe) => Answer::Value(Value::Str(
+            format!("offence of {}", ctx.offences[o as usize].date).into(),
+        )),
+        _ => return Err(Fail::Message(format!("`{op:?}` cannot be asked here"))),
+    })
+}
+
+fn unit() -> Answer {
+    Answer::Value(Value::Unit)
+}
+
+fn index(list: &[u32], i: INT) -> Result<u32, Fail> {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| list.get(i).copied())
+        .ok_or(Fail::Bounds(list.len(), i))
+}
+
+fn narrow_events(op: &Op, list: &[u32], ctx: &PersonCtx) -> Result<Items, Fail> {
+    let keep = |pred: &dyn Fn(&crate::event::Event) -> bool| -> Items {
+        list.iter()
+            .copied()
+            .filter(|&i| pred(ctx.event(i)))
+            .collect()
+    };
+    let def = |e: &crate::event::Event| ctx.offence_def(e);
+    Ok(match op {
+        Op::Within(span) => {
+            let start = span.start(ctx.world.as_of);
+            keep(&|e| e.date >= start)
+        }
+        Op::OfKind(_, kinds) => keep(&|e| kinds.contains(&e.kind)),
+        Op::Tagged(tags) => keep(&|e| e.tag.as_ref().is_some_and(|t| tags.contains(t))),
+        Op::InCategory(_, set) => keep(&|e| def(e).is_some_and(|d| set.contains(d.category))),
+        Op::Serious => keep(&|e| def(e).is_some_and(|d| d.serious)),
+        Op::PersonDangerous => keep(&|e| def(e).is_some_and(|d| d.person_dangerous)),
+        _ => return Err(Fail::Message(format!("`{op:?}` cannot be asked of events"))),
+    })
+}
+
+fn narrow_offences(op: &Op, list: &[u32], ctx: &PersonCtx) -> Result<Items, Fail> {
+    let keep = |pred: &dyn Fn(&super::view::Offence) -> bool| -> Items {
+        list.iter()
+            .copied()
+            .filter(|&i| pred(&ctx.offences[i as usize]))
+            .collect()
+    };
+    Ok(match op {
+        Op::Within(span) => {
+            let start = span.start(ctx.world.as_of);
+            keep(&|o| o.date >= start)
+        }
+        Op::InCategory(_, set) => keep(&|o| o.categories.intersects(*set)),
+        Op::Serious => keep(&|o| o.serious),
+        Op::PersonDangerous => keep(&|o| o.person_dangerous),
+        Op::FromAge(min) => keep(&|o| o.age >= *min),
+        _ => {
+            return Err(Fail::Message(format!(
+                "`{op:?}` cannot be asked of offences"
+            )));
+        }
+    })
+}
+
+fn person_field(field: PersonField, ctx: &PersonCtx) -> Answer {
+    let p = ctx.person();
+    let value = match field {
+        PersonField::Id => Value::Str(p.id.clone()),
+        PersonField::Age => Value::Int(ctx.age.unwrap_or(0).into()),
+        PersonField::BirthDate => Value::Date(p.birth_date),
+        PersonField::Sex => text(p.sex.map_or("", |s| s.as_str())),
+        PersonField::Municipality => Value::Str(p.municipality.clone()),
+        PersonField::District => Value::Str(p.district.clone().unwrap_or_default()),
+        PersonField::AddressKnown => Value::Bool(p.address_known),
+        PersonField::GangAffiliation => text(p.gang_affiliation.as_str()),
+        PersonField::InCustody => Value::Bool(p.in_custody),
+        PersonField::ExitProgram => Value::Bool(p.exit_program),
+        PersonField::LastLetterDate => p.last_letter_date.map_or(Value::Unit, Value::Date),
+        PersonField::RiskFactors => tokens(&p.risk_factors),
+        PersonField::ProtectiveFactors => tokens(&p.protective_factors),
+        PersonField::Offences => return Answer::Offences((0..ctx.offences.len() as u32).collect()),
+        PersonField::Events => return Answer::Events(ctx.usable.iter().copied().collect()),
+    };
+    Answer::Value(value)
+}
+
+fn event_field(field: EventField, index: u32, ctx: &PersonCtx) -> Answer {
+    let e = ctx.event(index);
+    let def = ctx.offence_def(e);
+    Answer::Value(match field {
+        EventField::Id => Value::Str(e.id.clone()),
+        EventField::Date => Value::Date(e.date),
+        EventField::Kind => text(e.kind.as_str()),
+        EventField::Tag => Value::Str(e.tag.clone().unwrap_or_default()),
+        EventField::CaseId => Value::Str(e.case_id.clone().unwrap_or_default()),
+        EventField::OffenceCode => Value::Str(def.map(|d| d.code.clone()).unwrap_or_default()),
+        EventField::OffenceName => Value::Str(def.map(|d| d.name.clone()).unwrap_or_default()),
+        EventField::Category => text(def.map_or("", |d| d.category.as_str())),
+        EventField::Serious => Value::Bool(def.is_some_and(|d| d.serious)),
+        EventField::PersonDangerous => Value::Bool(def.is_some_and(|d| d.person_dangerous)),
+        EventField::Age => Value::Int(ctx.age_on(e.date).into()),
+    })
+}
+
+fn offence_field(field: OffenceField, index: u32, ctx: &PersonCtx) -> Answer {
+    let o = &ctx.offences[index as usize];
+    Answer::Value(match field {
+        OffenceField::Date => Value::Date(o.date),
+        OffenceField::Age => Value::Int(o.age.into()),
+        OffenceField::Serious => Value::Bool(o.serious),
+        OffenceField::PersonDangerous => Value::Bool(o.person_dangerous),
+        OffenceField::CaseId => Value::Str(o.case_id.clone().unwrap_or_default()),
+        OffenceField::Categories => Value::Tokens(
+            o.categories
+                .iter()
+                .map(|c| ImmutableString::from(c.as_str()))
+                .collect(),
+        ),
+        OffenceField::Codes => {
+            let mut codes: Vec<ImmutableString> = Vec::new();
+            for &i in &o.events {
+                if let Some(d) = ctx.offence_def(ctx.event(i))
+                    && !codes.contains(&d.code)
+                {
+                    codes.push(d.code.clone());
+                }
+            }
+            Value::Tokens(codes)
+        }
+        OffenceField::Events => return Answer::Events(o.events.iter().copied().collect()),
+    })
+}
+
+/// Events a list of events names, for `"${list}"`.
+pub fn describe_events(list: &[u32], ctx: &PersonCtx) -> Value {
+    let ids: Vec<&str> = list.iter().map(|&i| ctx.event(i).id.as_str()).collect();
+    Value::Str(format!("events [{}]", ids.join(", ")).into())
+}

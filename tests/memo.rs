@@ -1,0 +1,236 @@
+//! The memo (src/host/memo.rs) replays a rule file's path instead of running
+//! rhai. These tests hold it to rhai: the whole report must be the same with
+//! and without it, on every fixture, on a synthetic batch where most persons
+//! are replayed, and with a rule that asks every question the API has; and it
+//! must in fact replay.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tryg::host::{self, Memo, view::PersonCtx, view::World};
+use tryg::load::{Batch, InputFile};
+use tryg::ruleset::{RulePack, RuleSet};
+use tryg::screen::{screen_interpreted, screen_shared};
+use tryg::time::{self, Date};
+
+use crate::floor::synthetic;
+use crate::support::root;
+
+fn as_of() -> Date {
+    time::parse_date("2026-11-23").unwrap()
+}
+
+fn load(rules: &RuleSet, persons: Vec<u8>, events: Vec<u8>) -> Arc<Batch> {
+    let file = |name: &str, bytes| InputFile {
+        name: name.into(),
+        bytes,
+    };
+    let batch = Batch::load(
+        &file("persons.csv", persons),
+        &file("events.csv", events),
+        rules,
+    )
+    .unwrap_or_else(|problems| panic!("the batch loads:\n{problems}"));
+    Arc::new(batch)
+}
+
+fn load_dir(rules: &RuleSet, dir: &Path) -> Arc<Batch> {
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("readable");
+    load(rules, read("persons.csv"), read("events.csv"))
+}
+
+fn synthetic_batch(rules: &RuleSet, persons: usize, seed: u64) -> Arc<Batch> {
+    let (persons, events) = synthetic::batch(persons, seed, as_of());
+    load(rules, persons.into_bytes(), events.into_bytes())
+}
+
+/// Screens with the memo and with rhai alone; panics at the first person whose
+/// outcome differs.
+fn same_with_and_without_memo(what: &str, rules: &RuleSet, batch: &Arc<Batch>) {
+    let memo = screen_shared(rules, Arc::clone(batch), as_of());
+    let rhai = screen_interpreted(rules, Arc::clone(batch), as_of());
+    assert_eq!(memo.outcomes.len(), rhai.outcomes.len());
+    for (m, r) in memo.outcomes.iter().zip(&rhai.outcomes) {
+        assert_eq!(
+            serde_json::to_string_pretty(m).unwrap(),
+            serde_json::to_string_pretty(r).unwrap(),
+            "{what}: person {} differs with the memo",
+            r.person_id
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(&memo).unwrap(),
+        serde_json::to_string(&rhai).unwrap(),
+        "{what}: the run header differs"
+    );
+}
+
+fn built_in() -> RuleSet {
+    RuleSet::load(RulePack::built_in()).expect("the built-in pack loads")
+}
+
+#[test]
+fn the_memo_changes_nothing_on_any_fixture() {
+    let rules = built_in();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("persons.csv").is_file())
+        .collect();
+    dirs.sort();
+    dirs.push(root().join("fixtures"));
+    for dir in dirs {
+        let batch = load_dir(&rules, &dir);
+        same_with_and_without_memo(&dir.display().to_string(), &rules, &batch);
+    }
+}
+
+#[test]
+fn the_memo_changes_nothing_on_10000_synthetic_persons() {
+    let rules = built_in();
+    let batch = synthetic_batch(&rules, 10_000, 11);
+    same_with_and_without_memo("synthetic 10,000", &rules, &batch);
+}
+
+/// A rule file that asks every question the API has, and makes effects whose
+/// words and evidence depend on the answers, including inside a filter, after
+/// a caught error, and (for some persons) out of scope.
+const EVERY_QUESTION: &str = r#"
+let p = person;
+let words = [`${p}`, p.id, `${p.birth_date}`, p.sex, p.municipality, p.district];
+words.push(`${p.address_known} ${p.gang_affiliation} ${p.in_custody} ${p.exit_program}`);
+words.push(`${join(p.risk_factors, "+")} / ${join(p.protective_factors, "+")}`);
+if p.last_letter_date != () {
+    words.push(`letter at age ${p.age_on(p.last_letter_date)}`);
+}
+
+let all = p.events;
+try {
+    let far = all[1000];
+    words.push(`${far}`);
+} catch {
+    words.push("no event 1000");
+}
+if all.len > 0 {
+    let e = all[0];
+    words.push(`${e} ${e.id} ${e.date} ${e.kind} ${e.tag} ${e.case_id} ${e.offence_code}`);
+    words.push(`${e.offence_name} ${e.category} ${e.serious} ${e.person_dangerous} ${e.age}`);
+    propose_action("probe_first_event", e.date.add_days(30), join(words, "; "), e);
+}
+
+for o in p.offences {
+    if o.in_category(["violence", "robbery"]) {
+        propose_level(1, `${o} aged ${o.age}: ${join(o.categories, ",")} ${join(o.codes, ",")} case ${o.case_id} ${o.serious} ${o.person_dangerous}`, o);
+    }
+}
+
+let recent = p.offences_within_days(700).from_age(12).within(20);
+let chosen = recent.filter(|o| {
+    if o.serious { propose_level(2, `serious, inside a filter: ${o.date}`, o.events); }
+    o.events.len() > 1 || o.person_dangerous
+});
+if !chosen.is_empty() {
+    propose_level(2, `${chosen}: latest ${chosen.latest().date}, earliest ${chosen.earliest().date}`, [chosen, recent.latest(), ()]);
+}
+let others = p.offences_within(24).serious().person_dangerous().in_category("violence");
+if others.len() >= 1 && p.age <= 17 {
+    propose_youth_board(if p.age <= 14 { "secretariat" } else { "prosecution" }, "listed", `${others}`, others[0]);
+}
+
+let events = p.events_within(30).within_days(800).of_kind(["suspicion", "charge", "observation", "concern"]);
+let tagged = p.events_within_days(900).tagged(["gang_contact", "street_life"]);
+let violent = events.in_category(["violence", "threats"]).serious();
+let dangerous = events.person_dangerous();
+let lately = events.filter(|x| x.date > as_of.add_months(-9) && x.kind != "observation");
+if lately.len() >= 2 {
+    propose_concern_letter(["person"], lately.len() * 1.5 + tagged.len(), `${lately} ${violent} ${dangerous}`, [lately[0], lately[1], lately]);
+}
+if !tagged.is_empty() {
+    let t = tagged.latest();
+    propose_action("probe_tagged", (), `${t.tag} on ${t.date}, first ${tagged.earliest().date} ${words.len()}`, tagged);
+}
+if p.id.ends_with("7") && all.is_empty() {
+    out_of_scope(`${p.id} ends with 7 and has no events`);
+}
+"#;
+
+#[test]
+fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
+    let mut pack = RulePack::built_in();
+    let order = "    \"home_visit\",\n]";
+    for (name, text) in &mut pack.files {
+        if name == "tryg.toml" {
+            assert!(text.contains(order));
+            *text = text.replace(order, "    \"home_visit\",\n    \"probe\",\n]");
+        }
+    }
+    pack.files
+        .push(("probe.rhai".into(), EVERY_QUESTION.into()));
+    let rules = RuleSet::load(pack).unwrap_or_else(|e| panic!("the probe pack loads: {e}"));
+
+    let batch = synthetic_batch(&rules, 3_000, 5);
+    let report = screen_shared(&rules, Arc::clone(&batch), as_of());
+    // The probe reaches each of its effects, so agreeing means something.
+    let said = |what: &str| {
+        report.outcomes.iter().any(|o| {
+            let reasons = o.explanation.iter();
+            reasons
+                .into_iter()
+                .any(|r| r.rule == "probe" && r.text.contains(what))
+        })
+    };
+    for what in [
+        "no event 1000",
+        "inside a filter",
+        "latest",
+        "ends with 7",
+        "letter at age",
+    ] {
+        assert!(said(what), "no probe reason says {what:?}");
+    }
+    assert!(report.outcomes.iter().any(|o| o.concern_letter.is_some()));
+    same_with_and_without_memo("the probe rule", &rules, &batch);
+    let fixtures = load_dir(&rules, &root().join("fixtures"));
+    same_with_and_without_memo("the probe rule on fixtures/", &rules, &fixtures);
+}
+
+#[test]
+fn most_persons_are_replayed_not_interpreted() {
+    let rules = built_in();
+    let batch = synthetic_batch(&rules, 5_000, 3);
+    let world = Arc::new(World::new(&rules, batch, as_of()));
+    let mut memo = Memo::new(rules.rules.len());
+    for i in 0..world.batch.persons.len() {
+        let ctx = Arc::new(PersonCtx::new(&world, i));
+        if ctx.age.is_none() {
+            continue;
+        }
+        host::evaluate(
+            &rules.engine,
+            &rules.rules,
+            &rules.cfg,
+            &ctx,
+            false,
+            Some(&mut memo),
+        )
+        .expect("no rule fails");
+    }
+    for (rule, tree) in rules.rules.iter().zip(&memo.trees) {
+        let runs = tree.hits + tree.misses;
+        assert!(runs > 0, "{} never ran", rule.stem);
+        // Scope runs for everyone; later rules only for those in scope.
+        let replayed = tree.hits as f64 / runs as f64;
+        println!(
+            "{:<24} {:>5.1} % replayed, {} nodes",
+            rule.stem,
+            replayed * 100.0,
+            tree.len()
+        );
+        assert!(
+            replayed > 0.6,
+            "{}: only {:.0} % of runs replayed",
+            rule.stem,
+            replayed * 100.0
+        );
+    }
+}
