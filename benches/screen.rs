@@ -303,6 +303,43 @@ fn ratios() {
         n,
         "ns/person",
     );
+    row(
+        "eval 10k, 1 thread: rhai alone / with the memo",
+        paired(
+            5,
+            || {
+                one.install(|| {
+                    tryg::screen::screen_interpreted(&rules, Arc::clone(&batch), as_of())
+                });
+            },
+            || pack(&one),
+        ),
+        n,
+        "ns/person",
+    );
+    // The memo learns each rule file's paths as it goes, so its cost per
+    // person falls as the batch grows.
+    let large = Arc::new(load(&rules, &read(&batch_dir(100_000))));
+    let pack_large = |pool: &rayon::ThreadPool| {
+        pool.install(|| tryg::screen::screen_shared(&rules, Arc::clone(&large), as_of()));
+    };
+    row(
+        "eval 100k, 1 thread: pack / floor",
+        paired(5, || pack_large(&one), || drop(policy().decide_all(&large))),
+        large.persons.len() as f64,
+        "ns/person",
+    );
+    row(
+        "eval 100k, 2 threads: pack / floor",
+        paired(
+            5,
+            || pack_large(&two),
+            || drop(two.install(|| policy().decide_all_parallel(&large))),
+        ),
+        large.persons.len() as f64,
+        "ns/person",
+    );
+    drop(large);
 
     for persons in [10_000, 100_000] {
         let dir = batch_dir(persons);

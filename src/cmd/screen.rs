@@ -51,11 +51,16 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         Some(path) => super::write_atomically_with(path, render)?,
         None => super::write_stdout_with(render)?,
     }
-    Ok(if report.run.counts.errors > 0 {
+    let exit = if report.run.counts.errors > 0 {
         Exit::OutcomeErrors
     } else {
         Exit::Ok
-    })
+    };
+    // The process ends here: freeing a million outcomes and the batch one
+    // allocation at a time would take about a second and change nothing.
+    std::mem::forget(report);
+    std::mem::forget(batch);
+    Ok(exit)
 }
 
 /// The format a file name asks for: `report.html` is html.

@@ -109,7 +109,9 @@ enum Node {
 #[derive(Default)]
 struct Branches {
     few: Vec<(Key, u32)>,
-    many: HashMap<Key, u32>,
+    // Boxed: an empty map would make every node 40 bytes larger.
+    #[expect(clippy::box_collection)]
+    many: Option<Box<HashMap<Key, u32>>>,
 }
 
 const FEW: usize = 8;
@@ -117,10 +119,10 @@ const FEW: usize = 8;
 impl Branches {
     fn get(&self, answer: &Answer) -> Option<u32> {
         let found = self.few.iter().find(|(k, _)| matches(k, answer));
-        match found {
-            Some((_, node)) => Some(*node),
-            None if self.many.is_empty() => None,
-            None => self.many.get(&answer.key()).copied(),
+        match (found, &self.many) {
+            (Some((_, node)), _) => Some(*node),
+            (None, None) => None,
+            (None, Some(many)) => many.get(&answer.key()).copied(),
         }
     }
 
@@ -129,14 +131,14 @@ impl Branches {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, n)| *n)
-            .or_else(|| self.many.get(key).copied())
+            .or_else(|| self.many.as_ref()?.get(key).copied())
     }
 
     fn insert(&mut self, key: Key, node: u32) {
         if self.few.len() < FEW {
             self.few.push((key, node));
         } else {
-            self.many.insert(key, node);
+            self.many.get_or_insert_default().insert(key, node);
         }
     }
 }
