@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use rhai::ImmutableString;
 
-use crate::host::{self, Memo, view::PersonCtx, view::World};
+use crate::host::{self, Memo, Worker, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
     ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
@@ -58,18 +58,23 @@ fn screen_batch(
     let (persons_digest, events_digest) =
         (batch.persons_digest.clone(), batch.events_digest.clone());
     let world = Arc::new(World::new(rules, batch, as_of));
-    // One memo per worker thread: each learns the paths on its own, so no
-    // worker waits for another (the lock is only ever taken by its owner).
-    let memos: Vec<Mutex<Memo>> = (0..rayon::current_num_threads())
-        .map(|_| Mutex::new(Memo::new(rules.rules.len())))
+    // One memo per worker thread, each learning the paths on its own: one
+    // shared memo made two threads no faster than one (a worker adding a path
+    // waits for the other's whole person, and the lock's cache line bounces
+    // between the cores), while learning a path twice costs little. Each lock
+    // is only ever taken by its own worker.
+    let n = rules.rules.len();
+    let memos: Vec<Mutex<(Memo, Worker)>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new((Memo::new(n), Worker::new(n))))
         .collect();
     let mut outcomes: Vec<Outcome> = (0..world.batch.persons.len())
         .into_par_iter()
         .map(|i| {
             let outcome = if memo {
                 let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                screen_person(rules, &world, i, Some(&mut memo))
+                let mut guard = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+                let (memo, worker) = &mut *guard;
+                screen_person(rules, &world, i, Some((memo, worker)))
             } else {
                 screen_person(rules, &world, i, None)
             };
@@ -154,7 +159,7 @@ fn screen_person(
     rules: &RuleSet,
     world: &Arc<World>,
     index: usize,
-    memo: Option<&mut Memo>,
+    memo: Option<(&Memo, &mut Worker)>,
 ) -> Outcome {
     let ctx = Arc::new(PersonCtx::new(world, index));
     let person = ctx.person();

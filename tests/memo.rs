@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use tryg::host::{self, Memo, view::PersonCtx, view::World};
+use tryg::host::{self, Memo, Worker, view::PersonCtx, view::World};
 use tryg::load::{Batch, InputFile};
 use tryg::ruleset::{RulePack, RuleSet};
 use tryg::screen::{screen_interpreted, screen_shared};
@@ -199,7 +199,8 @@ fn most_persons_are_replayed_not_interpreted() {
     let rules = built_in();
     let batch = synthetic_batch(&rules, 5_000, 3);
     let world = Arc::new(World::new(&rules, batch, as_of()));
-    let mut memo = Memo::new(rules.rules.len());
+    let memo = Memo::new(rules.rules.len());
+    let mut worker = Worker::new(rules.rules.len());
     for i in 0..world.batch.persons.len() {
         let ctx = Arc::new(PersonCtx::new(&world, i));
         if ctx.age.is_none() {
@@ -211,20 +212,21 @@ fn most_persons_are_replayed_not_interpreted() {
             &rules.cfg,
             &ctx,
             false,
-            Some(&mut memo),
+            Some((&memo, &mut worker)),
         )
         .expect("no rule fails");
     }
-    for (rule, tree) in rules.rules.iter().zip(&memo.trees) {
-        let runs = tree.hits + tree.misses;
+    let sizes = memo.sizes();
+    for (n, rule) in rules.rules.iter().enumerate() {
+        let runs = worker.hits[n] + worker.misses[n];
         assert!(runs > 0, "{} never ran", rule.stem);
         // Scope runs for everyone; later rules only for those in scope.
-        let replayed = tree.hits as f64 / runs as f64;
+        let replayed = worker.hits[n] as f64 / runs as f64;
         println!(
             "{:<24} {:>5.1} % replayed, {} nodes",
             rule.stem,
             replayed * 100.0,
-            tree.len()
+            sizes[n]
         );
         assert!(
             replayed > 0.6,

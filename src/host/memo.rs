@@ -22,6 +22,7 @@
 //! each tree stops growing at [`MAX_NODES`] and runs rhai for what it lacks.
 
 use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use rhai::ImmutableString;
 
@@ -156,9 +157,6 @@ fn matches(key: &Key, answer: &Answer) -> bool {
 /// The paths of one rule file.
 pub struct Tree {
     nodes: Vec<Node>,
-    /// Replays that reached the end of a path, and those that did not.
-    pub hits: u64,
-    pub misses: u64,
     /// Stopped growing: at [`MAX_NODES`], or after a path that did not fit
     /// (which would mean a rule saw something not asked through [`query`]).
     closed: bool,
@@ -168,8 +166,6 @@ impl Default for Tree {
     fn default() -> Tree {
         Tree {
             nodes: vec![Node::Open],
-            hits: 0,
-            misses: 0,
             closed: false,
         }
     }
@@ -261,22 +257,7 @@ impl Tree {
     /// Walks the tree for one person. On reaching the end of a path, applies
     /// the path's effects to `effects` and returns true; otherwise changes
     /// nothing and returns false.
-    pub fn replay(
-        &mut self,
-        ctx: &PersonCtx,
-        effects: &mut Effects,
-        scratch: &mut Scratch,
-    ) -> bool {
-        let hit = self.walk(ctx, effects, scratch);
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-        hit
-    }
-
-    fn walk(&self, ctx: &PersonCtx, effects: &mut Effects, scratch: &mut Scratch) -> bool {
+    pub fn replay(&self, ctx: &PersonCtx, effects: &mut Effects, scratch: &mut Scratch) -> bool {
         if self.closed && self.is_empty() {
             return false;
         }
@@ -400,18 +381,58 @@ pub fn handles_made(answer: &Answer) -> u32 {
     }
 }
 
-/// One tree per rule file, for one thread.
-#[derive(Default)]
+/// One tree per rule file. Replays read it; paths a worker learned while
+/// screening a person are added after that person.
 pub struct Memo {
-    pub trees: Vec<Tree>,
-    pub scratch: Scratch,
+    trees: RwLock<Vec<Tree>>,
 }
 
 impl Memo {
     pub fn new(rules: usize) -> Memo {
         Memo {
-            trees: (0..rules).map(|_| Tree::default()).collect(),
+            trees: RwLock::new((0..rules).map(|_| Tree::default()).collect()),
+        }
+    }
+
+    /// The trees, for replaying.
+    pub fn read(&self) -> RwLockReadGuard<'_, Vec<Tree>> {
+        self.trees.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds the paths a worker learned.
+    pub fn learn(&self, worker: &mut Worker) {
+        if worker.learned.is_empty() {
+            return;
+        }
+        let mut trees = self.trees.write().unwrap_or_else(PoisonError::into_inner);
+        for (rule, path) in worker.learned.drain(..) {
+            trees[rule].insert(path);
+        }
+    }
+
+    /// Nodes in each rule file's tree.
+    pub fn sizes(&self) -> Vec<usize> {
+        self.read().iter().map(Tree::len).collect()
+    }
+}
+
+/// One worker thread's side of the memo: its buffers, what it counted, and
+/// the paths it learned since it last handed them to the [`Memo`].
+pub struct Worker {
+    pub scratch: Scratch,
+    /// Per rule file: runs replayed, and runs rhai had to do.
+    pub hits: Vec<u64>,
+    pub misses: Vec<u64>,
+    pub learned: Vec<(usize, Vec<Step>)>,
+}
+
+impl Worker {
+    pub fn new(rules: usize) -> Worker {
+        Worker {
             scratch: Scratch::default(),
+            hits: vec![0; rules],
+            misses: vec![0; rules],
+            learned: Vec::new(),
         }
     }
 }

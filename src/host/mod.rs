@@ -19,7 +19,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Scope};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use config_view::ConfigTable;
-pub use memo::Memo;
+pub use memo::{Memo, Worker};
 use recorder::Effects;
 use view::{PersonCtx, PersonView};
 
@@ -118,28 +118,47 @@ pub fn evaluate(
     cfg: &ConfigTable,
     ctx: &Arc<PersonCtx>,
     trace: bool,
-    mut memo: Option<&mut Memo>,
+    memo: Option<(&Memo, &mut Worker)>,
 ) -> Result<Effects, RuleFailure> {
     recorder::begin(trace);
-    if trace {
-        memo = None;
-    }
+    let result = match memo {
+        Some((memo, worker)) if !trace => {
+            let result = run_rules(engine, rules, cfg, ctx, Some((&memo.read(), &mut *worker)));
+            memo.learn(worker);
+            result
+        }
+        _ => run_rules(engine, rules, cfg, ctx, None),
+    };
+    let effects = recorder::finish();
+    result.map(|()| effects)
+}
+
+fn run_rules(
+    engine: &Engine,
+    rules: &[Rule],
+    cfg: &ConfigTable,
+    ctx: &Arc<PersonCtx>,
+    mut memo: Option<(&[memo::Tree], &mut Worker)>,
+) -> Result<(), RuleFailure> {
     // One scope per person, made when rhai first runs: the three names are
     // constants, so no rule file can change them for the next, and what a file
     // declares is rewound after it.
     let mut scope: Option<(Scope, usize)> = None;
     for (n, rule) in rules.iter().enumerate() {
         recorder::set_rule(&rule.stem);
-        if let Some(Memo { trees, scratch }) = memo.as_deref_mut() {
+        if let Some((trees, worker)) = memo.as_mut() {
+            let scratch = &mut worker.scratch;
             let replayed = recorder::with(|effects| trees[n].replay(ctx, effects, scratch));
             if matches!(replayed, Ok(true)) {
+                worker.hits[n] += 1;
                 if recorder::is_out_of_scope() {
                     break;
                 }
                 continue;
             }
+            worker.misses[n] += 1;
         }
-        let record = memo.as_ref().is_some_and(|m| m.trees[n].growing());
+        let record = memo.as_ref().is_some_and(|(trees, _)| trees[n].growing());
         recorder::start_path(record);
         let (scope, base) = scope.get_or_insert_with(|| {
             let mut scope = Scope::new();
@@ -153,17 +172,16 @@ pub fn evaluate(
         scope.rewind(*base);
         let path = recorder::end_path();
         if let Err(err) = result {
-            recorder::finish();
             return Err(failure(rule, *err));
         }
-        if let (Some(memo), Some(path)) = (memo.as_deref_mut(), path) {
-            memo.trees[n].insert(path);
+        if let (Some((_, worker)), Some(path)) = (memo.as_mut(), path) {
+            worker.learned.push((n, path));
         }
         if recorder::is_out_of_scope() {
             break;
         }
     }
-    Ok(recorder::finish())
+    Ok(())
 }
 
 fn failure(rule: &Rule, mut err: EvalAltResult) -> RuleFailure {
