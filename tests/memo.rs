@@ -236,3 +236,29 @@ fn most_persons_are_replayed_not_interpreted() {
         );
     }
 }
+
+#[test]
+fn the_json_rendered_in_parallel_chunks_is_serde_jsons_pretty_document() {
+    let rules = built_in();
+    let batch = synthetic_batch(&rules, 1_500, 9);
+    let report = screen_shared(&rules, batch, as_of());
+    let mut whole = serde_json::to_vec_pretty(&report).unwrap();
+    whole.push(b'\n');
+    for (chunk, wave) in [(1, 1), (7, 3), (1024, 16), (5000, 2)] {
+        let mut out = Vec::new();
+        tryg::output::json::render_in_chunks(&report, &mut out, chunk, wave).unwrap();
+        assert!(out == whole, "chunk {chunk}, wave {wave}: the bytes differ");
+    }
+    let empty = tryg::outcome::Report {
+        outcomes: Vec::new(),
+        ..report
+    };
+    let mut out = Vec::new();
+    tryg::output::json::render_in_chunks(&empty, &mut out, 4, 4).unwrap();
+    let mut whole = serde_json::to_vec_pretty(&empty).unwrap();
+    whole.push(b'\n');
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(whole).unwrap()
+    );
+}

@@ -47,10 +47,11 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
 
     // Streamed: the report is never held in memory a second time as text.
     let render = |out: &mut dyn std::io::Write| output::render(&report, format, out);
-    match &args.out {
-        Some(path) => super::write_atomically_with(path, render)?,
-        None => super::write_stdout_with(render)?,
-    }
+    // In the pool: rendering uses the worker threads too.
+    pool.install(|| match &args.out {
+        Some(path) => super::write_atomically_with(path, render),
+        None => super::write_stdout_with(render),
+    })?;
     let exit = if report.run.counts.errors > 0 {
         Exit::OutcomeErrors
     } else {

@@ -1,10 +1,88 @@
 //! `--format json`: the report as one pretty-printed JSON document.
+//!
+//! Outcomes are rendered on every worker thread, a bounded wave of chunks at a
+//! time, and written in order: the same bytes as `serde_json::to_writer_pretty`
+//! of the whole report (a test holds it to that), with at most one wave held
+//! as text.
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+use serde::Serialize;
+
 use crate::outcome::Report;
 
+/// Outcomes per chunk one thread renders, and chunks per wave.
+const CHUNK: usize = 1024;
+const WAVE: usize = 16;
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    render_in_chunks(report, out, CHUNK, WAVE)
+}
+
+/// [`render`] with `chunk` outcomes per piece of work and `wave` pieces held
+/// at once (small ones let tests cross every boundary).
+#[doc(hidden)]
+pub fn render_in_chunks(
+    report: &Report,
+    out: &mut dyn Write,
+    chunk: usize,
+    wave: usize,
+) -> io::Result<()> {
+    out.write_all(b"{\n  \"run\": ")?;
+    out.write_all(&pretty(&report.run, 2)?)?;
+    out.write_all(b",\n  \"outcomes\": [")?;
+    if report.outcomes.is_empty() {
+        out.write_all(b"]")?;
+    } else {
+        for (w, wave) in report.outcomes.chunks(chunk * wave).enumerate() {
+            let texts = wave
+                .par_chunks(chunk)
+                .enumerate()
+                .map(|(c, part)| {
+                    let mut text = Vec::with_capacity(part.len() * 800);
+                    for (i, outcome) in part.iter().enumerate() {
+                        let first = w == 0 && c == 0 && i == 0;
+                        text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                        text.extend_from_slice(&pretty(outcome, 4)?);
+                    }
+                    Ok(text)
+                })
+                .collect::<io::Result<Vec<Vec<u8>>>>()?;
+            for text in texts {
+                out.write_all(&text)?;
+            }
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(b"\n}\n")
+}
+
+/// `value` pretty-printed as if it stood `indent` spaces deep: JSON text has
+/// no raw newlines inside strings, so indenting after each one is exact.
+fn pretty(value: &impl Serialize, indent: usize) -> io::Result<Vec<u8>> {
+    let text = serde_json::to_vec_pretty(value)?;
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', indent));
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indenting_a_pretty_document_is_printing_it_deeper() {
+        let value = serde_json::json!({"a": [1, {"b": "x\ny"}], "c": {}, "d": []});
+        let nested = serde_json::json!([[value.clone()]]);
+        let whole = serde_json::to_string_pretty(&nested).unwrap();
+        let inner = String::from_utf8(pretty(&value, 4).unwrap()).unwrap();
+        assert_eq!(whole, format!("[\n  [\n    {inner}\n  ]\n]"));
+    }
 }
