@@ -4,44 +4,24 @@
 //! are replayed, and with a rule that asks every question the API has; and it
 //! must in fact replay.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use tryg::host::{self, Memo, Worker, view::PersonCtx, view::World};
-use tryg::load::{Batch, InputFile};
+use tryg::load::Batch;
 use tryg::ruleset::{RulePack, RuleSet};
 use tryg::screen::{screen_interpreted, screen_shared};
 use tryg::time::{self, Date};
 
 use crate::floor::synthetic;
-use crate::support::root;
+use crate::support::{load_batch, load_batch_dir, root};
 
 fn as_of() -> Date {
     time::parse_date("2026-11-23").unwrap()
 }
 
-fn load(rules: &RuleSet, persons: Vec<u8>, events: Vec<u8>) -> Arc<Batch> {
-    let file = |name: &str, bytes| InputFile {
-        name: name.into(),
-        bytes,
-    };
-    let batch = Batch::load(
-        &file("persons.csv", persons),
-        &file("events.csv", events),
-        rules,
-    )
-    .unwrap_or_else(|problems| panic!("the batch loads:\n{problems}"));
-    Arc::new(batch)
-}
-
-fn load_dir(rules: &RuleSet, dir: &Path) -> Arc<Batch> {
-    let read = |name: &str| std::fs::read(dir.join(name)).expect("readable");
-    load(rules, read("persons.csv"), read("events.csv"))
-}
-
 fn synthetic_batch(rules: &RuleSet, persons: usize, seed: u64) -> Arc<Batch> {
     let (persons, events) = synthetic::batch(persons, seed, as_of());
-    load(rules, persons.into_bytes(), events.into_bytes())
+    load_batch(rules, persons.into_bytes(), events.into_bytes())
 }
 
 /// Screens with the memo and with rhai alone; panics at the first person whose
@@ -80,7 +60,7 @@ fn the_memo_changes_nothing_on_any_fixture() {
     dirs.sort();
     dirs.push(root().join("fixtures"));
     for dir in dirs {
-        let batch = load_dir(&rules, &dir);
+        let batch = load_batch_dir(&rules, &dir);
         same_with_and_without_memo(&dir.display().to_string(), &rules, &batch);
     }
 }
@@ -190,7 +170,7 @@ fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
     }
     assert!(report.outcomes.iter().any(|o| o.concern_letter.is_some()));
     same_with_and_without_memo("the probe rule", &rules, &batch);
-    let fixtures = load_dir(&rules, &root().join("fixtures"));
+    let fixtures = load_batch_dir(&rules, &root().join("fixtures"));
     same_with_and_without_memo("the probe rule on fixtures/", &rules, &fixtures);
 }
 

@@ -125,3 +125,32 @@ pub fn rule_pack_copy() -> tempfile::TempDir {
     );
     dir
 }
+
+/// Loads a batch through the library, as `tryg screen` would; panics on a
+/// problem.
+pub fn load_batch(
+    rules: &tryg::ruleset::RuleSet,
+    persons: Vec<u8>,
+    events: Vec<u8>,
+) -> std::sync::Arc<tryg::load::Batch> {
+    let file = |name: &str, bytes| tryg::load::InputFile {
+        name: name.into(),
+        bytes,
+    };
+    let batch = tryg::load::Batch::load(
+        &file("persons.csv", persons),
+        &file("events.csv", events),
+        rules,
+    )
+    .unwrap_or_else(|problems| panic!("the batch loads:\n{problems}"));
+    std::sync::Arc::new(batch)
+}
+
+/// [`load_batch`] of the persons.csv and events.csv in `dir`.
+pub fn load_batch_dir(
+    rules: &tryg::ruleset::RuleSet,
+    dir: &Path,
+) -> std::sync::Arc<tryg::load::Batch> {
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("readable");
+    load_batch(rules, read("persons.csv"), read("events.csv"))
+}
