@@ -415,7 +415,8 @@ fn register_events(engine: &mut Engine) {
             |ctx: Ctx, l: &mut EventList, tags: Dynamic| -> Fallible<EventList> {
                 let known = l.ctx.world.tags.iter().map(String::as_str);
                 let wanted = tokens_in("tag", &tags, known)?;
-                let list = l.keep(|e| e.tag.as_ref().is_some_and(|t| wanted.contains(t)));
+                let batch = &l.ctx.world.batch;
+                let list = l.keep(|e| batch.tag(e).is_some_and(|t| wanted.contains(t)));
                 Ok(looked_events(
                     &ctx,
                     || format!("tagged {}", words(&tags)),
@@ -485,16 +486,21 @@ fn register_events(engine: &mut Engine) {
 
     engine
         .register_type_with_name::<EventItem>("Event")
-        .register_get("id", |e: &mut EventItem| e.event().id.clone())
+        .register_get("id", |e: &mut EventItem| e.ctx.event_id(e.index))
         .register_get("date", |e: &mut EventItem| e.event().date)
         .register_get("kind", |e: &mut EventItem| {
             e.event().kind.as_str().to_string()
         })
         .register_get("tag", |e: &mut EventItem| {
-            e.event().tag.clone().unwrap_or_default()
+            e.ctx
+                .world
+                .batch
+                .tag(e.event())
+                .cloned()
+                .unwrap_or_default()
         })
         .register_get("case_id", |e: &mut EventItem| {
-            e.event().case_id.clone().unwrap_or_default()
+            ImmutableString::from(e.ctx.world.batch.case_id(e.event()).unwrap_or_default())
         })
         .register_get("offence_code", |e: &mut EventItem| {
             e.ctx
@@ -531,14 +537,15 @@ fn register_events(engine: &mut Engine) {
 
 fn describe_event(e: &EventItem) -> String {
     let ev = e.event();
-    format!("event {} ({} {})", ev.id, ev.kind.as_str(), ev.date)
+    let id = e.ctx.world.batch.event_id(ev);
+    format!("event {id} ({} {})", ev.kind.as_str(), ev.date)
 }
 
 fn describe_events(l: &EventList) -> String {
     let ids: Vec<String> = l
         .items
         .iter()
-        .map(|&i| l.ctx.event(i).id.to_string())
+        .map(|&i| l.ctx.event_id(i).to_string())
         .collect();
     format!("events [{}]", ids.join(", "))
 }
@@ -725,21 +732,21 @@ fn collect_evidence_into(
     };
     if value.is_unit() {
     } else if let Some(l) = value.read_lock::<EventList>() {
-        l.items.iter().for_each(|&i| push(i, &l.ctx.event(i).id));
+        l.items.iter().for_each(|&i| push(i, &l.ctx.event_id(i)));
     } else if let Some(l) = value.read_lock::<OffenceList>() {
         for &o in &l.items {
             l.ctx.offences[o as usize]
                 .events
                 .iter()
-                .for_each(|&i| push(i, &l.ctx.event(i).id));
+                .for_each(|&i| push(i, &l.ctx.event_id(i)));
         }
     } else if let Some(e) = value.read_lock::<EventItem>() {
-        push(e.index, &e.event().id);
+        push(e.index, &e.ctx.event_id(e.index));
     } else if let Some(o) = value.read_lock::<OffenceItem>() {
         o.offence()
             .events
             .iter()
-            .for_each(|&i| push(i, &o.ctx.event(i).id));
+            .for_each(|&i| push(i, &o.ctx.event_id(i)));
     } else if value.is_array() {
         for item in value.clone().into_array().unwrap_or_default() {
             collect_evidence_into(&item, ids, seen)?;
