@@ -1,7 +1,5 @@
 //! A registered event as read from events.csv (SPEC §1), after validation.
 
-use rhai::ImmutableString;
-
 use crate::time::Date;
 
 /// What kind of registration an event is.
@@ -76,16 +74,72 @@ impl EventKind {
     }
 }
 
-/// One validated row of events.csv.
-#[derive(Debug, Clone)]
+/// One validated row of events.csv, 24 bytes with no allocation of its own:
+/// its id, case id and tag are read through the batch
+/// ([`Batch::event_id`](crate::load::Batch::event_id),
+/// [`Batch::case_id`](crate::load::Batch::case_id),
+/// [`Batch::tag`](crate::load::Batch::tag)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Event {
-    pub id: ImmutableString,
     /// Index of the person in the batch.
     pub person: u32,
     pub date: Date,
-    pub kind: EventKind,
+    /// The event's row in events.csv (0 for the first): where its id is kept,
+    /// and its place in input order.
+    pub(crate) row: u32,
+    /// Index of its case id in the batch, or `NO_CASE`.
+    pub(crate) case: u32,
     /// Index into the offence catalogue.
     pub offence: Option<u16>,
-    pub case_id: Option<ImmutableString>,
-    pub tag: Option<ImmutableString>,
+    /// 1 + the index of its tag in the tag vocabulary, or 0 for none.
+    pub(crate) tag: u16,
+    pub kind: EventKind,
+}
+
+const NO_CASE: u32 = u32::MAX;
+
+impl Event {
+    pub(crate) fn new(
+        row: u32,
+        person: u32,
+        date: Date,
+        kind: EventKind,
+        offence: Option<u16>,
+        case: Option<u32>,
+        tag: Option<usize>,
+    ) -> Event {
+        Event {
+            person,
+            date,
+            row,
+            case: case.unwrap_or(NO_CASE),
+            offence,
+            tag: tag.map_or(0, |t| u16::try_from(t + 1).expect("fewer than 65,535 tags")),
+            kind,
+        }
+    }
+
+    /// The event with its case index counted from `base`.
+    pub(crate) fn with_case_base(mut self, base: u32) -> Event {
+        if self.case != NO_CASE {
+            self.case += base;
+        }
+        self
+    }
+
+    pub(crate) fn case_index(&self) -> Option<u32> {
+        (self.case != NO_CASE).then_some(self.case)
+    }
+
+    pub(crate) fn tag_index(&self) -> Option<usize> {
+        (self.tag != 0).then(|| usize::from(self.tag) - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_event_is_small() {
+        assert_eq!(std::mem::size_of::<super::Event>(), 24);
+    }
 }

@@ -124,7 +124,7 @@ pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> O
                     .filter_map(|id| {
                         batch
                             .event_range(index)
-                            .find(|&i| batch.events[i].id == *id)
+                            .find(|&i| batch.event_id(&batch.events[i]) == id.as_str())
                     })
                     .map(|i| info(i as u32))
                     .collect(),
@@ -180,13 +180,13 @@ fn event_info(world: &World, ctx: &PersonCtx, index: u32) -> EventInfo {
     let e = &world.batch.events[index as usize];
     let def = ctx.offence_def(e);
     EventInfo {
-        id: e.id.to_string(),
+        id: world.batch.event_id(e).to_string(),
         date: e.date.to_string(),
         kind: e.kind.as_str(),
         offence_code: def.map(|d| d.code.to_string()),
         offence_name: def.map(|d| d.name.to_string()),
         category: def.map(|d| d.category.as_str()),
-        tag: e.tag.as_ref().map(|t| t.to_string()),
+        tag: world.batch.tag(e).map(|t| t.to_string()),
     }
 }
 
@@ -264,7 +264,11 @@ fn event_uses(
             let evidence_for: Vec<String> = outcome
                 .explanation
                 .iter()
-                .filter(|r| r.evidence.contains(&event.id))
+                .filter(|r| {
+                    r.evidence
+                        .iter()
+                        .any(|id| id == world.batch.event_id(event))
+                })
                 .map(|r| r.rule.to_string())
                 .fold(Vec::new(), |mut acc, r| {
                     if !acc.contains(&r) {

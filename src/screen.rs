@@ -117,8 +117,9 @@ pub fn describe_events(report: &mut Report, batch: &Batch, rules: &RuleSet) {
             if event.date > as_of || event.date < horizon {
                 continue;
             }
-            if !cited(&event.id) {
-                uncited.push(event.id.clone());
+            let id = ImmutableString::from(batch.event_id(event));
+            if !cited(&id) {
+                uncited.push(id.clone());
             }
             let mut text = format!("{} {}", event.date, event.kind.as_str());
             if let Some(def) = event.offence.map(|o| rules.catalogue.get(o)) {
@@ -129,10 +130,10 @@ pub fn describe_events(report: &mut Report, batch: &Batch, rules: &RuleSet) {
                     def.category.as_str()
                 ));
             }
-            if let Some(tag) = &event.tag {
+            if let Some(tag) = batch.tag(event) {
                 text.push_str(&format!(", {tag}"));
             }
-            details.described.insert(event.id.clone(), text);
+            details.described.insert(id, text);
         }
         if !uncited.is_empty() {
             details.uncited.insert(outcome.person_id.clone(), uncited);

@@ -346,7 +346,7 @@ impl Policy {
                     if !code.offence {
                         continue;
                     }
-                    let case = e.case_id.as_ref().map(ImmutableString::as_str);
+                    let case = batch.case_id(e);
                     let found = match case {
                         None => None,
                         Some(c) if !mapped && s.offences.len() <= SCAN => {
@@ -385,7 +385,7 @@ impl Policy {
                     }
                 }
                 EventKind::Observation | EventKind::Concern => {
-                    let Some(tag) = e.tag.as_ref().map(ImmutableString::as_str) else {
+                    let Some(tag) = batch.tag(e).map(ImmutableString::as_str) else {
                         continue;
                     };
                     if e.date >= self.level1_since && self.level1_tags.iter().any(|t| t == tag) {

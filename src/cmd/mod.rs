@@ -14,7 +14,7 @@ use anyhow::Context;
 
 use crate::cli::RulesArg;
 use crate::exit::Exit;
-use crate::load::{Batch, InputFile};
+use crate::load::{Batch, Input};
 use crate::ruleset::{RulePack, RuleSet};
 
 /// Reads the rule pack named on the command line, or prints why it cannot.
@@ -47,20 +47,15 @@ pub fn report(text: &str) {
 }
 
 /// Reads both input files and validates the batch, or prints why it cannot.
+/// The files are streamed, never held in memory whole.
 pub fn load_batch(
     args: &crate::cli::BatchArgs,
     rules: &RuleSet,
 ) -> anyhow::Result<Result<Batch, Exit>> {
-    let read = |path: &Path| -> anyhow::Result<InputFile> {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        Ok(InputFile {
-            name: path.display().to_string(),
-            bytes,
-        })
-    };
-    let (persons, events) = (read(&args.persons)?, read(&args.events)?);
-    Ok(Batch::load(&persons, &events, rules).map_err(|problems| {
+    let open =
+        |path: &Path| Input::open(path).with_context(|| format!("cannot read {}", path.display()));
+    let (persons, events) = (open(&args.persons)?, open(&args.events)?);
+    Ok(Batch::read(persons, events, rules)?.map_err(|problems| {
         report(&format!(
             "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
             problems.total()

@@ -24,16 +24,17 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     if let Some(out) = &args.out {
         check_out(out, &args.batch)?;
     }
-    let batch = match super::load_batch(&args.batch, &rules)? {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()
+        .context("cannot start worker threads")?;
+    // Loading checks rows on the same workers.
+    let batch = match pool.install(|| super::load_batch(&args.batch, &rules))? {
         Ok(batch) => batch,
         Err(exit) => return Ok(exit),
     };
     warn_unmatched_municipalities(&rules.config.municipalities, &batch);
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, usize::from))
-        .build()
-        .context("cannot start worker threads")?;
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);

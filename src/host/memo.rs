@@ -481,7 +481,7 @@ impl EvidenceIds {
         };
         if new {
             self.indices.push(index);
-            self.ids.push(ctx.event(index).id.clone());
+            self.ids.push(ctx.event_id(index));
         }
     }
 }

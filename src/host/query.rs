@@ -258,7 +258,13 @@ pub fn answer(op: &Op, target: Target, ctx: &PersonCtx) -> Result<Answer, Fail> 
         (Target::Event(i), Op::Describe) => {
             let e = ctx.event(i);
             Answer::Value(Value::Str(
-                format!("event {} ({} {})", e.id, e.kind.as_str(), e.date).into(),
+                format!(
+                    "event {} ({} {})",
+                    ctx.world.batch.event_id(e),
+                    e.kind.as_str(),
+                    e.date
+                )
+                .into(),
             ))
         }
         (Target::Offence(o), Op::Offence(field)) => offence_field(*field, o, ctx),
@@ -284,6 +290,7 @@ fn index(list: &[u32], i: INT) -> Result<u32, Fail> {
 }
 
 fn narrow_events(op: &Op, list: &[u32], ctx: &PersonCtx) -> Result<Items, Fail> {
+    let batch = &ctx.world.batch;
     let keep = |pred: &dyn Fn(&crate::event::Event) -> bool| -> Items {
         list.iter()
             .copied()
@@ -297,7 +304,7 @@ fn narrow_events(op: &Op, list: &[u32], ctx: &PersonCtx) -> Result<Items, Fail> 
             keep(&|e| e.date >= start)
         }
         Op::OfKind(_, kinds) => keep(&|e| kinds.contains(&e.kind)),
-        Op::Tagged(tags) => keep(&|e| e.tag.as_ref().is_some_and(|t| tags.contains(t))),
+        Op::Tagged(tags) => keep(&|e| batch.tag(e).is_some_and(|t| tags.contains(t))),
         Op::InCategory(_, set) => keep(&|e| def(e).is_some_and(|d| set.contains(d.category))),
         Op::Serious => keep(&|e| def(e).is_some_and(|d| d.serious)),
         Op::PersonDangerous => keep(&|e| def(e).is_some_and(|d| d.person_dangerous)),
@@ -352,14 +359,15 @@ fn person_field(field: PersonField, ctx: &PersonCtx) -> Answer {
 }
 
 fn event_field(field: EventField, index: u32, ctx: &PersonCtx) -> Answer {
+    let batch = &ctx.world.batch;
     let e = ctx.event(index);
     let def = ctx.offence_def(e);
     Answer::Value(match field {
-        EventField::Id => Value::Str(e.id.clone()),
+        EventField::Id => Value::Str(batch.event_id(e).into()),
         EventField::Date => Value::Date(e.date),
         EventField::Kind => text(e.kind.as_str()),
-        EventField::Tag => Value::Str(e.tag.clone().unwrap_or_default()),
-        EventField::CaseId => Value::Str(e.case_id.clone().unwrap_or_default()),
+        EventField::Tag => Value::Str(batch.tag(e).cloned().unwrap_or_default()),
+        EventField::CaseId => Value::Str(batch.case_id(e).unwrap_or_default().into()),
         EventField::OffenceCode => Value::Str(def.map(|d| d.code.clone()).unwrap_or_default()),
         EventField::OffenceName => Value::Str(def.map(|d| d.name.clone()).unwrap_or_default()),
         EventField::Category => text(def.map_or("", |d| d.category.as_str())),
@@ -400,6 +408,7 @@ fn offence_field(field: OffenceField, index: u32, ctx: &PersonCtx) -> Answer {
 
 /// Events a list of events names, for `"${list}"`.
 pub fn describe_events(list: &[u32], ctx: &PersonCtx) -> Value {
-    let ids: Vec<&str> = list.iter().map(|&i| ctx.event(i).id.as_str()).collect();
+    let batch = &ctx.world.batch;
+    let ids: Vec<&str> = list.iter().map(|&i| batch.event_id(ctx.event(i))).collect();
     Value::Str(format!("events [{}]", ids.join(", ")).into())
 }

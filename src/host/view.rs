@@ -114,6 +114,11 @@ impl PersonCtx {
         &self.world.batch.events[index as usize]
     }
 
+    /// An event's id, as rules and reasons hold it.
+    pub fn event_id(&self, index: u32) -> ImmutableString {
+        self.world.batch.event_id(self.event(index)).into()
+    }
+
     pub fn offence_def(&self, event: &Event) -> Option<&OffenceDef> {
         event.offence.map(|o| self.world.catalogue.get(o))
     }
@@ -144,7 +149,7 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
     let mut offences: Vec<Offence> = Vec::new();
     // Case id -> position in `offences`; a map keeps a person with thousands of
     // cases linear. `HashMap::new` does not allocate for persons without cases.
-    let mut by_case: std::collections::HashMap<&ImmutableString, usize> = Default::default();
+    let mut by_case: std::collections::HashMap<&str, usize> = Default::default();
     for &i in usable {
         let event = &batch.events[i as usize];
         if !event.kind.is_offending() {
@@ -156,9 +161,8 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
         if world.not_offences.contains(def.category) {
             continue;
         }
-        let existing = event
-            .case_id
-            .as_ref()
+        let existing = batch
+            .case_id(event)
             .and_then(|case| by_case.get(case).copied());
         match existing.map(|at| &mut offences[at]) {
             // Events arrive in date order, so the first one dated the offence.
@@ -169,7 +173,7 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
                 offence.events.push(i);
             }
             None => {
-                if let Some(case) = &event.case_id {
+                if let Some(case) = batch.case_id(event) {
                     by_case.insert(case, offences.len());
                 }
                 offences.push(Offence {
@@ -178,7 +182,7 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
                     categories: [def.category].into_iter().collect(),
                     serious: def.serious,
                     person_dangerous: def.person_dangerous,
-                    case_id: event.case_id.clone(),
+                    case_id: batch.case_id(event).map(ImmutableString::from),
                     events: vec![i],
                 })
             }

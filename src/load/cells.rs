@@ -7,7 +7,7 @@ use rhai::ImmutableString;
 
 use super::csv_file::Header;
 use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::time::{Date, parse_date};
 
 /// A token vocabulary, interned so every person's `school_absence` is one string.
@@ -30,14 +30,23 @@ impl Vocab {
     fn get(&self, token: &str) -> Option<ImmutableString> {
         self.tokens.get(token).cloned()
     }
+
+    fn position(&self, token: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == token)
+    }
 }
+
+/// Problems of a chunk's records, each with the record it belongs to, in order.
+pub type RowProblems = Vec<(usize, Diagnostic)>;
 
 /// The cells of one row being validated.
 pub struct Cells<'r> {
     pub file: &'r str,
     pub line: usize,
+    /// The record's number in its chunk.
+    pub record: usize,
     pub header: &'r Header,
-    pub problems: &'r mut Diagnostics,
+    pub problems: &'r mut RowProblems,
     /// False once any cell of the row failed.
     pub ok: bool,
 }
@@ -58,7 +67,7 @@ impl Cells<'_> {
         let mut d =
             Diagnostic::new(code, self.file, message).at(self.line, self.header.position(column));
         d.hint = hint;
-        self.problems.push(d);
+        self.problems.push((self.record, d));
     }
 
     pub fn required<'a>(&mut self, column: &str, value: Option<&'a str>) -> Option<&'a str> {
@@ -101,24 +110,11 @@ impl Cells<'_> {
         Some(value)
     }
 
-    /// The row's key: required, a well-formed id, and not seen on an earlier line.
-    pub fn unique_id<'a>(
-        &mut self,
-        column: &str,
-        value: Option<&'a str>,
-        first_line: &HashMap<ImmutableString, usize>,
-    ) -> Option<&'a str> {
-        let id = self
-            .required(column, value)
-            .and_then(|v| self.id(column, v))?;
-        if let Some(first) = first_line.get(id) {
-            self.fail(
-                column,
-                "duplicate-id",
-                format!("{column} {id:?} already appears on line {first}"),
-            );
-        }
-        Some(id)
+    /// The row's key: required and a well-formed id. Whether it is unique is
+    /// checked when the rows are merged in file order ([`duplicate`]).
+    pub fn key<'a>(&mut self, column: &str, value: Option<&'a str>) -> Option<&'a str> {
+        self.required(column, value)
+            .and_then(|v| self.id(column, v))
     }
 
     pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
@@ -185,6 +181,15 @@ impl Cells<'_> {
         token
     }
 
+    /// One token from a configured vocabulary, as its position in the list.
+    pub fn vocab_index(&mut self, column: &str, value: &str, vocab: &Vocab) -> Option<usize> {
+        let index = vocab.position(value);
+        if index.is_none() {
+            self.unknown_token(column, value, vocab.names.iter().map(String::as_str));
+        }
+        index
+    }
+
     /// A `;`-separated list of vocabulary tokens; empty pieces are ignored.
     pub fn token_list(
         &mut self,
@@ -233,4 +238,39 @@ impl Cells<'_> {
             Some(hint),
         );
     }
+}
+
+/// A chunk's problems in file order: each unreadable row where it was met,
+/// then each row's repeated key, then the row's other problems. `errors` are
+/// numbered by the records before them, the others by their record.
+pub fn in_file_order(
+    errors: Vec<(usize, Diagnostic)>,
+    repeats: Vec<(usize, Diagnostic)>,
+    found: RowProblems,
+) -> impl Iterator<Item = Diagnostic> {
+    let mut all: Vec<((usize, u8), Diagnostic)> = (errors.into_iter().map(|(k, d)| ((k, 0), d)))
+        .chain(repeats.into_iter().map(|(k, d)| ((k, 1), d)))
+        .chain(found.into_iter().map(|(k, d)| ((k, 2), d)))
+        .collect();
+    // Stable: a row's own problems keep the order they were found in.
+    all.sort_by_key(|(key, _)| *key);
+    all.into_iter().map(|(_, d)| d)
+}
+
+/// The problem of a key seen on an earlier line. It is the first problem of its
+/// row: a key with any other problem is not checked for repeats.
+pub fn duplicate(
+    file: &str,
+    line: usize,
+    header: &Header,
+    column: &str,
+    id: &str,
+    first: usize,
+) -> Diagnostic {
+    Diagnostic::new(
+        "duplicate-id",
+        file,
+        format!("{column} {id:?} already appears on line {first}"),
+    )
+    .at(line, header.position(column))
 }

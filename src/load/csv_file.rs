@@ -1,18 +1,13 @@
-//! Reading one CSV input file: header checks (required, unknown, forbidden and
-//! duplicate columns) and records with their line numbers, every value trimmed.
+//! One CSV input file's header checks (required, unknown, forbidden and
+//! duplicate columns), its records' cells by column, and how a CSV reading
+//! error is reported.
 
 use std::collections::HashMap;
 
-use csv::{ByteRecord, ReaderBuilder, StringRecord, Trim};
+use csv::StringRecord;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-
-/// An input file as given on the command line: its display name and bytes.
-#[derive(Debug, Clone)]
-pub struct InputFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
+use super::records::Chunk;
+use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// One column of the data contract.
 pub struct Column {
@@ -24,6 +19,8 @@ pub struct Column {
 pub struct Header {
     pub record: StringRecord,
     index: HashMap<String, usize>,
+    /// For each field of a record, the contract column it holds.
+    slots: Vec<usize>,
 }
 
 impl Header {
@@ -33,29 +30,17 @@ impl Header {
     }
 }
 
-/// Reads the header; returns `None` (with problems recorded) when it is unusable.
-pub fn read_header<'f>(
-    file: &'f InputFile,
+/// Checks a header; the header is usable (returned) when it has no problem.
+pub fn check_header(
+    file: &str,
+    record: StringRecord,
     contract: &[Column],
     forbidden: &[String],
-    problems: &mut Diagnostics,
-) -> Option<(Header, csv::Reader<&'f [u8]>)> {
-    let mut reader = ReaderBuilder::new()
-        .trim(Trim::All)
-        .from_reader(file.bytes.as_slice());
-    let record = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(csv_error(&file.name, &e));
-            return None;
-        }
-    };
-    let before = problems.total();
+) -> (Vec<Diagnostic>, Option<Header>) {
+    let mut problems = Vec::new();
     let mut index = HashMap::new();
     for (i, name) in record.iter().enumerate() {
-        let at = |code, message: String| {
-            Diagnostic::new(code, file.name.as_str(), message).at(1, Some(i + 1))
-        };
+        let at = |code, message: String| Diagnostic::new(code, file, message).at(1, Some(i + 1));
         if forbidden.iter().any(|f| f.eq_ignore_ascii_case(name)) {
             problems.push(
                 at(
@@ -93,85 +78,66 @@ pub fn read_header<'f>(
             problems.push(
                 Diagnostic::new(
                     "missing-column",
-                    file.name.as_str(),
+                    file,
                     format!("required column `{}` is missing", column.name),
                 )
                 .at(1, None),
             );
         }
     }
-    (problems.total() == before).then_some((Header { record, index }, reader))
-}
-
-/// Walks the records, handing each with its line to `on_record`, and records
-/// rows that cannot be read as records (wrong number of fields). Records are
-/// not copied: `on_record` deserializes the bytes in place with [`row`].
-pub fn for_each_record(
-    file: &InputFile,
-    mut reader: csv::Reader<&[u8]>,
-    problems: &mut Diagnostics,
-    mut on_record: impl FnMut(&ByteRecord, usize, &mut Diagnostics),
-) {
-    let mut raw = ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut raw) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = raw.position().map_or(0, |p| p.line() as usize);
-                on_record(&raw, line, problems);
-            }
-            Err(e) => {
-                let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
-                problems.push(csv_error(&file.name, &e));
-                if !recoverable {
-                    break;
-                }
-            }
-        }
+    if !problems.is_empty() {
+        return (problems, None);
     }
+    let slots = record
+        .iter()
+        .map(|name| contract.iter().position(|c| c.name == name).unwrap_or(0))
+        .collect();
+    let header = Header {
+        record,
+        index,
+        slots,
+    };
+    (problems, Some(header))
 }
 
-/// Deserializes one record into a row of borrowed cells (serde checks each
-/// cell is UTF-8), or records why not.
-pub fn row<'r, R: serde::Deserialize<'r>>(
-    record: &'r ByteRecord,
-    header: &'r Header,
+/// The cells of a record by contract column, `None` where the column is
+/// absent or the cell empty; or, when a cell is not UTF-8, the problem with
+/// the first such cell.
+pub fn cells<'c, const N: usize>(
+    chunk: &'c Chunk,
+    record: usize,
+    header: &Header,
     file: &str,
-    line: usize,
-    problems: &mut Diagnostics,
-) -> Option<R> {
-    match record.deserialize(Some(header.record.as_byte_record())) {
-        Ok(row) => Some(row),
-        Err(e) => {
-            let utf8_field = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => match (err.kind(), err.field()) {
-                    (csv::DeserializeErrorKind::InvalidUtf8(_), Some(field)) => Some(field),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let d = match utf8_field {
-                Some(field) => {
-                    let field = field as usize;
-                    let name = header
-                        .record
-                        .get(field)
-                        .map(|n| format!(" (`{n}`)"))
-                        .unwrap_or_default();
-                    not_utf8(file, line, field, &name)
-                }
-                None => Diagnostic::new("unreadable-csv", file, e.to_string()).at(line, None),
-            };
-            problems.push(d);
-            None
+) -> Result<[Option<&'c str>; N], Box<Diagnostic>> {
+    let mut cells = [None; N];
+    for (field, &slot) in header.slots.iter().enumerate() {
+        match std::str::from_utf8(chunk.field(record, field)) {
+            Ok("") => {}
+            Ok(text) => cells[slot] = Some(text),
+            Err(_) => {
+                let name = header
+                    .record
+                    .get(field)
+                    .map(|n| format!(" (`{n}`)"))
+                    .unwrap_or_default();
+                return Err(Box::new(not_utf8(file, chunk.line(record), field, &name)));
+            }
         }
     }
+    Ok(cells)
 }
 
-/// A cell of a record that could not be deserialized, if it is readable text.
-pub fn raw_cell<'r>(record: &'r ByteRecord, header: &Header, column: &str) -> Option<&'r str> {
+/// A cell of a record whose cells could not all be read, if it is readable text.
+pub fn raw_cell<'c>(
+    chunk: &'c Chunk,
+    record: usize,
+    header: &Header,
+    column: &str,
+) -> Option<&'c str> {
     let index = header.position(column)? - 1;
-    std::str::from_utf8(record.get(index)?).ok().map(str::trim)
+    std::str::from_utf8(chunk.field(record, index))
+        .ok()
+        .map(str::trim)
 }
 
 fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {
@@ -184,7 +150,7 @@ fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {
     .hint("save the file as UTF-8 (in Excel: \"CSV UTF-8\"); it looks like Latin-1 or Windows-1252")
 }
 
-fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
+pub fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
     let line = error.position().map_or(1, |p| p.line() as usize);
     match error.kind() {
         csv::ErrorKind::Utf8 { err, .. } => not_utf8(file, line, err.field(), ""),

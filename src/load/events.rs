@@ -1,14 +1,15 @@
 //! events.csv: one row per registered event (SPEC §1).
 
-use std::collections::HashMap;
-
 use rhai::ImmutableString;
-use serde::Deserialize;
 
-use super::cells::{Cells, Vocab};
-use super::csv_file::{Column, InputFile, for_each_record, read_header};
+use super::cells::{Cells, RowProblems, Vocab, duplicate, in_file_order};
+use super::csv_file::{Column, Header, cells};
 use super::fields::shown;
+use super::id_index::{IdHasher, IdIndex};
 use super::persons::Persons;
+use super::records::Chunk;
+use super::row_lines::RowLines;
+use super::strings::Strings;
 use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
 use crate::event::{Event, EventKind};
@@ -45,57 +46,128 @@ pub const COLUMNS: &[Column] = &[
     },
 ];
 
-#[derive(Deserialize)]
-struct Row<'a> {
-    event_id: Option<&'a str>,
-    person_id: Option<&'a str>,
-    date: Option<&'a str>,
-    kind: Option<&'a str>,
-    offence_code: Option<&'a str>,
-    case_id: Option<&'a str>,
-    tag: Option<&'a str>,
+/// Validated events in input order, with their ids and case ids.
+pub struct Events {
+    pub list: Vec<Event>,
+    /// Every row's id ("" for a row without a well-formed one): an event's id
+    /// is `ids.get(event.row)`.
+    pub ids: Strings,
+    pub cases: Strings,
+    /// The tag vocabulary, an event's tag being an index into it.
+    pub tags: Vec<ImmutableString>,
+    /// The first row of each id.
+    index: IdIndex,
+    lines: RowLines,
 }
 
-/// Reads and validates events against the persons already read.
-pub fn read(
-    file: &InputFile,
-    config: &HostConfig,
-    catalogue: &Catalogue,
-    persons: &Persons,
-    catalogue_file: &str,
-    problems: &mut Diagnostics,
-) -> Vec<Event> {
-    let mut events = Vec::new();
-    let Some((header, reader)) = read_header(file, COLUMNS, &config.forbidden_columns, problems)
-    else {
-        return events;
-    };
-    let tags = Vocab::new(&config.vocabulary.tags);
-    let mut first_line: HashMap<ImmutableString, usize> = HashMap::new();
+/// What one chunk of rows holds, each row checked on its own.
+pub struct Rows {
+    /// Rows valid on their own, in order; `row` is the file's row number and
+    /// `case` an index into `cases`.
+    events: Vec<Event>,
+    cases: Strings,
+    /// Each record's id ("" when it has no well-formed one) and its hash.
+    ids: Strings,
+    hashes: Vec<u64>,
+    problems: RowProblems,
+}
 
-    for_each_record(file, reader, problems, |record, line, problems| {
-        let Some(row) = super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
-        else {
-            return;
+/// What checking a row needs, shared by the threads that check chunks.
+pub struct Checker<'a> {
+    file: &'a str,
+    header: &'a Header,
+    hasher: IdHasher,
+    catalogue: &'a Catalogue,
+    catalogue_file: &'a str,
+    persons: &'a Persons,
+    tags: Vocab,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        file: &'a str,
+        header: &'a Header,
+        config: &HostConfig,
+        catalogue: &'a Catalogue,
+        catalogue_file: &'a str,
+        persons: &'a Persons,
+        hasher: IdHasher,
+    ) -> Self {
+        Checker {
+            file,
+            header,
+            hasher,
+            catalogue,
+            catalogue_file,
+            persons,
+            tags: Vocab::new(&config.vocabulary.tags),
+        }
+    }
+
+    /// Checks each row of a chunk on its own (and against the persons); ids
+    /// are checked against each other when the chunk is merged.
+    pub fn check(&self, chunk: &Chunk) -> Rows {
+        let mut rows = Rows {
+            events: Vec::with_capacity(chunk.len()),
+            cases: Strings::default(),
+            ids: Strings::default(),
+            hashes: Vec::with_capacity(chunk.len()),
+            problems: Vec::new(),
         };
+        // A person's events are usually together: look the person up once.
+        let mut last_person = None;
+        for record in 0..chunk.len() {
+            let id = self.check_row(chunk, record, &mut rows, &mut last_person);
+            rows.ids.push(id.unwrap_or(""));
+            rows.hashes.push(id.map_or(0, |id| self.hasher.hash(id)));
+        }
+        rows
+    }
+
+    /// Checks one row; returns its id when well-formed.
+    fn check_row<'c>(
+        &self,
+        chunk: &'c Chunk,
+        record: usize,
+        rows: &mut Rows,
+        last_person: &mut Option<(&'c str, Option<u32>, bool)>,
+    ) -> Option<&'c str> {
+        let line = chunk.line(record);
+        let [event_id, person_id, date, kind, offence_code, case_id, tag] =
+            match cells(chunk, record, self.header, self.file) {
+                Ok(cells) => cells,
+                Err(problem) => {
+                    rows.problems.push((record, *problem));
+                    return None;
+                }
+            };
         let mut cells = Cells {
-            file: &file.name,
+            file: self.file,
             line,
-            header: &header,
-            problems,
+            record,
+            header: self.header,
+            problems: &mut rows.problems,
             ok: true,
         };
 
-        let id = cells.unique_id("event_id", row.event_id, &first_line);
+        let id = cells.key("event_id", event_id);
         let person = cells
-            .required("person_id", row.person_id)
+            .required("person_id", person_id)
             .and_then(|v| cells.id("person_id", v));
         let person_index = person.and_then(|p| {
-            let found = persons.index.get(p).copied();
-            // A person whose row was refused, or a persons file with a bad header,
-            // is already reported: saying "unknown person" too would mislead.
-            let known_elsewhere = !persons.header_ok || persons.rejected.contains(p);
-            if found.is_none() && !known_elsewhere {
+            let (found, unknown) = match *last_person {
+                Some((last, found, unknown)) if last == p => (found, unknown),
+                _ => {
+                    let hash = self.hasher.hash(p);
+                    let found = self.persons.find(hash, p);
+                    // A person whose row was refused, or a persons file with a bad
+                    // header, is already reported: saying "unknown person" too
+                    // would mislead.
+                    (found, found.is_none() && !self.persons.refused(hash, p))
+                }
+            };
+            *last_person = Some((p, found, unknown));
+            if unknown {
                 cells.fail_with_hint(
                     "person_id",
                     "unknown-person",
@@ -106,14 +178,13 @@ pub fn read(
             found
         });
         let date = cells
-            .required("date", row.date)
+            .required("date", date)
             .and_then(|v| cells.date("date", v));
         let kind = cells
-            .required("kind", row.kind)
+            .required("kind", kind)
             .and_then(|v| cells.token("kind", v, EventKind::TOKENS, EventKind::parse));
 
-        let code = row.offence_code.filter(|v| !v.is_empty());
-        let offence = match (kind, code) {
+        let offence = match (kind, offence_code) {
             (Some(k), None) if k.needs_offence_code() => {
                 cells.fail_with_hint(
                     "offence_code",
@@ -140,14 +211,15 @@ pub fn read(
                 None
             }
             (_, Some(c)) => {
-                let found = catalogue.lookup(c);
+                let found = self.catalogue.lookup(c);
                 if found.is_none() {
                     cells.fail_with_hint(
                         "offence_code",
                         "unknown-offence-code",
                         format!("offence_code {c:?} is not in the offence catalogue"),
                         Some(format!(
-                            "add it to {catalogue_file}, with its category and source"
+                            "add it to {}, with its category and source",
+                            self.catalogue_file
                         )),
                     );
                 }
@@ -156,11 +228,8 @@ pub fn read(
             (_, None) => None,
         };
 
-        let case_id = row
-            .case_id
-            .filter(|v| !v.is_empty())
-            .and_then(|v| cells.id("case_id", v));
-        let tag = match (kind, row.tag.filter(|v| !v.is_empty())) {
+        let case_id = case_id.and_then(|v| cells.id("case_id", v));
+        let tag = match (kind, tag) {
             (Some(k), Some(_)) if !k.takes_tag() => {
                 cells.fail(
                     "tag",
@@ -172,12 +241,12 @@ pub fn read(
                 );
                 None
             }
-            (_, Some(t)) => cells.vocab_token("tag", t, &tags),
+            (_, Some(t)) => cells.vocab_index("tag", t, &self.tags),
             (_, None) => None,
         };
 
         if let (Some(p), Some(d)) = (person_index, date) {
-            let born = persons.list[p as usize].birth_date;
+            let born = self.persons.list[p as usize].birth_date;
             if d < born {
                 cells.fail(
                     "date",
@@ -186,25 +255,84 @@ pub fn read(
                 );
             }
         }
-        // One allocation per id, shared by the duplicate check and the event.
-        let id = id.map(ImmutableString::from);
-        if let Some(id) = &id {
-            first_line.entry(id.clone()).or_insert(line);
-        }
-        let (true, Some(id), Some(person), Some(date), Some(kind)) =
+        let (true, Some(_), Some(person), Some(date), Some(kind)) =
             (cells.ok, id, person_index, date, kind)
         else {
-            return;
+            return id;
         };
-        events.push(Event {
-            id,
-            person,
-            date,
-            kind,
-            offence,
-            case_id: case_id.map(Into::into),
-            tag,
-        });
-    });
-    events
+        let row = chunk.first_row + record as u32;
+        let case = case_id.map(|c| rows.cases.push(c));
+        rows.events
+            .push(Event::new(row, person, date, kind, offence, case, tag));
+        id
+    }
+}
+
+impl Events {
+    pub fn new(config: &HostConfig, hasher: IdHasher) -> Events {
+        Events {
+            list: Vec::new(),
+            ids: Strings::default(),
+            cases: Strings::default(),
+            tags: config
+                .vocabulary
+                .tags
+                .iter()
+                .map(|t| ImmutableString::from(t.as_str()))
+                .collect(),
+            index: IdIndex::new(hasher),
+            lines: RowLines::default(),
+        }
+    }
+
+    /// Adds a checked chunk in file order: finds repeated ids, and reports the
+    /// chunk's problems in the order of its rows.
+    pub fn merge(
+        &mut self,
+        chunk: Chunk,
+        rows: Rows,
+        file: &str,
+        header: &Header,
+        problems: &mut Diagnostics,
+    ) {
+        if let Some(estimate) = chunk.estimate {
+            let per_row = |text: usize| text / chunk.len().max(1) + 1;
+            self.ids
+                .reserve(estimate, estimate * per_row(rows.ids.text_len()));
+            self.cases
+                .reserve(estimate, estimate * per_row(rows.cases.text_len()));
+            self.index.reserve(estimate, &self.ids);
+            self.list.reserve(estimate);
+        }
+        let base = self.ids.len() as u32;
+        debug_assert_eq!(base, chunk.first_row);
+        self.ids.append(&rows.ids);
+        self.index.reserve(chunk.len(), &self.ids);
+        let mut repeats = Vec::new();
+        for record in 0..chunk.len() {
+            let row = base + record as u32;
+            let line = chunk.line(record);
+            self.lines.push(line);
+            let id = self.ids.get(row);
+            if id.is_empty() {
+                continue;
+            }
+            if let Some(first) = self.index.insert(rows.hashes[record], row, &self.ids) {
+                let first_line = self.lines.line(first);
+                repeats.push((
+                    record,
+                    duplicate(file, line, header, "event_id", id, first_line),
+                ));
+            }
+        }
+        in_file_order(chunk.errors, repeats, rows.problems).for_each(|d| problems.push(d));
+        // With any problem (a repeated id among them) nothing is screened:
+        // the events are not needed.
+        if problems.is_empty() {
+            let case_base = self.cases.len() as u32;
+            self.cases.append(&rows.cases);
+            self.list
+                .extend(rows.events.into_iter().map(|e| e.with_case_base(case_base)));
+        }
+    }
 }

@@ -8,18 +8,27 @@ mod cells;
 mod csv_file;
 mod events;
 pub mod fields;
+mod id_index;
+mod order;
 mod persons;
+mod reading;
+mod records;
+mod row_lines;
+mod source;
+mod strings;
 
 use std::ops::Range;
 
+use rhai::ImmutableString;
 use sha2::{Digest, Sha256};
 
-pub use csv_file::InputFile;
+pub use source::{Input, InputFile, ReadError};
 
 use crate::diagnostic::Diagnostics;
 use crate::event::Event;
 use crate::person::Person;
 use crate::ruleset::RuleSet;
+use strings::Strings;
 
 /// Column names of each file, for documentation and tests.
 pub fn person_columns() -> impl Iterator<Item = &'static str> {
@@ -38,58 +47,77 @@ pub struct Batch {
     pub events: Vec<Event>,
     /// `events[starts[i]..starts[i + 1]]` are person `i`'s events.
     starts: Vec<u32>,
+    /// Event ids by row of events.csv, case ids, and the tag vocabulary: what
+    /// an [`Event`] refers to.
+    event_ids: Strings,
+    case_ids: Strings,
+    tags: Vec<ImmutableString>,
     pub persons_digest: String,
     pub events_digest: String,
 }
 
 impl Batch {
+    /// Loads a batch held in memory.
     pub fn load(
         persons: &InputFile,
         events: &InputFile,
         rules: &RuleSet,
     ) -> Result<Batch, Diagnostics> {
-        let config = &rules.config;
-        let mut problems = Diagnostics::with_cap(config.input.max_problems_per_file);
-        let persons_read = persons::read(persons, config, &mut problems);
-        let mut event_list = events::read(
-            events,
-            config,
-            &rules.catalogue,
-            &persons_read,
-            &rules.catalogue_file,
-            &mut problems,
-        );
-        problems.into_result()?;
+        Batch::read(persons.input(), events.input(), rules)
+            .unwrap_or_else(|e| unreachable!("bytes in memory are always readable: {e}"))
+    }
 
-        // Stable: equal (person, date) keep their input order.
-        event_list.sort_by_key(|e| (e.person, e.date));
-        let mut starts = Vec::with_capacity(persons_read.list.len() + 1);
-        let mut next = 0usize;
-        for person in 0..=persons_read.list.len() {
-            while next < event_list.len() && (event_list[next].person as usize) < person {
-                next += 1;
-            }
-            starts.push(u32::try_from(next).expect("fewer than 4 billion events"));
+    /// Reads and validates a batch, streaming each file once. The outer error
+    /// is a file that cannot be read; the inner one, the problems of the input.
+    pub fn read(
+        persons: Input,
+        events: Input,
+        rules: &RuleSet,
+    ) -> Result<Result<Batch, Diagnostics>, ReadError> {
+        let read = reading::read(persons, events, rules)?;
+        if let Err(problems) = read.problems.into_result() {
+            return Ok(Err(problems));
         }
-        Ok(Batch {
-            persons: persons_read.list,
-            events: event_list,
+        let persons = read.persons.into_list();
+        let mut events = read.events;
+        let starts = order::order(&mut events.list, persons.len());
+        events.list.shrink_to_fit();
+        events.ids.shrink_to_fit();
+        events.cases.shrink_to_fit();
+        Ok(Ok(Batch {
+            persons,
+            events: events.list,
             starts,
-            persons_digest: sha256_hex(&persons.bytes),
-            events_digest: sha256_hex(&events.bytes),
-        })
+            event_ids: events.ids,
+            case_ids: events.cases,
+            tags: events.tags,
+            persons_digest: read.persons_digest,
+            events_digest: read.events_digest,
+        }))
     }
 
     /// The index range of a person's events in [`Batch::events`].
     pub fn event_range(&self, person: usize) -> Range<usize> {
         self.starts[person] as usize..self.starts[person + 1] as usize
     }
+
+    /// An event's `event_id`.
+    pub fn event_id(&self, event: &Event) -> &str {
+        self.event_ids.get(event.row)
+    }
+
+    /// An event's `case_id`, if it has one.
+    pub fn case_id(&self, event: &Event) -> Option<&str> {
+        event.case_index().map(|i| self.case_ids.get(i))
+    }
+
+    /// An event's `tag`, if it has one.
+    pub fn tag(&self, event: &Event) -> Option<&ImmutableString> {
+        event.tag_index().map(|i| &self.tags[i])
+    }
 }
 
 /// Lower-case hex SHA-256, the form digests take in the run header.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    source::hex(&Sha256::digest(bytes))
 }

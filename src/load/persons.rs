@@ -3,10 +3,13 @@
 use std::collections::{HashMap, HashSet};
 
 use rhai::ImmutableString;
-use serde::Deserialize;
 
-use super::cells::{Cells, Vocab};
-use super::csv_file::{Column, InputFile, for_each_record, read_header};
+use super::cells::{Cells, RowProblems, Vocab, duplicate, in_file_order};
+use super::csv_file::{Column, Header, cells, raw_cell};
+use super::id_index::{IdHasher, IdIndex};
+use super::records::Chunk;
+use super::row_lines::RowLines;
+use super::strings::Strings;
 use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
 use crate::person::{GangAffiliation, Person, Sex};
@@ -62,81 +65,131 @@ pub const COLUMNS: &[Column] = &[
     },
 ];
 
-/// A raw row, borrowed from the CSV record: nothing is allocated until validated.
-#[derive(Deserialize)]
-struct Row<'a> {
-    person_id: Option<&'a str>,
-    birth_date: Option<&'a str>,
-    sex: Option<&'a str>,
-    municipality: Option<&'a str>,
-    district: Option<&'a str>,
-    address_known: Option<&'a str>,
-    gang_affiliation: Option<&'a str>,
-    in_custody: Option<&'a str>,
-    exit_program: Option<&'a str>,
-    last_letter_date: Option<&'a str>,
-    risk_factors: Option<&'a str>,
-    protective_factors: Option<&'a str>,
-}
-
 /// Longest municipality or district name accepted; longer is not a place name.
 const MAX_PLACE_LEN: usize = 80;
 
-/// Validated persons in input order, and each id's position.
+/// `person_of_row` for a row that did not become a person.
+const REFUSED: u32 = u32::MAX;
+
+/// Validated persons in input order, and where to find each id.
+#[derive(Default)]
 pub struct Persons {
     pub list: Vec<Person>,
-    pub index: HashMap<ImmutableString, u32>,
-    /// Ids of rows that failed validation: their events are not "unknown".
-    pub rejected: HashSet<String>,
     /// False when the header was unusable: then no person id is known at all,
     /// and events are not checked against persons (that would only add noise).
     pub header_ok: bool,
+    /// Every row's id ("" for a row without a well-formed one).
+    ids: Strings,
+    /// The first row of each id.
+    index: IdIndex,
+    lines: RowLines,
+    /// The person each row became, or `REFUSED`.
+    person_of_row: Vec<u32>,
+    /// Ids (if readable) of rows whose cells could not all be read.
+    unreadable: HashSet<String>,
 }
 
-pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -> Persons {
-    let mut persons = Persons {
-        list: Vec::new(),
-        index: HashMap::new(),
-        rejected: HashSet::new(),
-        header_ok: false,
-    };
-    let Some((header, reader)) = read_header(file, COLUMNS, &config.forbidden_columns, problems)
-    else {
-        return persons;
-    };
-    persons.header_ok = true;
-    let risk = Vocab::new(&config.vocabulary.risk_factors);
-    let protective = Vocab::new(&config.vocabulary.protective_factors);
-    let mut first_line: HashMap<ImmutableString, usize> = HashMap::new();
+/// What one chunk of rows holds, each row checked on its own.
+pub struct Rows {
+    /// Rows valid on their own, with their record number in the chunk.
+    persons: Vec<(usize, Person)>,
+    /// Each record's id ("" when it has no well-formed one) and its hash.
+    ids: Strings,
+    hashes: Vec<u64>,
+    problems: RowProblems,
+    unreadable: Vec<String>,
+}
 
-    for_each_record(file, reader, problems, |record, line, problems| {
-        let Some(row) = super::csv_file::row::<Row>(record, &header, &file.name, line, problems)
-        else {
-            // An unreadable row's id (if readable) still exists: its events
-            // are not "unknown persons".
-            if let Some(id) = super::csv_file::raw_cell(record, &header, "person_id") {
-                persons.rejected.insert(id.to_string());
+/// What checking a row needs, shared by the threads that check chunks.
+pub struct Checker<'a> {
+    file: &'a str,
+    header: &'a Header,
+    hasher: IdHasher,
+    risk: Vocab,
+    protective: Vocab,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a str, header: &'a Header, config: &HostConfig, hasher: IdHasher) -> Self {
+        Checker {
+            file,
+            header,
+            hasher,
+            risk: Vocab::new(&config.vocabulary.risk_factors),
+            protective: Vocab::new(&config.vocabulary.protective_factors),
+        }
+    }
+
+    /// Checks each row of a chunk on its own; ids are checked against each
+    /// other when the chunk is merged.
+    pub fn check(&self, chunk: &Chunk) -> Rows {
+        let mut rows = Rows {
+            persons: Vec::with_capacity(chunk.len()),
+            ids: Strings::default(),
+            hashes: Vec::with_capacity(chunk.len()),
+            problems: Vec::new(),
+            unreadable: Vec::new(),
+        };
+        // Place names repeat: one string per name per chunk, not per person.
+        let mut places: HashMap<&str, ImmutableString> = HashMap::new();
+        for record in 0..chunk.len() {
+            let id = self.check_row(chunk, record, &mut rows, &mut places);
+            rows.ids.push(id.unwrap_or(""));
+            rows.hashes.push(id.map_or(0, |id| self.hasher.hash(id)));
+        }
+        rows
+    }
+
+    /// Checks one row; returns its id when well-formed.
+    fn check_row<'c>(
+        &self,
+        chunk: &'c Chunk,
+        record: usize,
+        rows: &mut Rows,
+        places: &mut HashMap<&'c str, ImmutableString>,
+    ) -> Option<&'c str> {
+        let line = chunk.line(record);
+        let [
+            person_id,
+            birth_date,
+            sex,
+            municipality,
+            district,
+            address_known,
+            gang_affiliation,
+            in_custody,
+            exit_program,
+            last_letter_date,
+            risk_factors,
+            protective_factors,
+        ] = match cells(chunk, record, self.header, self.file) {
+            Ok(cells) => cells,
+            Err(problem) => {
+                rows.problems.push((record, *problem));
+                // An unreadable row's id (if readable) still exists: its events
+                // are not "unknown persons".
+                if let Some(id) = raw_cell(chunk, record, self.header, "person_id") {
+                    rows.unreadable.push(id.to_string());
+                }
+                return None;
             }
-            return;
         };
         let mut cells = Cells {
-            file: &file.name,
+            file: self.file,
             line,
-            header: &header,
-            problems,
+            record,
+            header: self.header,
+            problems: &mut rows.problems,
             ok: true,
         };
 
-        let id = cells.unique_id("person_id", row.person_id, &first_line);
+        let id = cells.key("person_id", person_id);
         let birth_date = cells
-            .required("birth_date", row.birth_date)
+            .required("birth_date", birth_date)
             .and_then(|v| cells.date("birth_date", v));
-        let sex = row
-            .sex
-            .filter(|v| !v.is_empty())
-            .and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
-        let municipality = cells.required("municipality", row.municipality);
-        for (column, value) in [("municipality", municipality), ("district", row.district)] {
+        let sex = sex.and_then(|v| cells.token("sex", v, Sex::TOKENS, Sex::parse));
+        let municipality = cells.required("municipality", municipality);
+        for (column, value) in [("municipality", municipality), ("district", district)] {
             if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
                 cells.fail(
                     column,
@@ -145,8 +198,8 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
                 );
             }
         }
-        let address_known = cells.bool("address_known", row.address_known, true);
-        let gang_affiliation = match row.gang_affiliation.filter(|v| !v.is_empty()) {
+        let address_known = cells.bool("address_known", address_known, true);
+        let gang_affiliation = match gang_affiliation {
             None => GangAffiliation::None,
             Some(v) => cells
                 .token(
@@ -157,34 +210,30 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
                 )
                 .unwrap_or_default(),
         };
-        let in_custody = cells.bool("in_custody", row.in_custody, false);
-        let exit_program = cells.bool("exit_program", row.exit_program, false);
-        let last_letter_date = cells.optional_date("last_letter_date", row.last_letter_date);
-        let risk_factors = cells.token_list("risk_factors", row.risk_factors, &risk);
+        let in_custody = cells.bool("in_custody", in_custody, false);
+        let exit_program = cells.bool("exit_program", exit_program, false);
+        let last_letter_date = cells.optional_date("last_letter_date", last_letter_date);
+        let risk_factors = cells.token_list("risk_factors", risk_factors, &self.risk);
         let protective_factors =
-            cells.token_list("protective_factors", row.protective_factors, &protective);
+            cells.token_list("protective_factors", protective_factors, &self.protective);
 
-        // One allocation per id, shared by both maps and the person.
-        let id = id.map(ImmutableString::from);
-        if let Some(id) = &id {
-            first_line.entry(id.clone()).or_insert(line);
-        }
-        let (true, Some(id), Some(birth_date), Some(municipality)) =
-            (cells.ok, id.clone(), birth_date, municipality)
+        let (true, Some(key), Some(birth_date), Some(municipality)) =
+            (cells.ok, id, birth_date, municipality)
         else {
-            if let Some(id) = id {
-                persons.rejected.insert(id.to_string());
-            }
-            return;
+            return id;
         };
-        let index = u32::try_from(persons.list.len()).expect("fewer than 4 billion persons");
-        persons.index.insert(id.clone(), index);
-        persons.list.push(Person {
-            id,
+        let mut place = |name: &'c str| {
+            places
+                .entry(name)
+                .or_insert_with(|| ImmutableString::from(name))
+                .clone()
+        };
+        let person = Person {
+            id: key.into(),
             birth_date,
             sex,
-            municipality: municipality.into(),
-            district: row.district.filter(|v| !v.is_empty()).map(Into::into),
+            municipality: place(municipality),
+            district: district.map(&mut place),
             address_known,
             gang_affiliation,
             in_custody,
@@ -192,7 +241,87 @@ pub fn read(file: &InputFile, config: &HostConfig, problems: &mut Diagnostics) -
             last_letter_date,
             risk_factors,
             protective_factors,
-        });
-    });
-    persons
+        };
+        rows.persons.push((record, person));
+        id
+    }
+}
+
+impl Persons {
+    pub fn new(header_ok: bool, hasher: IdHasher) -> Persons {
+        Persons {
+            header_ok,
+            index: IdIndex::new(hasher),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a checked chunk in file order: finds repeated ids, and reports the
+    /// chunk's problems in the order of its rows.
+    pub fn merge(
+        &mut self,
+        chunk: Chunk,
+        rows: Rows,
+        file: &str,
+        header: &Header,
+        problems: &mut Diagnostics,
+    ) {
+        if let Some(estimate) = chunk.estimate {
+            let per_id = rows.ids.text_len() / chunk.len().max(1) + 1;
+            self.ids.reserve(estimate, estimate * per_id);
+            self.index.reserve(estimate, &self.ids);
+            self.list.reserve(estimate);
+            self.person_of_row.reserve(estimate);
+        }
+        let base = self.ids.len() as u32;
+        debug_assert_eq!(base, chunk.first_row);
+        self.ids.append(&rows.ids);
+        self.index.reserve(chunk.len(), &self.ids);
+        let mut repeats = Vec::new();
+        for record in 0..chunk.len() {
+            let row = base + record as u32;
+            let line = chunk.line(record);
+            self.lines.push(line);
+            let id = self.ids.get(row);
+            if id.is_empty() {
+                continue;
+            }
+            if let Some(first) = self.index.insert(rows.hashes[record], row, &self.ids) {
+                let first_line = self.lines.line(first);
+                repeats.push((
+                    record,
+                    duplicate(file, line, header, "person_id", id, first_line),
+                ));
+            }
+        }
+        // A row valid on its own becomes a person unless its id is repeated.
+        self.person_of_row.resize(self.ids.len(), REFUSED);
+        for (record, person) in rows.persons {
+            if repeats.binary_search_by_key(&record, |(r, _)| *r).is_err() {
+                self.person_of_row[base as usize + record] = self.list.len() as u32;
+                self.list.push(person);
+            }
+        }
+        in_file_order(chunk.errors, repeats, rows.problems).for_each(|d| problems.push(d));
+        self.unreadable.extend(rows.unreadable);
+    }
+
+    /// The person with this id.
+    pub fn find(&self, hash: u64, id: &str) -> Option<u32> {
+        let row = self.index.find(hash, id, &self.ids)?;
+        Some(self.person_of_row[row as usize]).filter(|&p| p != REFUSED)
+    }
+
+    /// Whether a person id that [`Persons::find`] does not know is already
+    /// reported: its row was refused, or the file's header was.
+    pub fn refused(&self, hash: u64, id: &str) -> bool {
+        !self.header_ok
+            || self.index.find(hash, id, &self.ids).is_some()
+            || self.unreadable.contains(id)
+    }
+
+    /// Frees what only loading needed.
+    pub fn into_list(self) -> Vec<Person> {
+        self.list
+    }
 }

@@ -1,0 +1,99 @@
+//! Where an input file's bytes come from: a file streamed from disk, or bytes
+//! already in memory (rule test cases, benches). Either way the bytes pass
+//! through once, and the SHA-256 of the run header is taken on the way, so a
+//! file is never held in memory whole.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// An input file held in memory: its display name and bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An input file to read once: its display name and its bytes as a stream.
+pub struct Input<'a> {
+    pub name: String,
+    /// The size in bytes, when known: what is built from the rows is sized
+    /// for it up front rather than grown.
+    pub size: Option<u64>,
+    reader: Box<dyn Read + Send + 'a>,
+}
+
+impl Input<'static> {
+    /// Opens a file, named in messages as the path is written.
+    pub fn open(path: &Path) -> io::Result<Input<'static>> {
+        let file = File::open(path)?;
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        Ok(Input {
+            name: path.display().to_string(),
+            size,
+            reader: Box::new(file),
+        })
+    }
+}
+
+impl InputFile {
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            name: self.name.clone(),
+            size: Some(self.bytes.len() as u64),
+            reader: Box::new(self.bytes.as_slice()),
+        }
+    }
+}
+
+impl<'a> Input<'a> {
+    pub fn into_hashing(self) -> Hashing<Box<dyn Read + Send + 'a>> {
+        Hashing {
+            inner: self.reader,
+            sha: Sha256::new(),
+        }
+    }
+}
+
+/// A reader that digests what it reads.
+pub struct Hashing<R> {
+    inner: R,
+    sha: Sha256,
+}
+
+impl<R: Read> Hashing<R> {
+    /// Reads what is left (the digest covers the whole file even when the CSV
+    /// reading stopped early) and returns the lower-case hex SHA-256.
+    pub fn finish(mut self) -> io::Result<String> {
+        io::copy(&mut self, &mut io::sink())?;
+        Ok(hex(&self.sha.finalize()))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Lower-case hex, the form digests take in the run header.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An input file that could not be read (missing, unreadable, a folder).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {file}")]
+pub struct ReadError {
+    pub file: String,
+    #[source]
+    pub error: io::Error,
+}
