@@ -10,8 +10,10 @@
 //!   - [`config`]: tryg.toml; [`offence`]: the offence catalogue.
 //! - [`load`]: persons.csv + events.csv validated into a [`load::Batch`].
 //!   - [`person`], [`event`]: the validated rows; [`time`]: all calendar arithmetic.
-//! - [`host`]: the rhai engine, the rule authors' API ([`host::api`]), the
-//!   per-person view and the effects recorder.
+//! - [`host`]: the rhai engine, the rule authors' API ([`host::api`]), every
+//!   question a rule can ask ([`host::query`]), the per-person view, the
+//!   effects recorder, and the memo that replays a rule file's path of answers
+//!   instead of running it again ([`host::memo`]).
 //! - [`screen`]: every person through every rule, in parallel; letter ranking.
 //! - [`outcome`]: the report's data; [`output`]: its formats.
 //! - [`diagnostic`]: one located error type for every input.
