@@ -55,48 +55,166 @@ fn screen_batch(
     memo: bool,
 ) -> Report {
     let event_count = batch.events.len();
-    let (persons_digest, events_digest) =
-        (batch.persons_digest.clone(), batch.events_digest.clone());
-    let world = Arc::new(World::new(rules, batch, as_of));
-    // One memo per worker thread, each learning the paths on its own: one
-    // shared memo made two threads no faster than one (a worker adding a path
-    // waits for the other's whole person, and the lock's cache line bounces
-    // between the cores), while learning a path twice costs little. Each lock
-    // is only ever taken by its own worker.
-    let n = rules.rules.len();
-    let memos: Vec<Mutex<(Memo, Worker)>> = (0..rayon::current_num_threads())
-        .map(|_| Mutex::new((Memo::new(n), Worker::new(n))))
-        .collect();
-    let mut outcomes: Vec<Outcome> = (0..world.batch.persons.len())
+    let pass = Pass::new(rules, batch, as_of, memo);
+    let mut outcomes: Vec<Outcome> = (0..pass.world.batch.persons.len())
         .into_par_iter()
         .map(|i| {
-            let outcome = if memo {
-                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                let mut guard = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                let (memo, worker) = &mut *guard;
-                screen_person(rules, &world, i, Some((memo, worker)))
-            } else {
-                screen_person(rules, &world, i, None)
-            };
+            let outcome = pass.person(i);
             screened();
             outcome
         })
         .collect();
     rank_letters(&mut outcomes, rules.config.concern_letter.batch_size);
-
-    let counts = count(rules, &outcomes, event_count);
+    let summaries = outcomes.iter().map(Summary::of);
+    let run = pass.run(count(rules, summaries, event_count));
     Report {
-        run: Run {
-            tool_version: env!("CARGO_PKG_VERSION"),
-            as_of,
-            ruleset_digest: rules.digest.clone(),
-            persons_digest,
-            events_digest,
-            municipalities: rules.config.municipalities.clone(),
-            counts,
-        },
+        run,
         outcomes,
         events: Default::default(),
+    }
+}
+
+/// What screening every person shares: the world, and one memo per worker
+/// thread, each learning the paths on its own. (One shared memo made two
+/// threads no faster than one: a worker adding a path waits for the other's
+/// whole person, and the lock's cache line bounces between the cores; learning
+/// a path twice costs little.) Each lock is only ever taken by its own worker.
+struct Pass<'r> {
+    rules: &'r RuleSet,
+    world: Arc<World>,
+    memos: Option<Vec<Mutex<(Memo, Worker)>>>,
+}
+
+impl<'r> Pass<'r> {
+    fn new(rules: &'r RuleSet, batch: Arc<Batch>, as_of: Date, memo: bool) -> Pass<'r> {
+        let n = rules.rules.len();
+        Pass {
+            rules,
+            world: Arc::new(World::new(rules, batch, as_of)),
+            memos: memo.then(|| {
+                (0..rayon::current_num_threads())
+                    .map(|_| Mutex::new((Memo::new(n), Worker::new(n))))
+                    .collect()
+            }),
+        }
+    }
+
+    fn person(&self, index: usize) -> Outcome {
+        match &self.memos {
+            Some(memos) => {
+                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
+                let mut guard = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+                let (memo, worker) = &mut *guard;
+                screen_person(self.rules, &self.world, index, Some((memo, worker)))
+            }
+            None => screen_person(self.rules, &self.world, index, None),
+        }
+    }
+
+    fn run(&self, counts: Counts) -> Run {
+        let batch = &self.world.batch;
+        Run {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            as_of: self.world.as_of,
+            ruleset_digest: self.rules.digest.clone(),
+            persons_digest: batch.persons_digest.clone(),
+            events_digest: batch.events_digest.clone(),
+            municipalities: self.rules.config.municipalities.clone(),
+            counts,
+        }
+    }
+}
+
+/// A screening for a report too large to hold in memory, decided in two
+/// passes. The first decides every person and keeps only what the run header
+/// and the letter ranking need ([`Summary`]); [`TwoPass::outcomes`] then
+/// decides each wave of persons again (the memo is warm, so almost every rule
+/// file is a replay) and hands the outcomes over in input order. The outcomes
+/// are the same as [`screen`]'s.
+pub struct TwoPass<'r> {
+    pass: Pass<'r>,
+    /// Each person's letter rank (1-based), 0 without a letter.
+    ranks: Vec<u32>,
+    pub run: Run,
+}
+
+/// Screens `batch` in two passes; `screened` is called once per person in the
+/// first pass (which decides; the second only repeats it).
+pub fn screen_two_pass<'r>(
+    rules: &'r RuleSet,
+    batch: Arc<Batch>,
+    as_of: Date,
+    screened: &(dyn Fn() + Sync),
+) -> TwoPass<'r> {
+    let event_count = batch.events.len();
+    let pass = Pass::new(rules, batch, as_of, true);
+    let summaries: Vec<Summary> = (0..pass.world.batch.persons.len())
+        .into_par_iter()
+        .map(|i| {
+            let summary = Summary::of(&pass.person(i));
+            screened();
+            summary
+        })
+        .collect();
+    let persons = &pass.world.batch.persons;
+    let letters = summaries.iter().enumerate().filter_map(|(i, s)| {
+        s.letter
+            .map(|priority| (priority, persons[i].id.clone(), i))
+    });
+    let mut ranks = vec![0u32; summaries.len()];
+    for (i, rank) in letter_ranks(letters.collect()) {
+        ranks[i] = u32::try_from(rank).expect("fewer than 4 billion letters");
+    }
+    let run = pass.run(count(rules, summaries.iter().copied(), event_count));
+    TwoPass { pass, ranks, run }
+}
+
+impl TwoPass<'_> {
+    /// Decides `wave` persons at a time, in parallel, and gives each wave's
+    /// outcomes to `each` in input order.
+    pub fn outcomes<E>(
+        &self,
+        wave: usize,
+        mut each: impl FnMut(&[Outcome]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let batch_size = self.pass.rules.config.concern_letter.batch_size;
+        let persons = self.ranks.len();
+        for start in (0..persons).step_by(wave.max(1)) {
+            let end = (start + wave.max(1)).min(persons);
+            let outcomes: Vec<Outcome> = (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let mut outcome = self.pass.person(i);
+                    if let Some(letter) = outcome.concern_letter.as_mut() {
+                        letter.rank = self.ranks[i] as usize;
+                        letter.in_batch = letter.rank <= batch_size;
+                    }
+                    outcome
+                })
+                .collect();
+            each(&outcomes)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the run header's counts and the letter ranking need of one outcome.
+#[derive(Clone, Copy)]
+struct Summary {
+    status: Status,
+    level: u8,
+    youth_board: bool,
+    letter: Option<f64>,
+}
+
+impl Summary {
+    fn of(outcome: &Outcome) -> Summary {
+        Summary {
+            status: outcome.status,
+            level: outcome.level,
+            youth_board: outcome.youth_board.is_some(),
+            letter: outcome.concern_letter.as_ref().map(|l| l.priority),
+        }
     }
 }
 
@@ -247,47 +365,61 @@ fn screen_person(
 /// Ranks letter proposals by priority (highest first; ties by person_id) and
 /// marks the first `batch_size` as this meeting's batch.
 fn rank_letters(outcomes: &mut [Outcome], batch_size: usize) {
-    let mut order: Vec<(f64, ImmutableString, usize)> = outcomes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            o.concern_letter
-                .as_ref()
-                .map(|l| (l.priority, o.person_id.clone(), i))
-        })
-        .collect();
-    order.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    for (rank, (_, _, i)) in order.into_iter().enumerate() {
+    let letters = outcomes.iter().enumerate().filter_map(|(i, o)| {
+        let letter = o.concern_letter.as_ref()?;
+        Some((letter.priority, o.person_id.clone(), i))
+    });
+    for (i, rank) in letter_ranks(letters.collect()) {
         if let Some(letter) = outcomes[i].concern_letter.as_mut() {
-            letter.rank = rank + 1;
-            letter.in_batch = rank < batch_size;
+            letter.rank = rank;
+            letter.in_batch = rank <= batch_size;
         }
     }
 }
 
-fn count(rules: &RuleSet, outcomes: &[Outcome], events: usize) -> Counts {
-    let screened = || outcomes.iter().filter(|o| o.status == Status::Proposed);
-    let by_level = (0..=3u8)
-        .map(|level| {
-            let name = rules.config.level_name(level).to_string();
-            (name, screened().filter(|o| o.level == level).count())
-        })
-        .collect();
-    Counts {
-        persons: outcomes.len(),
+/// Ranks letter proposals (priority, person_id, index) by priority, highest
+/// first, ties by person_id: (index, 1-based rank) for each.
+fn letter_ranks(mut letters: Vec<(f64, ImmutableString, usize)>) -> Vec<(usize, usize)> {
+    letters.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    letters
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (_, _, i))| (i, rank + 1))
+        .collect()
+}
+
+fn count(rules: &RuleSet, outcomes: impl Iterator<Item = Summary>, events: usize) -> Counts {
+    let mut counts = Counts {
+        persons: 0,
         events,
-        by_level: OrderedCounts(by_level),
-        out_of_scope: outcomes
-            .iter()
-            .filter(|o| o.status == Status::OutOfScope)
-            .count(),
-        youth_board: screened().filter(|o| o.youth_board.is_some()).count(),
-        concern_letters: screened().filter(|o| o.concern_letter.is_some()).count(),
-        errors: outcomes
-            .iter()
-            .filter(|o| o.status == Status::Error)
-            .count(),
+        by_level: OrderedCounts(Vec::new()),
+        out_of_scope: 0,
+        youth_board: 0,
+        concern_letters: 0,
+        errors: 0,
+    };
+    let mut by_level = [0usize; 4];
+    for o in outcomes {
+        counts.persons += 1;
+        match o.status {
+            Status::OutOfScope => counts.out_of_scope += 1,
+            Status::Error => counts.errors += 1,
+            Status::Proposed => {
+                by_level[usize::from(o.level.min(3))] += 1;
+                counts.youth_board += usize::from(o.youth_board);
+                counts.concern_letters += usize::from(o.letter.is_some());
+            }
+        }
     }
+    counts.by_level = OrderedCounts(
+        (0..=3u8)
+            .map(|level| {
+                let name = rules.config.level_name(level).to_string();
+                (name, by_level[usize::from(level)])
+            })
+            .collect(),
+    );
+    counts
 }
 
 #[cfg(test)]

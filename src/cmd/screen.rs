@@ -38,6 +38,9 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
+    if format == output::Format::Json {
+        return json_in_two_passes(&args, &rules, batch, as_of, &pool, &bar);
+    }
     let mut report = pool.install(|| {
         crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
     });
@@ -64,6 +67,38 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     std::mem::forget(batch);
     Ok(exit)
 }
+
+/// JSON, the format for whole populations, is written as it is decided, so a
+/// million outcomes are never held at once (see `screen::TwoPass`).
+fn json_in_two_passes(
+    args: &ScreenArgs,
+    rules: &crate::ruleset::RuleSet,
+    batch: std::sync::Arc<crate::load::Batch>,
+    as_of: crate::time::Date,
+    pool: &rayon::ThreadPool,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<Exit> {
+    let tick = || bar.inc(1);
+    let screening = pool.install(|| crate::screen::screen_two_pass(rules, batch, as_of, &tick));
+    bar.finish_and_clear();
+    let render = |out: &mut dyn std::io::Write| {
+        let mut json = output::json::Stream::start(&screening.run, out)?;
+        screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
+        json.finish(out)
+    };
+    pool.install(|| match &args.out {
+        Some(path) => super::write_atomically_with(path, render),
+        None => super::write_stdout_with(render),
+    })?;
+    Ok(if screening.run.counts.errors > 0 {
+        Exit::OutcomeErrors
+    } else {
+        Exit::Ok
+    })
+}
+
+/// Persons decided and written at a time in the second pass.
+const WAVE: usize = 16_384;
 
 /// The format a file name asks for: `report.html` is html.
 fn format_of(out: Option<&Path>) -> output::Format {

@@ -3,14 +3,14 @@
 //! Outcomes are rendered on every worker thread, a bounded wave of chunks at a
 //! time, and written in order: the same bytes as `serde_json::to_writer_pretty`
 //! of the whole report (a test holds it to that), with at most one wave held
-//! as text.
+//! as text. [`Stream`] writes a report whose outcomes arrive in waves.
 
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::outcome::Report;
+use crate::outcome::{Outcome, Report, Run};
 
 /// Outcomes per chunk one thread renders, and chunks per wave.
 const CHUNK: usize = 1024;
@@ -29,33 +29,71 @@ pub fn render_in_chunks(
     chunk: usize,
     wave: usize,
 ) -> io::Result<()> {
-    out.write_all(b"{\n  \"run\": ")?;
-    out.write_all(&pretty(&report.run, 2)?)?;
-    out.write_all(b",\n  \"outcomes\": [")?;
-    if report.outcomes.is_empty() {
-        out.write_all(b"]")?;
-    } else {
-        for (w, wave) in report.outcomes.chunks(chunk * wave).enumerate() {
-            let texts = wave
-                .par_chunks(chunk)
-                .enumerate()
-                .map(|(c, part)| {
-                    let mut text = Vec::with_capacity(part.len() * 800);
-                    for (i, outcome) in part.iter().enumerate() {
-                        let first = w == 0 && c == 0 && i == 0;
-                        text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                        text.extend_from_slice(&pretty(outcome, 4)?);
-                    }
-                    Ok(text)
-                })
-                .collect::<io::Result<Vec<Vec<u8>>>>()?;
-            for text in texts {
-                out.write_all(&text)?;
-            }
-        }
-        out.write_all(b"\n  ]")?;
+    let mut stream = Stream::start(&report.run, out)?;
+    for part in report.outcomes.chunks(chunk * wave) {
+        stream.write_in_chunks(part, out, chunk)?;
     }
-    out.write_all(b"\n}\n")
+    stream.finish(out)
+}
+
+/// The document written piece by piece: the run header, then outcomes in
+/// order as they come, then the end. For a screening too large to hold
+/// (`screen::TwoPass`), and for [`render`].
+pub struct Stream {
+    written: bool,
+}
+
+impl Stream {
+    pub fn start(run: &Run, out: &mut dyn Write) -> io::Result<Stream> {
+        out.write_all(b"{\n  \"run\": ")?;
+        out.write_all(&pretty(run, 2)?)?;
+        out.write_all(b",\n  \"outcomes\": [")?;
+        Ok(Stream { written: false })
+    }
+
+    /// Writes the next outcomes, rendered on every worker thread.
+    pub fn write(&mut self, outcomes: &[Outcome], out: &mut dyn Write) -> io::Result<()> {
+        self.write_in_chunks(outcomes, out, CHUNK)
+    }
+
+    fn write_in_chunks(
+        &mut self,
+        outcomes: &[Outcome],
+        out: &mut dyn Write,
+        chunk: usize,
+    ) -> io::Result<()> {
+        let first = !self.written;
+        let texts = outcomes
+            .par_chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                let mut text = Vec::with_capacity(part.len() * 800);
+                for (i, outcome) in part.iter().enumerate() {
+                    let lead: &[u8] = if first && c == 0 && i == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    };
+                    text.extend_from_slice(lead);
+                    text.extend_from_slice(&pretty(outcome, 4)?);
+                }
+                Ok(text)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for text in texts {
+            out.write_all(&text)?;
+        }
+        self.written |= !outcomes.is_empty();
+        Ok(())
+    }
+
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.written {
+            b"\n  ]\n}\n"
+        } else {
+            b"]\n}\n"
+        })
+    }
 }
 
 /// `value` pretty-printed as if it stood `indent` spaces deep: JSON text has
