@@ -56,14 +56,10 @@ fn screen_batch(
 ) -> Report {
     let event_count = batch.events.len();
     let pass = Pass::new(rules, batch, as_of, memo);
-    let mut outcomes: Vec<Outcome> = (0..pass.world.batch.persons.len())
-        .into_par_iter()
-        .map(|i| {
-            let outcome = pass.person(i);
-            screened();
-            outcome
-        })
-        .collect();
+    let mut outcomes = pass.map(0..pass.world.batch.persons.len(), &|_, outcome| {
+        screened();
+        outcome
+    });
     rank_letters(&mut outcomes, rules.config.concern_letter.batch_size);
     let summaries = outcomes.iter().map(Summary::of);
     let run = pass.run(count(rules, summaries, event_count));
@@ -78,7 +74,7 @@ fn screen_batch(
 /// thread, each learning the paths on its own. (One shared memo made two
 /// threads no faster than one: a worker adding a path waits for the other's
 /// whole person, and the lock's cache line bounces between the cores; learning
-/// a path twice costs little.) Each lock is only ever taken by its own worker.
+/// a path twice costs little.)
 struct Pass<'r> {
     rules: &'r RuleSet,
     world: Arc<World>,
@@ -99,16 +95,56 @@ impl<'r> Pass<'r> {
         }
     }
 
-    fn person(&self, index: usize) -> Outcome {
-        match &self.memos {
-            Some(memos) => {
-                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                let mut guard = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+    /// Screens persons `range` and maps each outcome with `f`, in input
+    /// order. Stretches of [`STRIDE`] persons go to the memos in turn, the
+    /// same stretch to the same memo on every pass, so a second pass finds
+    /// each person's paths where the first learned them.
+    fn map<T: Send>(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &(dyn Fn(usize, Outcome) -> T + Sync),
+    ) -> Vec<T> {
+        let Some(memos) = &self.memos else {
+            return range
+                .into_par_iter()
+                .map(|i| f(i, screen_person(self.rules, &self.world, i, None)))
+                .collect();
+        };
+        let stretches: Vec<std::ops::Range<usize>> = range
+            .clone()
+            .step_by(STRIDE)
+            .map(|start| start..(start + STRIDE).min(range.end))
+            .collect();
+        let ways = memos.len();
+        // By its place in the batch, so waves of any multiple of STRIDE agree.
+        let way = |stretch: &std::ops::Range<usize>| (stretch.start / STRIDE) % ways;
+        let mut parts: Vec<Vec<Vec<T>>> = (0..ways)
+            .into_par_iter()
+            .map(|k| {
+                let mut guard = memos[k].lock().unwrap_or_else(|e| e.into_inner());
                 let (memo, worker) = &mut *guard;
-                screen_person(self.rules, &self.world, index, Some((memo, worker)))
-            }
-            None => screen_person(self.rules, &self.world, index, None),
+                stretches
+                    .iter()
+                    .filter(|stretch| way(stretch) == k)
+                    .map(|stretch| {
+                        stretch
+                            .clone()
+                            .map(|i| {
+                                let memo = Some((&*memo, &mut *worker));
+                                f(i, screen_person(self.rules, &self.world, i, memo))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(range.len());
+        let mut taken: Vec<std::vec::IntoIter<Vec<T>>> =
+            parts.drain(..).map(Vec::into_iter).collect();
+        for stretch in &stretches {
+            out.extend(taken[way(stretch)].next().into_iter().flatten());
         }
+        out
     }
 
     fn run(&self, counts: Counts) -> Run {
@@ -124,6 +160,9 @@ impl<'r> Pass<'r> {
         }
     }
 }
+
+/// Persons screened in a row by one memo (see [`Pass::map`]).
+const STRIDE: usize = 512;
 
 /// A screening for a report too large to hold in memory, decided in two
 /// passes. The first decides every person and keeps only what the run header
@@ -148,14 +187,10 @@ pub fn screen_two_pass<'r>(
 ) -> TwoPass<'r> {
     let event_count = batch.events.len();
     let pass = Pass::new(rules, batch, as_of, true);
-    let summaries: Vec<Summary> = (0..pass.world.batch.persons.len())
-        .into_par_iter()
-        .map(|i| {
-            let summary = Summary::of(&pass.person(i));
-            screened();
-            summary
-        })
-        .collect();
+    let summaries = pass.map(0..pass.world.batch.persons.len(), &|_, outcome| {
+        screened();
+        Summary::of(&outcome)
+    });
     let persons = &pass.world.batch.persons;
     let letters = summaries.iter().enumerate().filter_map(|(i, s)| {
         s.letter
@@ -181,17 +216,13 @@ impl TwoPass<'_> {
         let persons = self.ranks.len();
         for start in (0..persons).step_by(wave.max(1)) {
             let end = (start + wave.max(1)).min(persons);
-            let outcomes: Vec<Outcome> = (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let mut outcome = self.pass.person(i);
-                    if let Some(letter) = outcome.concern_letter.as_mut() {
-                        letter.rank = self.ranks[i] as usize;
-                        letter.in_batch = letter.rank <= batch_size;
-                    }
-                    outcome
-                })
-                .collect();
+            let outcomes = self.pass.map(start..end, &|i, mut outcome| {
+                if let Some(letter) = outcome.concern_letter.as_mut() {
+                    letter.rank = self.ranks[i] as usize;
+                    letter.in_batch = letter.rank <= batch_size;
+                }
+                outcome
+            });
             each(&outcomes)?;
         }
         Ok(())

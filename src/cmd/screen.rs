@@ -97,7 +97,8 @@ fn json_in_two_passes(
     })
 }
 
-/// Persons decided and written at a time in the second pass.
+/// Persons decided and written at a time in the second pass (a multiple of
+/// the stretch each memo screens, so both passes hand a person to one memo).
 const WAVE: usize = 16_384;
 
 /// The format a file name asks for: `report.html` is html.
