@@ -2,13 +2,12 @@
 
 use rhai::ImmutableString;
 
-use super::cells::{Cells, RowProblems, Vocab, duplicate, in_file_order};
+use super::cells::{Cells, RowProblems, Vocab, in_file_order};
 use super::csv_file::{Column, Header, cells};
 use super::fields::shown;
-use super::id_index::{IdHasher, IdIndex};
+use super::id_index::{IdHasher, RowIds};
 use super::persons::Persons;
 use super::records::Chunk;
-use super::row_lines::RowLines;
 use super::strings::Strings;
 use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
@@ -49,15 +48,11 @@ pub const COLUMNS: &[Column] = &[
 /// Validated events in input order, with their ids and case ids.
 pub struct Events {
     pub list: Vec<Event>,
-    /// Every row's id ("" for a row without a well-formed one): an event's id
-    /// is `ids.get(event.row)`.
-    pub ids: Strings,
+    /// Every row's id: an event's id is `rows.ids.get(event.row)`.
+    pub rows: RowIds,
     pub cases: Strings,
     /// The tag vocabulary, an event's tag being an index into it.
     pub tags: Vec<ImmutableString>,
-    /// The first row of each id.
-    index: IdIndex,
-    lines: RowLines,
 }
 
 /// What one chunk of rows holds, each row checked on its own.
@@ -272,7 +267,7 @@ impl Events {
     pub fn new(config: &HostConfig, hasher: IdHasher) -> Events {
         Events {
             list: Vec::new(),
-            ids: Strings::default(),
+            rows: RowIds::new(hasher),
             cases: Strings::default(),
             tags: config
                 .vocabulary
@@ -280,8 +275,6 @@ impl Events {
                 .iter()
                 .map(|t| ImmutableString::from(t.as_str()))
                 .collect(),
-            index: IdIndex::new(hasher),
-            lines: RowLines::default(),
         }
     }
 
@@ -297,34 +290,14 @@ impl Events {
     ) {
         if let Some(estimate) = chunk.estimate {
             let per_row = |text: usize| text / chunk.len().max(1) + 1;
-            self.ids
+            self.rows
                 .reserve(estimate, estimate * per_row(rows.ids.text_len()));
             self.cases
                 .reserve(estimate, estimate * per_row(rows.cases.text_len()));
-            self.index.reserve(estimate, &self.ids);
             self.list.reserve(estimate);
         }
-        let base = self.ids.len() as u32;
-        debug_assert_eq!(base, chunk.first_row);
-        self.ids.append(&rows.ids);
-        self.index.reserve(chunk.len(), &self.ids);
-        let mut repeats = Vec::new();
-        for record in 0..chunk.len() {
-            let row = base + record as u32;
-            let line = chunk.line(record);
-            self.lines.push(line);
-            let id = self.ids.get(row);
-            if id.is_empty() {
-                continue;
-            }
-            if let Some(first) = self.index.insert(rows.hashes[record], row, &self.ids) {
-                let first_line = self.lines.line(first);
-                repeats.push((
-                    record,
-                    duplicate(file, line, header, "event_id", id, first_line),
-                ));
-            }
-        }
+        let located = (file, header, "event_id");
+        let repeats = self.rows.append(&chunk, &rows.ids, &rows.hashes, located);
         in_file_order(chunk.errors, repeats, rows.problems).for_each(|d| problems.push(d));
         // With any problem (a repeated id among them) nothing is screened:
         // the events are not needed.

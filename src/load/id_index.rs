@@ -6,7 +6,12 @@
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
 
+use super::cells::duplicate;
+use super::csv_file::Header;
+use super::records::Chunk;
+use super::row_lines::RowLines;
 use super::strings::Strings;
+use crate::diagnostic::Diagnostic;
 
 /// Hashes ids the same way on every thread, so hashes can be computed while
 /// rows are validated in parallel and looked up later.
@@ -60,6 +65,75 @@ impl IdIndex {
                 None
             }
         }
+    }
+}
+
+/// One file's row ids as chunks arrive: every row's id, each id's first row
+/// and every row's line, which is what the duplicate check and its message
+/// ("already appears on line N") need.
+#[derive(Default)]
+pub struct RowIds {
+    /// Every row's id ("" for a row without a well-formed one).
+    pub ids: Strings,
+    index: IdIndex,
+    lines: RowLines,
+}
+
+impl RowIds {
+    pub fn new(hasher: IdHasher) -> RowIds {
+        RowIds {
+            index: IdIndex::new(hasher),
+            ..RowIds::default()
+        }
+    }
+
+    /// Makes room for `rows` more ids of `text` bytes in all.
+    pub fn reserve(&mut self, rows: usize, text: usize) {
+        self.ids.reserve(rows, text);
+        self.index.reserve(rows, &self.ids);
+    }
+
+    /// Adds a chunk's ids (`ids`, hashed as `hashes`); returns, by record, a
+    /// `duplicate-id` problem for each whose id an earlier row already has.
+    pub fn append(
+        &mut self,
+        chunk: &Chunk,
+        ids: &Strings,
+        hashes: &[u64],
+        (file, header, column): (&str, &Header, &str),
+    ) -> Vec<(usize, Diagnostic)> {
+        let base = self.ids.len() as u32;
+        debug_assert_eq!(base, chunk.first_row);
+        self.ids.append(ids);
+        self.index.reserve(chunk.len(), &self.ids);
+        let mut repeats = Vec::new();
+        debug_assert_eq!(hashes.len(), chunk.len(), "one hash per record");
+        for (record, &hash) in hashes.iter().enumerate() {
+            let row = base + record as u32;
+            let line = chunk.line(record);
+            self.lines.push(line);
+            let id = self.ids.get(row);
+            if id.is_empty() {
+                continue;
+            }
+            if let Some(first) = self.index.insert(hash, row, &self.ids) {
+                let first_line = self.lines.line(first);
+                repeats.push((
+                    record,
+                    duplicate(file, line, header, column, id, first_line),
+                ));
+            }
+        }
+        repeats
+    }
+
+    /// The first row with this id.
+    pub fn find(&self, hash: u64, id: &str) -> Option<u32> {
+        self.index.find(hash, id, &self.ids)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
     }
 }
 

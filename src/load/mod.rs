@@ -82,13 +82,13 @@ impl Batch {
         let mut events = read.events;
         let starts = order::order(&mut events.list, persons.len());
         events.list.shrink_to_fit();
-        events.ids.shrink_to_fit();
+        events.rows.ids.shrink_to_fit();
         events.cases.shrink_to_fit();
         Ok(Ok(Batch {
             persons,
             events: events.list,
             starts,
-            event_ids: events.ids,
+            event_ids: events.rows.ids,
             case_ids: events.cases,
             tags: events.tags,
             persons_digest: read.persons_digest,

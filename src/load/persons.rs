@@ -4,11 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use rhai::ImmutableString;
 
-use super::cells::{Cells, RowProblems, Vocab, duplicate, in_file_order};
+use super::cells::{Cells, RowProblems, Vocab, in_file_order};
 use super::csv_file::{Column, Header, cells, raw_cell};
-use super::id_index::{IdHasher, IdIndex};
+use super::id_index::{IdHasher, RowIds};
 use super::records::Chunk;
-use super::row_lines::RowLines;
 use super::strings::Strings;
 use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
@@ -78,11 +77,8 @@ pub struct Persons {
     /// False when the header was unusable: then no person id is known at all,
     /// and events are not checked against persons (that would only add noise).
     pub header_ok: bool,
-    /// Every row's id ("" for a row without a well-formed one).
-    ids: Strings,
-    /// The first row of each id.
-    index: IdIndex,
-    lines: RowLines,
+    /// Every row's id, and where each first appears.
+    rows: RowIds,
     /// The person each row became, or `REFUSED`.
     person_of_row: Vec<u32>,
     /// Ids (if readable) of rows whose cells could not all be read.
@@ -251,7 +247,7 @@ impl Persons {
     pub fn new(header_ok: bool, hasher: IdHasher) -> Persons {
         Persons {
             header_ok,
-            index: IdIndex::new(hasher),
+            rows: RowIds::new(hasher),
             ..Default::default()
         }
     }
@@ -268,37 +264,18 @@ impl Persons {
     ) {
         if let Some(estimate) = chunk.estimate {
             let per_id = rows.ids.text_len() / chunk.len().max(1) + 1;
-            self.ids.reserve(estimate, estimate * per_id);
-            self.index.reserve(estimate, &self.ids);
+            self.rows.reserve(estimate, estimate * per_id);
             self.list.reserve(estimate);
             self.person_of_row.reserve(estimate);
         }
-        let base = self.ids.len() as u32;
-        debug_assert_eq!(base, chunk.first_row);
-        self.ids.append(&rows.ids);
-        self.index.reserve(chunk.len(), &self.ids);
-        let mut repeats = Vec::new();
-        for record in 0..chunk.len() {
-            let row = base + record as u32;
-            let line = chunk.line(record);
-            self.lines.push(line);
-            let id = self.ids.get(row);
-            if id.is_empty() {
-                continue;
-            }
-            if let Some(first) = self.index.insert(rows.hashes[record], row, &self.ids) {
-                let first_line = self.lines.line(first);
-                repeats.push((
-                    record,
-                    duplicate(file, line, header, "person_id", id, first_line),
-                ));
-            }
-        }
+        let base = self.rows.len();
+        let located = (file, header, "person_id");
+        let repeats = self.rows.append(&chunk, &rows.ids, &rows.hashes, located);
         // A row valid on its own becomes a person unless its id is repeated.
-        self.person_of_row.resize(self.ids.len(), REFUSED);
+        self.person_of_row.resize(self.rows.len(), REFUSED);
         for (record, person) in rows.persons {
             if repeats.binary_search_by_key(&record, |(r, _)| *r).is_err() {
-                self.person_of_row[base as usize + record] = self.list.len() as u32;
+                self.person_of_row[base + record] = self.list.len() as u32;
                 self.list.push(person);
             }
         }
@@ -308,16 +285,14 @@ impl Persons {
 
     /// The person with this id.
     pub fn find(&self, hash: u64, id: &str) -> Option<u32> {
-        let row = self.index.find(hash, id, &self.ids)?;
+        let row = self.rows.find(hash, id)?;
         Some(self.person_of_row[row as usize]).filter(|&p| p != REFUSED)
     }
 
     /// Whether a person id that [`Persons::find`] does not know is already
     /// reported: its row was refused, or the file's header was.
     pub fn refused(&self, hash: u64, id: &str) -> bool {
-        !self.header_ok
-            || self.index.find(hash, id, &self.ids).is_some()
-            || self.unreadable.contains(id)
+        !self.header_ok || self.rows.find(hash, id).is_some() || self.unreadable.contains(id)
     }
 
     /// Frees what only loading needed.
