@@ -38,62 +38,56 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
-    if format == output::Format::Json {
-        return json_in_two_passes(&args, &rules, batch, as_of, &pool, &bar);
-    }
-    let mut report = pool.install(|| {
-        crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
-    });
-    bar.finish_and_clear();
-    if format == output::Format::Html {
-        crate::screen::describe_events(&mut report, &batch, &rules);
-    }
-
-    // Streamed: the report is never held in memory a second time as text.
-    let render = |out: &mut dyn std::io::Write| output::render(&report, format, out);
-    // In the pool: rendering uses the worker threads too.
-    pool.install(|| match &args.out {
-        Some(path) => super::write_atomically_with(path, render),
-        None => super::write_stdout_with(render),
-    })?;
-    let exit = if report.run.counts.errors > 0 {
+    let errors = if format == output::Format::Json {
+        // JSON, the format for whole populations, is written as it is
+        // decided, so a million outcomes are never held at once.
+        let shared = std::sync::Arc::clone(&batch);
+        let screening =
+            pool.install(|| crate::screen::screen_two_pass(&rules, shared, as_of, &tick));
+        bar.finish_and_clear();
+        write_out(&args, &pool, |out| {
+            let mut json = output::json::Stream::start(&screening.run, out)?;
+            screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
+            json.finish(out)
+        })?;
+        let errors = screening.run.counts.errors;
+        std::mem::forget(screening);
+        errors
+    } else {
+        let mut report = pool.install(|| {
+            crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
+        });
+        bar.finish_and_clear();
+        if format == output::Format::Html {
+            crate::screen::describe_events(&mut report, &batch, &rules);
+        }
+        // Streamed: the report is never held in memory a second time as text.
+        write_out(&args, &pool, |out| output::render(&report, format, out))?;
+        let errors = report.run.counts.errors;
+        std::mem::forget(report);
+        errors
+    };
+    // (Above and here: the process ends now, and freeing a million outcomes
+    // and the batch one allocation at a time would take about a second and
+    // change nothing.)
+    std::mem::forget(batch);
+    Ok(if errors > 0 {
         Exit::OutcomeErrors
     } else {
         Exit::Ok
-    };
-    // The process ends here: freeing a million outcomes and the batch one
-    // allocation at a time would take about a second and change nothing.
-    std::mem::forget(report);
-    std::mem::forget(batch);
-    Ok(exit)
+    })
 }
 
-/// JSON, the format for whole populations, is written as it is decided, so a
-/// million outcomes are never held at once (see `screen::TwoPass`).
-fn json_in_two_passes(
+/// Writes the report to --out (whole or not at all) or stdout, in the pool:
+/// rendering uses the worker threads too.
+fn write_out(
     args: &ScreenArgs,
-    rules: &crate::ruleset::RuleSet,
-    batch: std::sync::Arc<crate::load::Batch>,
-    as_of: crate::time::Date,
     pool: &rayon::ThreadPool,
-    bar: &indicatif::ProgressBar,
-) -> anyhow::Result<Exit> {
-    let tick = || bar.inc(1);
-    let screening = pool.install(|| crate::screen::screen_two_pass(rules, batch, as_of, &tick));
-    bar.finish_and_clear();
-    let render = |out: &mut dyn std::io::Write| {
-        let mut json = output::json::Stream::start(&screening.run, out)?;
-        screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
-        json.finish(out)
-    };
+    render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send,
+) -> anyhow::Result<()> {
     pool.install(|| match &args.out {
         Some(path) => super::write_atomically_with(path, render),
         None => super::write_stdout_with(render),
-    })?;
-    Ok(if screening.run.counts.errors > 0 {
-        Exit::OutcomeErrors
-    } else {
-        Exit::Ok
     })
 }
 
