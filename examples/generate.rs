@@ -76,6 +76,7 @@ fn category_weight(category: &str) -> (u32, u32) {
         "police_business" | "vandalism" => (80, 60), "burglary" => (60, 120),
         "public_order" | "traffic" => (60, 0), "threats" => (60, 150), "robbery" => (40, 80),
         "drugs_sale" | "weapons" => (40, 0), "aggravated_violence" => (30, 40),
+        "drugs_organised" => (15, 0),
         "arson" | "sexual" => (10, 10), "homicide" => (1, 1), _ => (20, 5),
     }
 }

@@ -576,12 +576,15 @@ impl Walker<'_> {
         }
         if name == "propose_level"
             && let Some(Expr::IntegerConstant(level, pos)) = call.args.first()
-            && !(1..=3).contains(level)
+            && !(1..=i64::from(self.config.max_level())).contains(level)
         {
+            let max = self.config.max_level();
             self.push(
                 "bad-level",
                 *pos,
-                format!("a proposed level is 1, 2 or 3, not {level}"),
+                format!(
+                    "a proposed level is 1 to {max} ([levels] names levels 0 to {max}), not {level}"
+                ),
                 None,
             );
         }
@@ -850,8 +853,8 @@ mod tests {
             .map(|s| format!("{}:{}", s.rule, s.line))
             .collect();
         // Every propose_…/out_of_scope call of the ten rule files, in run order.
-        assert_eq!(sites.len(), 17, "{sites:?}");
-        assert_eq!(sites.first().map(String::as_str), Some("scope:7"));
-        assert_eq!(sites.last().map(String::as_str), Some("home_visit:8"));
+        assert_eq!(sites.len(), 18, "{sites:?}");
+        assert_eq!(sites.first().map(String::as_str), Some("scope:9"));
+        assert_eq!(sites.last().map(String::as_str), Some("home_visit:9"));
     }
 }

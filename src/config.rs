@@ -68,10 +68,17 @@ pub struct OffencesSection {
     pub not_offences: Vec<String>,
 }
 
+/// The most levels `[levels] names` may hold, `none` included: levels 0–9.
+/// SPEC §3 gives level as a number, so a scheme of up to nine levels above
+/// `none` fits without changing any output.
+pub const MAX_LEVELS: usize = 10;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelsSection {
-    /// Names of levels 0, 1, 2, 3, in that order.
+    /// Names of levels 0, 1, … in that order: 2 to [`MAX_LEVELS`] names. The
+    /// default is the Albertslund unit's three levels and `none` (SPEC §4); a
+    /// municipality with four or five levels names them here.
     pub names: Vec<String>,
 }
 
@@ -114,11 +121,14 @@ impl HostConfig {
                 ));
             }
         }
-        if self.levels.names.len() != 4 {
+        if !(2..=MAX_LEVELS).contains(&self.levels.names.len()) {
             return Err(at_key(
                 "[levels]",
                 "bad-config",
-                "levels.names must name levels 0, 1, 2 and 3".into(),
+                format!(
+                    "levels.names must name level 0 (none) and 1 to {} more levels, in order",
+                    MAX_LEVELS - 1
+                ),
             ));
         }
         if self.forums.first().map(|f| f.from_age) != Some(0)
@@ -152,6 +162,11 @@ impl HostConfig {
             .rev()
             .find(|f| age >= f.from_age)
             .map_or("none", |f| f.name.as_str())
+    }
+
+    /// The highest level the scheme names (3 in the default pack).
+    pub fn max_level(&self) -> u8 {
+        u8::try_from(self.levels.names.len().saturating_sub(1)).unwrap_or(u8::MAX)
     }
 
     /// The display name of a level.

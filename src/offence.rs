@@ -28,6 +28,7 @@ pub enum Category {
     PublicOrder,
     Traffic,
     PoliceBusiness,
+    DrugsOrganised,
     Other,
 }
 
@@ -49,9 +50,10 @@ impl Category {
         "public_order",
         "traffic",
         "police_business",
+        "drugs_organised",
         "other",
     ];
-    const ALL: [Category; 17] = [
+    const ALL: [Category; 18] = [
         Category::Homicide,
         Category::Violence,
         Category::AggravatedViolence,
@@ -68,6 +70,7 @@ impl Category {
         Category::PublicOrder,
         Category::Traffic,
         Category::PoliceBusiness,
+        Category::DrugsOrganised,
         Category::Other,
     ];
 

@@ -375,6 +375,23 @@ fn screen_person(
             ),
         ));
     }
+    if effects.level > config.max_level() {
+        // A computed level above the scheme (a literal one is caught by `check`).
+        let at = effects
+            .explanation
+            .iter()
+            .rev()
+            .find(|r| r.effect == format!("level {}", effects.level).as_str())
+            .map(|r| format!("{}:{}: ", r.rule, r.line))
+            .unwrap_or_default();
+        outcome.status = Status::Error;
+        outcome.error = Some(format!(
+            "{at}proposed level {}, but [levels] names in tryg.toml name levels 0 to {}",
+            effects.level,
+            config.max_level()
+        ));
+        return outcome;
+    }
     outcome.explanation.extend(effects.explanation);
     outcome.level = effects.level;
     outcome.level_name = config.level_name(effects.level).into();
@@ -429,21 +446,21 @@ fn count(rules: &RuleSet, outcomes: impl Iterator<Item = Summary>, events: usize
         concern_letters: 0,
         errors: 0,
     };
-    let mut by_level = [0usize; 4];
+    let mut by_level = vec![0usize; usize::from(rules.config.max_level()) + 1];
     for o in outcomes {
         counts.persons += 1;
         match o.status {
             Status::OutOfScope => counts.out_of_scope += 1,
             Status::Error => counts.errors += 1,
             Status::Proposed => {
-                by_level[usize::from(o.level.min(3))] += 1;
+                by_level[usize::from(o.level.min(rules.config.max_level()))] += 1;
                 counts.youth_board += usize::from(o.youth_board);
                 counts.concern_letters += usize::from(o.letter.is_some());
             }
         }
     }
     counts.by_level = OrderedCounts(
-        (0..=3u8)
+        (0..=rules.config.max_level())
             .map(|level| {
                 let name = rules.config.level_name(level).to_string();
                 (name, by_level[usize::from(level)])

@@ -75,8 +75,8 @@ fn a_month_window_from_the_31st_ends_on_the_last_day_of_a_short_month() {
     // 31 May minus 3 months is 28 February (2026 is a common year).
     let mut toml = std::fs::read_to_string(crate::support::root().join("rules/tryg.toml")).unwrap();
     toml = toml.replace(
-        "[level1]\n# Risk behaviour (risikoadfærd).\nwindow_months = 12",
-        "[level1]\nwindow_months = 3",
+        "coordination meetings (\"uroskabende\", \"utryghedsskabende adfærd\").\nwindow_months = 12",
+        "coordination meetings.\nwindow_months = 3",
     );
     assert!(
         toml.contains("window_months = 3"),
@@ -130,7 +130,7 @@ fn events_after_the_as_of_date_are_not_used() {
         &["LATER,2000-01-01,M,København,,,,,,,,"],
         &[
             "E1,LATER,2026-11-24,charge,76319,,",
-            "E2,LATER,2026-11-23,observation,,,unrest",
+            "E2,LATER,2026-11-23,observation,,,school_absence",
         ],
     );
     let report = batch.report("2026-11-23", &[], 0);

@@ -18,7 +18,7 @@ fn the_default_pack_is_clean() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "rules: 10 rule files, tryg.toml and offences.toml are clean (17 effect calls)\n"
+        "rules: 10 rule files, tryg.toml and offences.toml are clean (18 effect calls)\n"
     );
 }
 
@@ -62,8 +62,8 @@ fn every_mistake_is_reported_at_its_spot() {
     edit(
         &pack,
         "tryg.toml",
-        "\"street_life\", \"drug_experiment\", \"vulnerable_group\"]\ngang",
-        "\"street_lif\", \"drug_experiment\", \"vulnerable_group\"]\ngang",
+        "\"street_life\", \"drug_experiment\", \"vulnerable_group\", \"unrest\"]\n#",
+        "\"street_lif\", \"drug_experiment\", \"vulnerable_group\", \"unrest\"]\n#",
     );
     edit(
         &pack,
@@ -119,6 +119,6 @@ fn a_syntax_error_does_not_make_its_settings_look_unused() {
         stderr.contains("error[rule-syntax]: Unexpected '&&'"),
         "{stderr}"
     );
-    assert!(stderr.contains("rules/home_visit.rhai:7:18"), "{stderr}");
+    assert!(stderr.contains("rules/home_visit.rhai:8:18"), "{stderr}");
     assert!(!stderr.contains("unused-setting"), "{stderr}");
 }

@@ -37,12 +37,15 @@ pub struct Policy {
     /// Per catalogue entry (by index): what the rules ask of an event's code.
     pub codes: Vec<Code>,
     pub level3_gangs: [bool; 4],
-    pub level3_serious_since: Date,
+    pub level3_since: Date,
+    pub level3_categories: CategorySet,
     pub level2_since: Date,
     pub level2_min_offences: usize,
+    pub level2_categories: CategorySet,
     pub level2_release_since: Date,
     pub level1_since: Date,
     pub level1_tags: Vec<String>,
+    pub level1_categories: CategorySet,
     pub level1_gangs: [bool; 4],
     pub yb_max_age: u32,
     pub yb_min_offence_age: u32,
@@ -143,10 +146,13 @@ impl Policy {
     pub fn new(rules: &RuleSet, as_of: Date) -> Policy {
         let months = |path: &str| time::months_before(as_of, uint(rules, path));
         let days = |path: &str| time::days_before(as_of, uint(rules, path));
-        let listed: CategorySet = texts(rules, "youth_board.listed_categories")
-            .iter()
-            .map(|c| Category::parse(c).unwrap_or_else(|| panic!("category {c}")))
-            .collect();
+        let categories = |path: &str| -> CategorySet {
+            texts(rules, path)
+                .iter()
+                .map(|c| Category::parse(c).unwrap_or_else(|| panic!("category {c}")))
+                .collect()
+        };
+        let listed = categories("youth_board.listed_categories");
         let not_offences = rules.config.not_offences();
         let codes = rules
             .catalogue
@@ -175,12 +181,15 @@ impl Policy {
             horizon: time::months_before(as_of, rules.config.retention_months),
             codes,
             level3_gangs: gangs(&texts(rules, "level3.gang_affiliations")),
-            level3_serious_since: months("level3.serious_window_months"),
+            level3_since: months("level3.window_months"),
+            level3_categories: categories("level3.categories"),
             level2_since: months("level2.window_months"),
             level2_min_offences: uint(rules, "level2.min_offences") as usize,
+            level2_categories: categories("level2.categories"),
             level2_release_since: months("level2.release_window_months"),
             level1_since: months("level1.window_months"),
             level1_tags: texts(rules, "level1.tags"),
+            level1_categories: categories("level1.categories"),
             level1_gangs: gangs(&texts(rules, "level1.gang_affiliations")),
             yb_max_age: uint(rules, "youth_board.max_age"),
             yb_min_offence_age: uint(rules, "youth_board.min_offence_age"),
@@ -407,24 +416,27 @@ impl Policy {
         // Counts per window, in one pass over the date-ordered offences.
         let (mut n_level2, mut n_level1, mut n_yb) = (0, 0, 0);
         let (mut n_letter, mut n_weight) = (0, 0);
-        let (mut serious, mut drugs) = (false, false);
+        let (mut qualified, mut level2_kind, mut level1_kind) = (false, false, false);
         for o in &s.offences {
             n_level2 += usize::from(o.date >= self.level2_since);
             n_level1 += usize::from(o.date >= self.level1_since);
             n_yb += usize::from(o.date >= self.yb_since);
             n_letter += usize::from(o.date >= self.cl_offences_since);
             n_weight += usize::from(o.date >= self.cl_weight_since);
-            serious |= o.serious && o.date >= self.level3_serious_since;
-            drugs |=
-                o.date >= self.level1_since && o.categories.contains(Category::DrugsPossession);
+            qualified |=
+                o.date >= self.level3_since && o.categories.intersects(self.level3_categories);
+            level2_kind |=
+                o.date >= self.level2_since && o.categories.intersects(self.level2_categories);
+            level1_kind |=
+                o.date >= self.level1_since && o.categories.intersects(self.level1_categories);
         }
 
         let gang = p.gang_affiliation;
-        let level = if self.level3_gangs[gang as usize] || serious {
+        let level = if self.level3_gangs[gang as usize] || qualified {
             3
-        } else if n_level2 >= self.level2_min_offences || release {
+        } else if n_level2 >= self.level2_min_offences || level2_kind || release {
             2
-        } else if worrying || drugs || self.level1_gangs[gang as usize] || n_level1 == 1 {
+        } else if worrying || level1_kind || self.level1_gangs[gang as usize] || n_level1 == 1 {
             1
         } else {
             0
@@ -698,9 +710,10 @@ pub mod synthetic {
         }
     }
 
-    const CODES: [&str; 20] = [
+    const CODES: [&str; 21] = [
         "73111", "73112", "73131", "73241", "73251", "76319", "84110", "84111", "61600", "61615",
         "90001", "90002", "90003", "90004", "90005", "90006", "90007", "90008", "90009", "90010",
+        "90011",
     ];
     const TAGS: [&str; 6] = [
         "gang_contact",

@@ -102,6 +102,11 @@ fn every_rhai_example_runs_on_the_sample_batch() {
     assert!(examples.len() >= 10, "found {} examples", examples.len());
     let dir = rule_pack_copy();
     let pack = dir.path().join("rules");
+    // One example proposes level 5, which needs the guide's five-level scheme.
+    apply_to_config(
+        &pack,
+        &block_after(&guide(), "### Another level scheme", "toml"),
+    );
     for (i, source) in examples.iter().enumerate() {
         add_rule(&pack, &format!("guide_example_{i}"), source);
     }
@@ -202,6 +207,45 @@ fn adding_a_level1_tag_as_the_guide_says() {
     assert_eq!(
         knife["explanation"][0]["evidence"],
         serde_json::json!(["E1"])
+    );
+}
+
+#[test]
+fn another_level_scheme_as_the_guide_says() {
+    let dir = rule_pack_copy();
+    let pack = dir.path().join("rules");
+    let source = block_after(&guide(), "### Another level scheme", "rhai");
+    add_rule(&pack, "level5_gang_crime", &source);
+    let batch = Batch::new(
+        &[
+            "CORE,2000-01-01,M,København,,,core,,,,,",
+            "SALE,2000-01-01,M,København,,,,,,,,",
+        ],
+        &["E1,SALE,2026-06-01,charge,84111,,"],
+    );
+    // Under the default scheme (levels 0-3), `check` refuses a level 5.
+    let out = run(&mut batch.screen(AS_OF, &["--rules", pack.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[bad-level]: a proposed level is 1 to 3"),
+        "{stderr}"
+    );
+
+    apply_to_config(
+        &pack,
+        &block_after(&guide(), "### Another level scheme", "toml"),
+    );
+    let report = batch.report(AS_OF, &["--rules", pack.to_str().unwrap()], 0);
+    let core = outcome(&report, "CORE");
+    assert_eq!(core["level"], 5);
+    assert_eq!(core["level_name"], "gang_crime");
+    // The default files' level 2 is now named by the new scheme.
+    assert_eq!(outcome(&report, "SALE")["level_name"], "risk_behaviour");
+    assert_eq!(
+        report["run"]["counts"]["by_level"],
+        serde_json::json!({"none": 0, "concern": 0, "risk_behaviour": 1, "crime": 0,
+            "serious_crime": 0, "gang_crime": 1})
     );
 }
 

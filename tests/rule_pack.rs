@@ -205,11 +205,11 @@ fn diff_shows_the_effect_of_a_new_tag_on_a_batch_that_uses_it() {
             1,
         )
         .replacen(
-            "\"vulnerable_group\"]\ngang_affiliations",
-            "\"vulnerable_group\", \"knife_carrying\"]\ngang_affiliations",
+            "\"vulnerable_group\", \"unrest\"]\n",
+            "\"vulnerable_group\", \"unrest\", \"knife_carrying\"]\n",
             1,
         );
-    assert!(text.contains("\"knife_carrying\"]\ngang_affiliations"));
+    assert!(text.contains("\"unrest\", \"knife_carrying\"]\n# An offence"));
     std::fs::write(&config, text).unwrap();
     let batch = Batch::new(
         &["KNIFE,2010-03-01,M,København,,,,,,,,"],

@@ -37,9 +37,9 @@ fn an_endless_loop_errors_the_persons_it_touches_and_the_rest_is_screened() {
     let kid = outcome(&report, "KID");
     assert_eq!(kid["status"], "error");
     let message = kid["error"].as_str().unwrap();
-    // The rule file has 15 lines; the appended loop is on line 18.
+    // The rule file has 30 lines; the appended loop is on line 33.
     assert!(
-        message.contains("rules/level2_crime.rhai line 18:"),
+        message.contains("rules/level2_crime.rhai line 33:"),
         "{message}"
     );
     assert!(message.contains("operation limit"), "{message}");
@@ -66,10 +66,10 @@ fn a_rule_error_names_the_file_the_line_and_the_problem() {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    // 29 lines, a blank one, then the typo on line 31.
+    // 32 lines, a blank one, then the typo on line 34.
     for person in ["KID", "ADULT"] {
         let line = format!(
-            "{person}: {}/level1_risk_behaviour.rhai line 31: months must be a whole number from 0, not -",
+            "{person}: {}/level1_risk_behaviour.rhai line 34: months must be a whole number from 0, not -",
             rules.display()
         );
         assert!(stdout.contains(&line), "{stdout}");

@@ -637,8 +637,14 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Fallible<()> {
 }
 
 fn propose_level(call: NativeCallContext, level: INT, text: &str, proof: Dynamic) -> Fallible<()> {
-    let Ok(level @ 1..=3) = u8::try_from(level) else {
-        return error(format!("a proposed level is 1, 2 or 3, not {level}"));
+    // The scheme's own top level is checked when the proposals combine
+    // (screen.rs), where the config is at hand; here only the hard bound.
+    let max = crate::config::MAX_LEVELS - 1;
+    let Some(level) = u8::try_from(level)
+        .ok()
+        .filter(|l| (1..=max).contains(&usize::from(*l)))
+    else {
+        return error(format!("a proposed level is 1 to {max}, not {level}"));
     };
     effect(
         &call,
