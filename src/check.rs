@@ -14,9 +14,10 @@ use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
 use crate::config::HostConfig;
 use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 use crate::event::EventKind;
-use crate::host::{self, api};
+use crate::host;
 use crate::offence::{Catalogue, Category};
 use crate::person::{GangAffiliation, Sex};
+use crate::proposal::{Limb, Recipient, Route};
 use crate::ruleset::{CATALOGUE_FILE, CONFIG_FILE, RulePack};
 
 /// The functions whose calls are effects, for coverage.
@@ -549,30 +550,16 @@ impl Walker<'_> {
     }
 
     fn check_effect_args(&mut self, name: &str, call: &FnCallExpr) {
-        let (what, index, allowed): (&str, usize, &[&str]) = match name {
-            "propose_youth_board" => ("route", 0, api::ROUTES),
-            _ => ("", 0, &[]),
-        };
-        if !allowed.is_empty() {
-            self.check_tokens(
-                call.args.get(index),
-                what,
-                allowed.iter().map(|s| s.to_string()).collect(),
-            );
-        }
-        if name == "propose_youth_board" {
-            self.check_tokens(
-                call.args.get(1),
-                "limb",
-                api::LIMBS.iter().map(|s| s.to_string()).collect(),
-            );
-        }
-        if name == "propose_concern_letter" {
-            self.check_tokens(
-                call.args.first(),
-                "recipient",
-                api::RECIPIENTS.iter().map(|s| s.to_string()).collect(),
-            );
+        let owned = |tokens: &[&str]| tokens.iter().map(|s| s.to_string()).collect();
+        match name {
+            "propose_youth_board" => {
+                self.check_tokens(call.args.first(), "route", owned(Route::TOKENS));
+                self.check_tokens(call.args.get(1), "limb", owned(Limb::TOKENS));
+            }
+            "propose_concern_letter" => {
+                self.check_tokens(call.args.first(), "recipient", owned(Recipient::TOKENS));
+            }
+            _ => {}
         }
         if name == "propose_level"
             && let Some(Expr::IntegerConstant(level, pos)) = call.args.first()

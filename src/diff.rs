@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::load::Batch;
 use crate::outcome::{Outcome, Report, Status};
+use crate::proposal::Proposal;
 
 /// The row and column names of the transition matrix, in order.
 pub const STATES: &[&str] = &["0", "1", "2", "3", "out_of_scope", "error"];
@@ -75,24 +76,42 @@ fn state(o: &Outcome) -> usize {
     }
 }
 
-/// The proposals of an outcome as comparable words.
-fn proposals(o: &Outcome) -> Vec<String> {
+/// One proposal of an outcome, as diff compares them: its kind (counted in
+/// gains and losses) and its words (what a reader sees).
+#[derive(Debug, Clone, PartialEq)]
+struct Held {
+    kind: String,
+    words: String,
+}
+
+/// The proposals an outcome holds.
+fn proposals(o: &Outcome) -> Vec<Held> {
     let mut p = Vec::new();
+    let mut hold = |kind: String, words: String| p.push(Held { kind, words });
     if o.status == Status::Proposed && o.level > 0 {
-        p.push(format!("level {}", o.level));
+        let level = Proposal::Level(o.level);
+        hold(level.kind(), level.to_string());
     }
     if let Some(b) = &o.youth_board {
-        p.push(format!("youth_board {} ({})", b.route, b.limb));
+        hold(
+            "youth_board".into(),
+            format!("youth_board {} ({})", b.route, b.limb),
+        );
     }
     if let Some(l) = &o.concern_letter {
-        p.push(if l.in_batch {
-            "concern_letter (this meeting)".to_string()
+        let when = if l.in_batch {
+            "this meeting"
         } else {
-            "concern_letter (deferred)".to_string()
-        });
+            "deferred"
+        };
+        hold("concern_letter".into(), format!("concern_letter ({when})"));
     }
     for a in &o.actions {
-        p.push(format!("action {}", a.kind));
+        let action = Proposal::Action {
+            kind: a.kind.clone(),
+            due: None,
+        };
+        hold(action.kind(), action.to_string());
     }
     p
 }
@@ -125,7 +144,7 @@ fn changes(before: &Outcome, after: &Outcome) -> Vec<(String, String, String)> {
         o.concern_letter.as_ref().map_or("none".to_string(), |l| {
             format!(
                 "priority {}, {}",
-                crate::outcome::format_number(l.priority),
+                crate::proposal::Number(l.priority),
                 if l.in_batch {
                     "this meeting"
                 } else {
@@ -174,18 +193,22 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
             continue;
         }
         let (was, now) = (proposals(before), proposals(after));
-        let gained: Vec<String> = now.iter().filter(|p| !was.contains(p)).cloned().collect();
-        let lost: Vec<String> = was.iter().filter(|p| !now.contains(p)).cloned().collect();
+        let gained: Vec<&Held> = now.iter().filter(|p| !was.contains(p)).collect();
+        let lost: Vec<&Held> = was.iter().filter(|p| !now.contains(p)).collect();
         for g in &gained {
-            kinds.entry(kind_of(g)).or_default().0 += 1;
+            kinds.entry(g.kind.clone()).or_default().0 += 1;
         }
         for l in &lost {
-            kinds.entry(kind_of(l)).or_default().1 += 1;
+            kinds.entry(l.kind.clone()).or_default().1 += 1;
         }
-        let cite = |o: &Outcome| -> Vec<(String, String)> {
+        let (gained, lost): (Vec<String>, Vec<String>) = (
+            gained.iter().map(|h| h.words.clone()).collect(),
+            lost.iter().map(|h| h.words.clone()).collect(),
+        );
+        let cite = |o: &Outcome| -> Vec<(String, Proposal)> {
             o.explanation
                 .iter()
-                .map(|r| (format!("{}:{}", r.rule, r.line), r.effect.to_string()))
+                .map(|r| (format!("{}:{}", r.rule, r.line), r.proposal.clone()))
                 .collect()
         };
         let (rb, ra) = (cite(before), cite(after));
@@ -219,19 +242,6 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
         proposals: kinds.into_iter().map(|(k, (g, l))| (k, g, l)).collect(),
         groups: groups(batch, new, &hit, changed.len()),
         changed,
-    }
-}
-
-/// `youth_board prosecution (listed)` → `youth_board`; `level 3` stays.
-fn kind_of(proposal: &str) -> String {
-    if proposal.starts_with("level") || proposal.starts_with("action") {
-        proposal.to_string()
-    } else {
-        proposal
-            .split_whitespace()
-            .next()
-            .unwrap_or(proposal)
-            .to_string()
     }
 }
 

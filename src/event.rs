@@ -2,56 +2,33 @@
 
 use crate::time::Date;
 
-/// What kind of registration an event is.
-///
-/// Only `Suspicion`, `Charge` and `Conviction` can ever be offences: a victim is
-/// never an offender and an arrest (`Custody`) is not a charge. That rule is fixed
-/// here, not in config, because it answers documented failures of other tools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EventKind {
-    Suspicion,
-    Charge,
-    Conviction,
-    Victim,
-    Observation,
-    Concern,
-    Custody,
-    Release,
+crate::proposal::token_enum! {
+    /// What kind of registration an event is.
+    ///
+    /// Only `Suspicion`, `Charge` and `Conviction` can ever be offences: a victim is
+    /// never an offender and an arrest (`Custody`) is not a charge. That rule is fixed
+    /// here, not in config, because it answers documented failures of other tools.
+    EventKind {
+        /// Registered as suspect (mistænkt; the only form for under-15s).
+        Suspicion,
+        /// Sigtelse.
+        Charge,
+        /// Dom.
+        Conviction,
+        /// Registered as the victim of an offence: never offending.
+        Victim,
+        /// A police observation (e.g. seen with known gang members).
+        Observation,
+        /// A concern report (bekymringshenvendelse / underretning).
+        Concern,
+        /// Arrest or remand (anholdelse / varetægtsfængsling): not a charge.
+        Custody,
+        /// Release from a prison-service institution (løsladelse).
+        Release,
+    }
 }
 
 impl EventKind {
-    pub const TOKENS: &'static [&'static str] = &[
-        "suspicion",
-        "charge",
-        "conviction",
-        "victim",
-        "observation",
-        "concern",
-        "custody",
-        "release",
-    ];
-    const ALL: [EventKind; 8] = [
-        EventKind::Suspicion,
-        EventKind::Charge,
-        EventKind::Conviction,
-        EventKind::Victim,
-        EventKind::Observation,
-        EventKind::Concern,
-        EventKind::Custody,
-        EventKind::Release,
-    ];
-
-    pub fn parse(token: &str) -> Option<EventKind> {
-        Self::TOKENS
-            .iter()
-            .position(|t| *t == token)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::TOKENS[self as usize]
-    }
-
     /// Kinds that must carry an offence code.
     pub fn needs_offence_code(self) -> bool {
         matches!(

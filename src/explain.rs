@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::host::{self, recorder::Look, view::PersonCtx, view::World};
+use crate::host::{self, RuleFailure, recorder::Look, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{Outcome, Reason, Status};
 use crate::ruleset::RuleSet;
@@ -64,13 +64,29 @@ pub struct RuleStep {
     pub looked_at: Vec<Looked>,
 }
 
+/// What became of one event in a person's screening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Use {
+    /// Evidence for a proposal of the rules named.
+    Evidence,
+    /// In a list a rule asked for, without an effect.
+    LookedAt,
+    /// Usable, but inside no window any rule looked at.
+    OutsideWindows,
+    /// Older than `retention_months`: never given to the rules.
+    Retention,
+    /// Dated after the as-of date: never given to the rules.
+    AfterAsOf,
+    /// The person was not screened (out of scope, or a rule failed).
+    NotScreened,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EventUse {
     #[serde(flatten)]
     pub event: EventInfo,
-    /// `evidence`, `looked_at`, `outside_windows`, `retention`, `after_as_of`,
-    /// or `not_screened` (out of scope, or a rule failed).
-    pub used: &'static str,
+    pub used: Use,
     /// The rules it was evidence for (or looked at by).
     pub rules: Vec<String>,
 }
@@ -78,6 +94,9 @@ pub struct EventUse {
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub person_id: String,
+    /// Set when the search for lapse dates stopped early because a rule failed
+    /// for this person on a later day. Lapse dates not found by then are `None`.
+    pub lapse_search_stopped: Option<LapseSearchStopped>,
     pub as_of: String,
     pub outcome: Outcome,
     /// What tryg itself did before any rule ran (retention, later events).
@@ -86,9 +105,47 @@ pub struct Explanation {
     pub events: Vec<EventUse>,
 }
 
-/// Explains one person of a batch, or `None` when the id is not in it.
-pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> Option<Explanation> {
-    let index = batch.persons.iter().position(|p| p.id == person_id)?;
+/// The later day on which a rule failed for the person, and its error.
+#[derive(Debug, Clone, Serialize)]
+pub struct LapseSearchStopped {
+    pub date: String,
+    pub error: String,
+}
+
+/// Why a person cannot be explained.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    /// No person has this id; `similar` is an id that differs only by case.
+    #[error("no person {id:?} in the batch{}", similar.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownPerson { id: String, similar: Option<String> },
+    /// The rules ran for the screening, but failed when run again to record
+    /// what they looked at (they are deterministic, so this is a bug in tryg).
+    #[error("the rules could not be traced for this person: {0}")]
+    Traced(#[from] RuleFailure),
+}
+
+/// Explains one person of a batch.
+///
+/// # Errors
+/// [`ExplainError::UnknownPerson`] when the id is not in the batch (with an id
+/// that differs only by case, if there is one).
+pub fn explain(
+    rules: &RuleSet,
+    batch: Batch,
+    as_of: Date,
+    person_id: &str,
+) -> Result<Explanation, ExplainError> {
+    let Some(index) = batch.persons.iter().position(|p| p.id == person_id) else {
+        let similar = batch
+            .persons
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(person_id))
+            .map(|p| p.id.to_string());
+        return Err(ExplainError::UnknownPerson {
+            id: person_id.to_string(),
+            similar,
+        });
+    };
     let batch = Arc::new(batch);
     // The whole batch is screened so the letter's rank is the batch's rank.
     let report = crate::screen::screen_shared(rules, Arc::clone(&batch), as_of);
@@ -98,17 +155,16 @@ pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> O
     let ctx = Arc::new(PersonCtx::new(&world, index));
     let looks = match (outcome.status, ctx.age) {
         (Status::Error, _) | (_, None) => Vec::new(),
-        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true, None)
-            .ok()
-            .and_then(|e| e.looks)
+        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true, None)?
+            .looks
             .unwrap_or_default(),
     };
     let info = |i: u32| event_info(&world, &ctx, i);
 
-    let until = if outcome.status == Status::Proposed {
+    let (until, lapse_search_stopped) = if outcome.status == Status::Proposed {
         lapse_dates(rules, &batch, index, as_of, &outcome.explanation)
     } else {
-        BTreeMap::new()
+        (BTreeMap::new(), None)
     };
 
     let mut steps = Vec::new();
@@ -161,8 +217,9 @@ pub fn explain(rules: &RuleSet, batch: Batch, as_of: Date, person_id: &str) -> O
     }
 
     let events = event_uses(rules, &world, &ctx, &outcome, &looks);
-    Some(Explanation {
+    Ok(Explanation {
         person_id: person_id.to_string(),
+        lapse_search_stopped,
         as_of: as_of.to_string(),
         host: outcome
             .explanation
@@ -190,27 +247,28 @@ fn event_info(world: &World, ctx: &PersonCtx, index: u32) -> EventInfo {
     }
 }
 
-/// What identifies an effect across days: rule, line, and what it proposes
-/// (`level 3`, `youth_board`, `action network_council`, …) but not details
-/// such as a priority, which may change while the proposal stands.
-fn identity(reason: &Reason) -> (String, usize, String) {
-    let mut words = reason.effect.split_whitespace();
-    let what = match words.next() {
-        Some(w @ ("level" | "action")) => format!("{w} {}", words.next().unwrap_or("")),
-        Some(w) => w.to_string(),
-        None => String::new(),
-    };
-    (reason.rule.to_string(), reason.line, what)
+/// What identifies an effect across days: rule, line, and the kind of
+/// proposal (`level 3`, `youth_board`, `action network_council`, …) but not
+/// details such as a priority, which may change while the proposal stands.
+type Identity = (String, usize, String);
+
+/// Each effect's lapse date: `None` when it does not lapse with time alone.
+type LapseDates = BTreeMap<Identity, Option<Date>>;
+
+fn identity(reason: &Reason) -> Identity {
+    (reason.rule.to_string(), reason.line, reason.proposal.kind())
 }
 
-/// For each effect, the first later day it is gone (with no new events).
+/// For each effect, the first later day it is gone (with no new events); and,
+/// if a rule failed for the person on some later day, that day and the error
+/// (the search stops there).
 fn lapse_dates(
     rules: &RuleSet,
     batch: &Arc<Batch>,
     index: usize,
     as_of: Date,
     reasons: &[Reason],
-) -> BTreeMap<(String, usize, String), Option<Date>> {
+) -> (LapseDates, Option<LapseSearchStopped>) {
     let mut open: Vec<(String, usize, String)> = reasons
         .iter()
         .filter(|r| r.rule != HOST_RULE)
@@ -218,6 +276,7 @@ fn lapse_dates(
         .collect();
     open.dedup();
     let mut found = BTreeMap::new();
+    let mut stopped = None;
     for day in 1..=HORIZON_DAYS {
         if open.is_empty() {
             break;
@@ -227,12 +286,19 @@ fn lapse_dates(
         world.events_until = as_of;
         let world = Arc::new(world);
         let ctx = Arc::new(PersonCtx::new(&world, index));
-        let present: Vec<(String, usize, String)> =
+        let present: Vec<Identity> =
             match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false, None) {
-                Ok(effects) if !effects.out_of_scope => {
-                    effects.explanation.iter().map(identity).collect()
+                Ok(effects) if !effects.proposals.out_of_scope => {
+                    effects.proposals.explanation.iter().map(identity).collect()
                 }
-                _ => Vec::new(),
+                Ok(_) => Vec::new(),
+                Err(failure) => {
+                    stopped = Some(LapseSearchStopped {
+                        date: date.to_string(),
+                        error: failure.to_string(),
+                    });
+                    break;
+                }
             };
         open.retain(|id| {
             let gone = !present.contains(id);
@@ -245,7 +311,7 @@ fn lapse_dates(
     for id in open {
         found.insert(id, None);
     }
-    found
+    (found, stopped)
 }
 
 fn event_uses(
@@ -287,17 +353,17 @@ fn event_uses(
                     acc
                 });
             let (used, rules) = if outcome.status != Status::Proposed {
-                ("not_screened", Vec::new())
+                (Use::NotScreened, Vec::new())
             } else if event.date > world.as_of {
-                ("after_as_of", Vec::new())
+                (Use::AfterAsOf, Vec::new())
             } else if event.date < horizon {
-                ("retention", Vec::new())
+                (Use::Retention, Vec::new())
             } else if !evidence_for.is_empty() {
-                ("evidence", evidence_for)
+                (Use::Evidence, evidence_for)
             } else if !looked_by.is_empty() {
-                ("looked_at", looked_by)
+                (Use::LookedAt, looked_by)
             } else {
-                ("outside_windows", Vec::new())
+                (Use::OutsideWindows, Vec::new())
             };
             EventUse {
                 event: event_info(world, ctx, i as u32),
@@ -353,7 +419,7 @@ pub fn render_text(x: &Explanation, retention_months: u32) -> String {
                         .map(|r| r.as_str())
                         .collect::<Vec<_>>()
                         .join(" and "),
-                    crate::outcome::format_number(l.priority),
+                    crate::proposal::Number(l.priority),
                     l.rank
                 );
             }
@@ -370,6 +436,13 @@ pub fn render_text(x: &Explanation, retention_months: u32) -> String {
     for r in &x.host {
         let _ = writeln!(out, "note: {}", r.text);
     }
+    if let Some(stop) = &x.lapse_search_stopped {
+        let _ = writeln!(
+            out,
+            "note: lapse dates were searched up to {} only: a rule fails for this person then ({})",
+            stop.date, stop.error
+        );
+    }
 
     let _ = writeln!(out, "\nRULES, in the order they ran");
     for step in &x.rules {
@@ -381,7 +454,7 @@ pub fn render_text(x: &Explanation, retention_months: u32) -> String {
             let _ = writeln!(
                 out,
                 "  line {}: {}: {}",
-                e.reason.line, e.reason.effect, e.reason.text
+                e.reason.line, e.reason.proposal, e.reason.text
             );
             match &e.until {
                 Some(d) => {
@@ -417,12 +490,12 @@ pub fn render_text(x: &Explanation, retention_months: u32) -> String {
     }
     for u in &x.events {
         let why = match u.used {
-            "evidence" => format!("evidence for {}", u.rules.join(", ")),
-            "looked_at" => format!("looked at by {}, no effect", u.rules.join(", ")),
-            "outside_windows" => "not used: outside every window the rules looked at".into(),
-            "retention" => format!("not used: older than {retention_months} months (retention)"),
-            "not_screened" => "not used: the person was not screened".into(),
-            _ => "not used: dated after the as-of date".into(),
+            Use::Evidence => format!("evidence for {}", u.rules.join(", ")),
+            Use::LookedAt => format!("looked at by {}, no effect", u.rules.join(", ")),
+            Use::OutsideWindows => "not used: outside every window the rules looked at".into(),
+            Use::Retention => format!("not used: older than {retention_months} months (retention)"),
+            Use::NotScreened => "not used: the person was not screened".into(),
+            Use::AfterAsOf => "not used: dated after the as-of date".into(),
         };
         let _ = writeln!(out, "  {}  {why}", describe(&u.event));
     }

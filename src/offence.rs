@@ -8,83 +8,33 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
-/// The categories of SPEC §1. Fixed in code so a typo in the catalogue or a rule
-/// is caught, not silently matched against nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Category {
-    Homicide,
-    Violence,
-    AggravatedViolence,
-    Robbery,
-    Sexual,
-    Threats,
-    Burglary,
-    Theft,
-    Vandalism,
-    Arson,
-    Weapons,
-    DrugsPossession,
-    DrugsSale,
-    PublicOrder,
-    Traffic,
-    PoliceBusiness,
-    DrugsOrganised,
-    Other,
+crate::proposal::token_enum! {
+    /// The categories of SPEC §1. Fixed in code so a typo in the catalogue or a
+    /// rule is caught, not silently matched against nothing.
+    Category {
+        Homicide,
+        Violence,
+        AggravatedViolence,
+        Robbery,
+        Sexual,
+        Threats,
+        Burglary,
+        Theft,
+        Vandalism,
+        Arson,
+        Weapons,
+        DrugsPossession,
+        DrugsSale,
+        PublicOrder,
+        Traffic,
+        PoliceBusiness,
+        /// Serious drug crime under straffeloven § 191: organised sale.
+        DrugsOrganised,
+        Other,
+    }
 }
 
 impl Category {
-    pub const TOKENS: &'static [&'static str] = &[
-        "homicide",
-        "violence",
-        "aggravated_violence",
-        "robbery",
-        "sexual",
-        "threats",
-        "burglary",
-        "theft",
-        "vandalism",
-        "arson",
-        "weapons",
-        "drugs_possession",
-        "drugs_sale",
-        "public_order",
-        "traffic",
-        "police_business",
-        "drugs_organised",
-        "other",
-    ];
-    const ALL: [Category; 18] = [
-        Category::Homicide,
-        Category::Violence,
-        Category::AggravatedViolence,
-        Category::Robbery,
-        Category::Sexual,
-        Category::Threats,
-        Category::Burglary,
-        Category::Theft,
-        Category::Vandalism,
-        Category::Arson,
-        Category::Weapons,
-        Category::DrugsPossession,
-        Category::DrugsSale,
-        Category::PublicOrder,
-        Category::Traffic,
-        Category::PoliceBusiness,
-        Category::DrugsOrganised,
-        Category::Other,
-    ];
-
-    pub fn parse(token: &str) -> Option<Category> {
-        Self::TOKENS
-            .iter()
-            .position(|t| *t == token)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::TOKENS[self as usize]
-    }
-
     /// This category's bit in a [`CategorySet`].
     pub fn bit(self) -> u32 {
         1 << (self as u32)
@@ -110,7 +60,7 @@ impl CategorySet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Category> {
-        Category::ALL.into_iter().filter(move |c| self.contains(*c))
+        Category::all().filter(move |c| self.contains(*c))
     }
 }
 

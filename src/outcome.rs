@@ -4,20 +4,9 @@
 use rhai::ImmutableString;
 use serde::{Serialize, Serializer};
 
+pub use crate::proposal::Reason;
+use crate::proposal::{Limb, Number, Recipient, Route};
 use crate::time::Date;
-
-/// Why an effect happened: which rule, which line, in which words, on which events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reason {
-    /// Rule file stem (`level2_crime`), or `tryg` for what the host itself did
-    /// under a tryg.toml setting (retention, scope by birth date).
-    pub rule: ImmutableString,
-    /// Line in the rule file (or in tryg.toml for `tryg`); 0 when there is none.
-    pub line: usize,
-    pub effect: ImmutableString,
-    pub text: ImmutableString,
-    pub evidence: Vec<ImmutableString>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,18 +27,26 @@ impl Status {
     }
 }
 
+/// A youth crime board candidacy (SPEC §3 `youth_board`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YouthBoard {
-    pub route: ImmutableString,
-    pub limb: ImmutableString,
+    pub route: Route,
+    pub limb: Limb,
     pub reasons: Vec<Reason>,
 }
 
+/// A concern-letter proposal with its place in the batch (SPEC §3
+/// `concern_letter`), plus `priority_terms`: how the priority is made up,
+/// when the rule named its terms (docs/data-format.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConcernLetter {
-    pub recipients: Vec<ImmutableString>,
+    pub recipients: Vec<Recipient>,
     #[serde(serialize_with = "number")]
     pub priority: f64,
+    /// `[{ "name", "value" }]` in the rule's order; empty when the rule gave
+    /// the priority as one number.
+    #[serde(serialize_with = "terms")]
+    pub priority_terms: Vec<(ImmutableString, f64)>,
     /// 1-based rank among all letter proposals of the batch.
     pub rank: usize,
     /// Among the first `batch_size`: proposed for this coordination meeting.
@@ -169,18 +166,17 @@ fn optional_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::E
 
 /// Whole numbers print without a fraction (`5`, not `5.0`).
 fn number<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        s.serialize_i64(*value as i64)
-    } else {
-        s.serialize_f64(*value)
-    }
+    Number(*value).serialize(s)
 }
 
-/// Formats a priority the way JSON shows it, for the text formats.
-pub fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
+fn terms<S: Serializer>(terms: &[(ImmutableString, f64)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Term<'a> {
+        name: &'a str,
+        value: Number,
     }
+    s.collect_seq(terms.iter().map(|(name, value)| Term {
+        name,
+        value: Number(*value),
+    }))
 }

@@ -4,60 +4,21 @@ use rhai::ImmutableString;
 
 use crate::time::Date;
 
-/// Registered sex, when given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sex {
-    M,
-    F,
-    X,
+crate::proposal::token_enum! {
+    /// Registered sex, when given (SPEC §1: `M`, `F`, `X`).
+    Sex as "UPPERCASE" { M, F, X }
 }
 
-impl Sex {
-    pub const TOKENS: &'static [&'static str] = &["M", "F", "X"];
-
-    pub fn parse(token: &str) -> Option<Sex> {
-        match token {
-            "M" => Some(Sex::M),
-            "F" => Some(Sex::F),
-            "X" => Some(Sex::X),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::M => "M",
-            Sex::F => "F",
-            Sex::X => "X",
-        }
-    }
-}
-
-/// The police's gang registration (stamperson, bobler, perifer tilknytning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GangAffiliation {
-    #[default]
-    None,
-    Peripheral,
-    Bubbler,
-    Core,
-}
-
-impl GangAffiliation {
-    pub const TOKENS: &'static [&'static str] = &["none", "peripheral", "bubbler", "core"];
-
-    pub fn parse(token: &str) -> Option<GangAffiliation> {
-        match token {
-            "none" => Some(GangAffiliation::None),
-            "peripheral" => Some(GangAffiliation::Peripheral),
-            "bubbler" => Some(GangAffiliation::Bubbler),
-            "core" => Some(GangAffiliation::Core),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::TOKENS[self as usize]
+crate::proposal::token_enum! {
+    /// The police's gang registration: `core` = stamperson, `bubbler` =
+    /// bobler, `peripheral` = perifer tilknytning (SPEC §1).
+    #[derive(Default)]
+    GangAffiliation {
+        #[default]
+        None,
+        Peripheral,
+        Bubbler,
+        Core,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::load::Batch;
 use crate::outcome::{
     ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
 };
+use crate::proposal::{LeftOut, Proposal};
 use crate::ruleset::RuleSet;
 use crate::time::Date;
 
@@ -291,11 +292,11 @@ pub fn describe_events(report: &mut Report, batch: &Batch, rules: &RuleSet) {
     report.events = details;
 }
 
-fn host_reason(line: usize, effect: &str, text: String) -> Reason {
+fn host_reason(line: usize, proposal: Proposal, text: String) -> Reason {
     Reason {
         rule: HOST_RULE.into(),
         line,
-        effect: effect.into(),
+        proposal,
         text: text.into(),
         evidence: Vec::new(),
     }
@@ -332,7 +333,7 @@ fn screen_person(
         outcome.forum = "none".into();
         outcome.explanation.push(host_reason(
             0,
-            "out_of_scope",
+            Proposal::OutOfScope,
             format!("Born after the as-of date {}: not screened", world.as_of),
         ));
         return outcome;
@@ -346,9 +347,10 @@ fn screen_person(
             return outcome;
         }
     };
-    if effects.out_of_scope {
+    let proposals = effects.proposals;
+    if proposals.out_of_scope {
         outcome.status = Status::OutOfScope;
-        outcome.explanation = effects.explanation;
+        outcome.explanation = proposals.explanation;
         return outcome;
     }
 
@@ -356,7 +358,7 @@ fn screen_person(
     if ctx.left_out_retention > 0 {
         outcome.explanation.push(host_reason(
             rules.retention_line,
-            "left_out",
+            Proposal::LeftOut(LeftOut::Retention),
             format!(
                 "{} older than {} months left out (retention)",
                 plural(ctx.left_out_retention, "event", "events"),
@@ -367,7 +369,7 @@ fn screen_person(
     if ctx.left_out_future > 0 {
         outcome.explanation.push(host_reason(
             0,
-            "left_out",
+            Proposal::LeftOut(LeftOut::AfterAsOf),
             format!(
                 "{} dated after the as-of date {} left out",
                 plural(ctx.left_out_future, "event", "events"),
@@ -375,35 +377,36 @@ fn screen_person(
             ),
         ));
     }
-    if effects.level > config.max_level() {
+    if proposals.level > config.max_level() {
         // A computed level above the scheme (a literal one is caught by `check`).
-        let at = effects
+        let at = proposals
             .explanation
             .iter()
             .rev()
-            .find(|r| r.effect == format!("level {}", effects.level).as_str())
+            .find(|r| r.proposal == Proposal::Level(proposals.level))
             .map(|r| format!("{}:{}: ", r.rule, r.line))
             .unwrap_or_default();
         outcome.status = Status::Error;
         outcome.error = Some(format!(
             "{at}proposed level {}, but [levels] names in tryg.toml name levels 0 to {}",
-            effects.level,
+            proposals.level,
             config.max_level()
         ));
         return outcome;
     }
-    outcome.explanation.extend(effects.explanation);
-    outcome.level = effects.level;
-    outcome.level_name = config.level_name(effects.level).into();
-    outcome.youth_board = effects.youth_board;
-    outcome.concern_letter = effects.letter.map(|l| ConcernLetter {
+    outcome.explanation.extend(proposals.explanation);
+    outcome.level = proposals.level;
+    outcome.level_name = config.level_name(proposals.level).into();
+    outcome.youth_board = proposals.youth_board;
+    outcome.concern_letter = proposals.letter.map(|l| ConcernLetter {
         recipients: l.recipients,
-        priority: l.priority,
+        priority: l.priority.total,
+        priority_terms: l.priority.terms,
         rank: 0,
         in_batch: false,
         reasons: l.reasons,
     });
-    outcome.actions = effects.actions;
+    outcome.actions = proposals.actions;
     for action in &mut outcome.actions {
         action.overdue = action.due.is_some_and(|due| world.as_of > due);
     }
@@ -485,7 +488,8 @@ mod tests {
             forum: "SSP+".into(),
             youth_board: None,
             concern_letter: Some(ConcernLetter {
-                recipients: vec!["person".into()],
+                recipients: vec![crate::proposal::Recipient::Person],
+                priority_terms: Vec::new(),
                 priority,
                 rank: 0,
                 in_batch: false,

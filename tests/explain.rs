@@ -72,6 +72,16 @@ fn an_unknown_person_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "error: no person \"NOBODY\" in persons.csv\n"
+        "error: no person \"NOBODY\" in the batch (persons.csv)\n"
+    );
+}
+
+#[test]
+fn an_id_that_differs_only_by_case_is_suggested() {
+    let out = run(&mut explain("p027"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: no person \"p027\" in the batch (did you mean \"P027\"?) (persons.csv)\n"
     );
 }

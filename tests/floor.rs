@@ -626,7 +626,7 @@ pub fn differences(batch: &Batch, report: &Report, floor: &[Decision]) -> Vec<St
             );
         }
         let letter = outcome.concern_letter.as_ref().map(|l| {
-            let r: Vec<&str> = l.recipients.iter().map(ImmutableString::as_str).collect();
+            let r: Vec<&str> = l.recipients.iter().map(|r| r.as_str()).collect();
             (r.join("+"), l.priority, l.rank, l.in_batch)
         });
         let want_letter = want.letter.map(|l| {
@@ -1018,7 +1018,7 @@ mod tests {
                 has(&format!("youth board {route} {limb}"), &|x| {
                     x.youth_board
                         .as_ref()
-                        .is_some_and(|b| b.route == route && b.limb == limb)
+                        .is_some_and(|b| b.route.as_str() == route && b.limb.as_str() == limb)
                 });
             }
         }

@@ -16,12 +16,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
         Ok(batch) => batch,
         Err(exit) => return Ok(exit),
     };
-    let Some(x) = explain::explain(&rules, batch, as_of, &args.person_id) else {
-        bail!(
-            "no person {:?} in {}",
-            args.person_id,
-            args.batch.persons.display()
-        );
+    let x = match explain::explain(&rules, batch, as_of, &args.person_id) {
+        Ok(x) => x,
+        Err(e) => bail!("{e} ({})", args.batch.persons.display()),
     };
     let text = match args.format {
         TextOrJson::Text => explain::render_text(&x, rules.config.retention_months),

@@ -56,7 +56,7 @@ use rhai::{
 };
 
 use super::config_view::ConfigTable;
-use super::memo::{self, Effect, EffectCall, EvidenceIds, Fact};
+use super::memo::{self, EffectCall, EvidenceIds, Fact};
 use super::query::{
     self, Answer, EventField as EF, Fail, OffenceField as OF, Op, PersonField as PF, Span, Target,
     Value,
@@ -66,15 +66,10 @@ use super::view::{EventItem, EventList, OffenceItem, OffenceList, PersonCtx, Per
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
 use crate::offence::{Category, CategorySet};
+use crate::proposal::{Limb, Priority, Proposal, Recipient, Route};
 use crate::time::{self, Date};
 
 type Fallible<T> = Result<T, Box<EvalAltResult>>;
-
-/// The routes and limbs of a youth-board candidacy (SPEC §4).
-pub const ROUTES: &[&str] = &["secretariat", "prosecution"];
-pub const LIMBS: &[&str] = &["listed", "serious_with_risk"];
-/// Who a concern letter can go to.
-pub const RECIPIENTS: &[&str] = &["person", "guardians"];
 
 /// Registers the whole API on an engine.
 pub fn register(engine: &mut Engine) {
@@ -602,8 +597,7 @@ fn evidence(value: &Dynamic, slots: &mut Vec<u32>, ids: &mut EvidenceIds) -> Fal
 /// Applies an effect a rule called for, and notes it for the memo's path.
 fn effect(
     call: &NativeCallContext,
-    effect: Effect,
-    words: String,
+    proposal: Proposal,
     text: &str,
     proof: &Dynamic,
 ) -> Fallible<()> {
@@ -615,8 +609,7 @@ fn effect(
     }
     let call = EffectCall {
         line: line(call),
-        effect,
-        words: words.into(),
+        proposal,
         text: text.into(),
         evidence: slots,
     };
@@ -625,15 +618,14 @@ fn effect(
     Ok(())
 }
 
-fn one_of(what: &str, value: &str, allowed: &[&str]) -> Fallible<()> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
+/// One token of a closed vocabulary, or an error naming the vocabulary.
+fn token<T: std::str::FromStr>(what: &str, value: &str, allowed: &[&str]) -> Fallible<T> {
+    value.parse().or_else(|_| {
         error(format!(
             "{what} must be one of {}, not `{value}`",
             allowed.join(", ")
         ))
-    }
+    })
 }
 
 fn propose_level(call: NativeCallContext, level: INT, text: &str, proof: Dynamic) -> Fallible<()> {
@@ -646,13 +638,7 @@ fn propose_level(call: NativeCallContext, level: INT, text: &str, proof: Dynamic
     else {
         return error(format!("a proposed level is 1 to {max}, not {level}"));
     };
-    effect(
-        &call,
-        Effect::Level(level),
-        format!("level {level}"),
-        text,
-        &proof,
-    )
+    effect(&call, Proposal::Level(level), text, &proof)
 }
 
 fn propose_action(
@@ -677,12 +663,42 @@ fn propose_action(
             due.type_name()
         ));
     };
-    let words = match due {
-        Some(d) => format!("action {kind} due {d}"),
-        None => format!("action {kind}"),
-    };
     let kind = kind.into();
-    effect(&call, Effect::Action { kind, due }, words, text, &proof)
+    effect(&call, Proposal::Action { kind, due }, text, &proof)
+}
+
+/// A priority: a number, or a map of named terms whose sum it is
+/// (`#{ affiliation: 3, offences: 1 }`; rhai keeps map keys in name order).
+fn priority(value: &Dynamic) -> Fallible<Priority> {
+    let number = |v: &Dynamic| match (v.as_int(), v.as_float()) {
+        (Ok(i), _) => Some(i as f64),
+        (_, Ok(f)) if f.is_finite() => Some(f),
+        _ => None,
+    };
+    if let Some(total) = number(value) {
+        return Ok(Priority::total(total));
+    }
+    let Some(map) = value.read_lock::<rhai::Map>() else {
+        return error(format!(
+            "the priority must be a number or a map of named numbers, not {}",
+            value.type_name()
+        ));
+    };
+    let mut terms = Vec::with_capacity(map.len());
+    for (name, term) in map.iter() {
+        let Some(v) = number(term) else {
+            return error(format!(
+                "the priority term `{name}` must be a number, not {}",
+                term.type_name()
+            ));
+        };
+        terms.push((ImmutableString::from(name.as_str()), v));
+    }
+    let total = terms.iter().map(|(_, v)| v).sum::<f64>();
+    if !total.is_finite() {
+        return error("the priority terms add up to no finite number");
+    }
+    Ok(Priority { total, terms })
 }
 
 fn register_effects(engine: &mut Engine) {
@@ -702,17 +718,9 @@ fn register_effects(engine: &mut Engine) {
          text: &str,
          proof: Dynamic|
          -> Fallible<()> {
-            one_of("the route", route, ROUTES)?;
-            one_of("the limb", limb, LIMBS)?;
-            let words = format!("youth_board {route} ({limb})");
-            let (route, limb) = (route.into(), limb.into());
-            effect(
-                &call,
-                Effect::YouthBoard { route, limb },
-                words,
-                text,
-                &proof,
-            )
+            let route = token("the route", route, Route::TOKENS)?;
+            let limb = token("the limb", limb, Limb::TOKENS)?;
+            effect(&call, Proposal::YouthBoard { route, limb }, text, &proof)
         },
     );
 
@@ -720,32 +728,26 @@ fn register_effects(engine: &mut Engine) {
         "propose_concern_letter",
         |call: NativeCallContext,
          recipients: Array,
-         priority: Dynamic,
+         priority_arg: Dynamic,
          text: &str,
          proof: Dynamic|
          -> Fallible<()> {
-            let recipients = tokens_in(
+            let names = tokens_in(
                 "recipient",
                 &Dynamic::from_array(recipients),
-                RECIPIENTS.iter().copied(),
+                Recipient::TOKENS.iter().copied(),
             )?;
+            let recipients: Vec<Recipient> =
+                names.iter().filter_map(|r| Recipient::parse(r)).collect();
             if recipients.is_empty() {
                 return error("a concern letter needs at least one recipient");
             }
-            let priority = match (priority.as_int(), priority.as_float()) {
-                (Ok(i), _) => i as f64,
-                (_, Ok(f)) if f.is_finite() => f,
-                _ => return error("the priority must be a number"),
-            };
-            let words = format!(
-                "concern_letter priority {}",
-                crate::outcome::format_number(priority)
-            );
-            let letter = Effect::Letter {
+            let priority = priority(&priority_arg)?;
+            let letter = Proposal::ConcernLetter {
                 recipients,
                 priority,
             };
-            effect(&call, letter, words, text, &proof)
+            effect(&call, letter, text, &proof)
         },
     );
 
@@ -760,8 +762,7 @@ fn register_effects(engine: &mut Engine) {
     engine.register_fn(
         "out_of_scope",
         |call: NativeCallContext, text: &str| -> Fallible<()> {
-            let words = "out_of_scope".to_string();
-            effect(&call, Effect::OutOfScope, words, text, &Dynamic::UNIT)
+            effect(&call, Proposal::OutOfScope, text, &Dynamic::UNIT)
         },
     );
 }

@@ -29,7 +29,7 @@ use rhai::ImmutableString;
 use super::query::{self, Answer, Items, Key, Op, Target};
 use super::recorder::Effects;
 use super::view::PersonCtx;
-use crate::time::Date;
+use crate::proposal::{Proposal, Reason};
 
 /// Nodes one rule file's tree may grow to on one thread (about 100 bytes each).
 pub const MAX_NODES: usize = 200_000;
@@ -46,30 +46,10 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EffectCall {
     pub line: usize,
-    pub effect: Effect,
-    /// The effect in words for the reason (`level 2`, `action network_council due …`).
-    pub words: ImmutableString,
+    pub proposal: Proposal,
     pub text: ImmutableString,
     /// Handles cited as evidence, in the order given.
     pub evidence: Vec<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Level(u8),
-    YouthBoard {
-        route: ImmutableString,
-        limb: ImmutableString,
-    },
-    Letter {
-        recipients: Vec<ImmutableString>,
-        priority: f64,
-    },
-    Action {
-        kind: ImmutableString,
-        due: Option<Date>,
-    },
-    OutOfScope,
 }
 
 /// What happened in a run besides questions.
@@ -486,77 +466,14 @@ impl EvidenceIds {
     }
 }
 
-/// Applies one effect to a person's effects: the reason in the explanation,
-/// and the proposal it makes or adds to.
+/// Applies one effect to a person's effects: its reason, with the evidence's
+/// event ids, joins the person's proposals (see [`crate::combine`]).
 pub fn apply(effects: &mut Effects, call: &EffectCall, evidence: Vec<ImmutableString>) {
-    use crate::outcome::{Action, Reason, YouthBoard};
-    let reason = Reason {
+    effects.proposals.add(Reason {
         rule: effects.rule.clone(),
         line: call.line,
-        effect: call.words.clone(),
+        proposal: call.proposal.clone(),
         text: call.text.clone(),
         evidence,
-    };
-    match &call.effect {
-        Effect::Level(level) => effects.level = effects.level.max(*level),
-        Effect::OutOfScope => effects.out_of_scope = true,
-        Effect::YouthBoard { route, limb } => match &mut effects.youth_board {
-            // Several calls: reasons add up, the latest route stands, and a
-            // listed offence is never downgraded.
-            Some(board) => {
-                board.route = route.clone();
-                if board.limb != "listed" {
-                    board.limb = limb.clone();
-                }
-                board.reasons.push(reason.clone());
-            }
-            None => {
-                effects.youth_board = Some(YouthBoard {
-                    route: route.clone(),
-                    limb: limb.clone(),
-                    reasons: vec![reason.clone()],
-                })
-            }
-        },
-        Effect::Letter {
-            recipients,
-            priority,
-        } => match &mut effects.letter {
-            Some(letter) => {
-                for r in recipients {
-                    if !letter.recipients.contains(r) {
-                        letter.recipients.push(r.clone());
-                    }
-                }
-                letter.priority = letter.priority.max(*priority);
-                letter.reasons.push(reason.clone());
-            }
-            None => {
-                effects.letter = Some(super::recorder::LetterProposal {
-                    recipients: recipients.clone(),
-                    priority: *priority,
-                    reasons: vec![reason.clone()],
-                })
-            }
-        },
-        Effect::Action { kind, due } => {
-            match effects.actions.iter_mut().find(|a| a.kind == *kind) {
-                // The same action proposed twice: the earlier deadline stands.
-                Some(action) => {
-                    action.due = match (action.due, *due) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
-                    action.reasons.push(reason.clone());
-                }
-                None => effects.actions.push(Action {
-                    kind: kind.clone(),
-                    due: *due,
-                    overdue: false,
-                    reasons: vec![reason.clone()],
-                }),
-            }
-        }
-    }
-    effects.explanation.push(reason);
+    });
 }

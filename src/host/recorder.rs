@@ -12,15 +12,7 @@ use rhai::{EvalAltResult, ImmutableString};
 
 use super::memo::{Fact, Query, Step, handles_made};
 use super::query::{Answer, Op};
-use crate::outcome::{Action, Reason, YouthBoard};
-
-/// A concern-letter proposal before the batch-wide ranking.
-#[derive(Debug, Clone)]
-pub struct LetterProposal {
-    pub recipients: Vec<ImmutableString>,
-    pub priority: f64,
-    pub reasons: Vec<Reason>,
-}
+use crate::combine::Proposals;
 
 /// One thing a rule looked at (only recorded for `tryg explain`).
 #[derive(Debug, Clone)]
@@ -41,12 +33,8 @@ pub struct Look {
 pub struct Effects {
     /// Stem of the rule file now running.
     pub rule: ImmutableString,
-    pub level: u8,
-    pub out_of_scope: bool,
-    pub youth_board: Option<YouthBoard>,
-    pub letter: Option<LetterProposal>,
-    pub actions: Vec<Action>,
-    pub explanation: Vec<Reason>,
+    /// What the rules proposed so far, combined.
+    pub proposals: Proposals,
     /// `Some` while tracing: what each rule looked at.
     pub looks: Option<Vec<Look>>,
 }
@@ -169,7 +157,11 @@ pub fn set_rule(rule: &ImmutableString) {
 
 /// Whether an effect so far took the person out of scope.
 pub fn is_out_of_scope() -> bool {
-    CURRENT.with(|c| c.borrow().as_ref().is_some_and(|e| e.out_of_scope))
+    CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|e| e.proposals.out_of_scope)
+    })
 }
 
 /// Ends recording and returns what was recorded.

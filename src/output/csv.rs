@@ -5,7 +5,8 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{Outcome, Report, format_number};
+use crate::outcome::{Outcome, Report};
+use crate::proposal::Number;
 
 const HEADER: &[&str] = &[
     "person_id",
@@ -78,7 +79,7 @@ fn row(o: &Outcome) -> Vec<String> {
             })
             .unwrap_or_default(),
         letter
-            .map(|l| format_number(l.priority))
+            .map(|l| Number(l.priority).to_string())
             .unwrap_or_default(),
         letter.map(|l| l.rank.to_string()).unwrap_or_default(),
         letter.map(|l| l.in_batch.to_string()).unwrap_or_default(),

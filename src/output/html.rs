@@ -21,7 +21,8 @@ use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::outcome::{Action, Outcome, Reason, Report, Status, format_number};
+use crate::outcome::{Action, Outcome, Reason, Report, Status};
+use crate::proposal::{Limb, Number, Proposal, Route};
 
 const TEMPLATE: &str = include_str!("html/report.html");
 const STYLE: &str = include_str!("html/report.css");
@@ -207,8 +208,6 @@ fn order_of(known: &[&str], value: &str) -> (usize, String) {
 }
 
 const FORUMS: &[&str] = &["none", "SSP", "SSP+", "adult"];
-const ROUTES: &[&str] = &["secretariat", "prosecution"];
-const LIMBS: &[&str] = &["listed", "serious_with_risk"];
 
 // ---------------------------------------------------------------------------
 // The proposals table
@@ -245,8 +244,7 @@ struct LetterView<'a> {
     in_batch: bool,
     recipients: String,
     reasons: &'a [Reason],
-    /// How the priority was made up, when the reason says so in the form
-    /// `Priority N = name a + name b - name c`, and the terms add up to N.
+    /// How the priority is made up, when the rule named its terms.
     breakdown: Vec<Term>,
 }
 
@@ -292,7 +290,7 @@ struct Why<'a> {
 struct ReasonView<'a> {
     /// Where the rule is: `level2_crime.rhai line 14`, or `tryg.toml line 14`.
     place: String,
-    effect: &'a str,
+    effect: String,
     text: &'a str,
     evidence: Vec<&'a str>,
 }
@@ -310,7 +308,7 @@ impl<'a> ReasonView<'a> {
             } else {
                 file
             },
-            effect: &r.effect,
+            effect: r.proposal.to_string(),
             text: &r.text,
             evidence: r.evidence.iter().map(|e| e.as_str()).collect(),
         }
@@ -321,7 +319,7 @@ impl<'a> Why<'a> {
     fn new(reasons: &'a [Reason], uncited: &'a [rhai::ImmutableString]) -> Why<'a> {
         let (left_out, reasons): (Vec<&Reason>, Vec<&Reason>) = reasons
             .iter()
-            .partition(|r| r.rule.as_str() == "tryg" && r.effect == "left_out");
+            .partition(|r| matches!(r.proposal, Proposal::LeftOut(_)));
         Why {
             left_out: left_out.into_iter().map(ReasonView::new).collect(),
             reasons: reasons.into_iter().map(ReasonView::new).collect(),
@@ -335,7 +333,7 @@ impl<'a> Row<'a> {
         let letter = o.concern_letter.as_ref().map(|l| LetterView {
             rank: l.rank,
             of: letters,
-            priority: format_number(l.priority),
+            priority: Number(l.priority).to_string(),
             in_batch: l.in_batch,
             recipients: l
                 .recipients
@@ -344,11 +342,7 @@ impl<'a> Row<'a> {
                 .collect::<Vec<_>>()
                 .join(" and "),
             reasons: &l.reasons,
-            breakdown: l
-                .reasons
-                .iter()
-                .find_map(|r| priority_breakdown(&r.text, l.priority))
-                .unwrap_or_default(),
+            breakdown: priority_breakdown(&l.priority_terms),
         });
         let actions_key = o
             .actions
@@ -387,47 +381,17 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Reads `Priority 6 = affiliation 3 + offences within 12 months 1 - protective
-/// factors 0` out of a letter reason. The words are the rule's, so this is only
-/// a reading aid: it is shown only when the terms add up to the priority.
-fn priority_breakdown(text: &str, priority: f64) -> Option<Vec<Term>> {
-    let start = text.find("Priority ")?;
-    let rest = &text[start + "Priority ".len()..];
-    let (total, formula) = rest.split_once(" = ")?;
-    if total.trim().parse::<f64>().ok()? != priority {
-        return None;
-    }
-    let formula = formula.trim_end_matches(['.', ')', ' ']);
-    let mut terms = Vec::new();
-    let mut sum = 0.0;
-    let mut sign = "+";
-    let mut rest = formula;
-    loop {
-        let next = [" + ", " - "]
-            .iter()
-            .filter_map(|op| rest.find(op).map(|i| (i, *op)))
-            .min();
-        let (term, after) = match next {
-            Some((i, op)) => (&rest[..i], Some((op, &rest[i + 3..]))),
-            None => (rest, None),
-        };
-        let (name, value) = term.trim().rsplit_once(' ')?;
-        let number: f64 = value.parse().ok()?;
-        sum += if sign == "-" { -number } else { number };
-        terms.push(Term {
-            sign,
-            name: name.to_string(),
-            value: value.to_string(),
-        });
-        match after {
-            Some((op, tail)) => {
-                sign = if op == " - " { "-" } else { "+" };
-                rest = tail;
-            }
-            None => break,
-        }
-    }
-    ((sum - priority).abs() < 1e-9).then_some(terms)
+/// How a letter's priority is made up, from the terms the rule named: each
+/// term with its sign (`-` for a negative value) and its size.
+fn priority_breakdown(terms: &[(rhai::ImmutableString, f64)]) -> Vec<Term> {
+    terms
+        .iter()
+        .map(|(name, value)| Term {
+            sign: if *value < 0.0 { "-" } else { "+" },
+            name: name.replace('_', " "),
+            value: Number(value.abs()).to_string(),
+        })
+        .collect()
 }
 
 /// The choices of the table's filters: the values present in its rows.
@@ -451,7 +415,7 @@ impl<'a> Filters<'a> {
             .map(|r| r.route)
             .filter(|r| !r.is_empty())
             .collect();
-        routes.sort_by_key(|r| order_of(ROUTES, r));
+        routes.sort_by_key(|r| order_of(Route::TOKENS, r));
         routes.dedup();
         Filters {
             levels,
@@ -535,7 +499,7 @@ impl<'a> Agenda<'a> {
                 let what = format!(
                     "concern letter, rank {}, priority {}, to {}",
                     l.rank,
-                    format_number(l.priority),
+                    Number(l.priority),
                     l.recipients
                         .iter()
                         .map(|r| r.as_str())
@@ -550,7 +514,7 @@ impl<'a> Agenda<'a> {
             .enumerate()
             .filter_map(|(i, o)| o.youth_board.as_ref().map(|b| (i, o, b)))
             .collect();
-        board.sort_by_key(|(i, _, b)| (order_of(ROUTES, &b.route), order_of(LIMBS, &b.limb), *i));
+        board.sort_by_key(|(i, _, b)| (b.route, b.limb, *i));
         let youth_board = board
             .into_iter()
             .map(|(_, o, b)| {
@@ -802,8 +766,8 @@ fn charts(report: &Report, run: &RunView) -> Vec<Chart> {
         .filter_map(|o| o.youth_board.as_ref())
         .map(|b| (b.route.as_str(), b.limb.as_str()))
         .collect();
-    let routes = categories(ROUTES, boards.iter().map(|b| b.0));
-    let limbs = categories(LIMBS, boards.iter().map(|b| b.1));
+    let routes = categories(Route::TOKENS, boards.iter().map(|b| b.0));
+    let limbs = categories(Limb::TOKENS, boards.iter().map(|b| b.1));
     let limb_series = limbs
         .iter()
         .enumerate()
@@ -911,35 +875,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_priority_breakdown_is_read_when_it_adds_up() {
-        let text = "Registered as core with 1 offence of their own within 24 months. \
-                    Priority 6 = affiliation 3 + offences within 12 months 1 + risk factors 2 \
-                    - protective factors 0 + motivation 0";
-        let terms = priority_breakdown(text, 6.0).unwrap();
-        let shown: Vec<String> = terms
+    fn the_priority_breakdown_shows_each_named_term_with_its_sign() {
+        let terms = [
+            ("affiliation".into(), 3.0),
+            ("protective_factors".into(), -2.0),
+            ("motivation".into(), 0.5),
+        ];
+        let shown: Vec<String> = priority_breakdown(&terms)
             .iter()
             .map(|t| format!("{}{} {}", t.sign, t.name, t.value))
             .collect();
         assert_eq!(
             shown,
-            [
-                "+affiliation 3",
-                "+offences within 12 months 1",
-                "+risk factors 2",
-                "-protective factors 0",
-                "+motivation 0"
-            ]
+            ["+affiliation 3", "-protective factors 2", "+motivation 0.5"]
         );
-        let negative = "Priority 0 = affiliation 1 + offences 1 - protective factors 2";
-        assert_eq!(priority_breakdown(negative, 0.0).unwrap().len(), 3);
-    }
-
-    #[test]
-    fn a_breakdown_that_does_not_add_up_is_not_shown() {
-        assert!(priority_breakdown("Priority 5 = affiliation 3 + offences 1", 5.0).is_none());
-        assert!(priority_breakdown("Priority 4 = affiliation 3 + offences 1", 5.0).is_none());
-        assert!(priority_breakdown("no formula here", 1.0).is_none());
-        assert!(priority_breakdown("Priority 4 = affiliation three", 4.0).is_none());
+        assert!(priority_breakdown(&[]).is_empty());
     }
 
     #[test]
