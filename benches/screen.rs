@@ -78,7 +78,8 @@ fn read(dir: &Path) -> (InputFile, InputFile) {
 }
 
 fn load(rules: &RuleSet, (persons, events): &(InputFile, InputFile)) -> Batch {
-    Batch::load(persons, events, rules).unwrap_or_else(|p| panic!("the batch loads:\n{p}"))
+    Batch::load(persons, events, &rules.config, &rules.catalogue)
+        .unwrap_or_else(|p| panic!("the batch loads:\n{p}"))
 }
 
 fn built_in() -> RuleSet {

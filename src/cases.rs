@@ -43,7 +43,7 @@ use crate::check::EffectSite;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Batch, InputFile};
 use crate::outcome::Outcome;
-use crate::ruleset::{CONFIG_FILE, RulePack, RuleSet};
+use crate::ruleset::{CONFIG_FILE, RuleSet};
 use crate::time::{Date, parse_date};
 
 /// One case file, parsed.
@@ -114,7 +114,7 @@ fn date_value(value: &toml::Value) -> Option<Date> {
 impl Case {
     pub fn parse(file: &str, text: &str) -> Result<Case, Box<Diagnostic>> {
         let table: toml::Table = toml::from_str(text)
-            .map_err(|e| Box::new(crate::config::toml_diagnostic(file, text, &e)))?;
+            .map_err(|e| Box::new(crate::diagnostic::toml_diagnostic(file, text, &e)))?;
         let fail = |message: String| Box::new(Diagnostic::new("bad-case", file, message));
         for key in table.keys() {
             if !["name", "as_of", "person", "event", "expect", "config"].contains(&key.as_str()) {
@@ -163,8 +163,15 @@ impl Case {
 
     /// The rows as CSV text, so they pass the loader's validation unchanged.
     fn csv(&self, rows: &[toml::Table], columns: &[&str]) -> Result<InputFile, Box<Diagnostic>> {
+        let unwritable = |e: &dyn std::fmt::Display| {
+            Box::new(Diagnostic::new(
+                "bad-case",
+                &self.file,
+                format!("the rows could not be written as CSV: {e}"),
+            ))
+        };
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let _ = writer.write_record(columns);
+        writer.write_record(columns).map_err(|e| unwritable(&e))?;
         for (i, row) in rows.iter().enumerate() {
             if let Some(key) = row.keys().find(|k| !columns.contains(&k.as_str())) {
                 return Err(Box::new(Diagnostic::new(
@@ -186,9 +193,9 @@ impl Case {
                     Some(other) => other.to_string(),
                 })
                 .collect();
-            let _ = writer.write_record(&cells);
+            writer.write_record(&cells).map_err(|e| unwritable(&e))?;
         }
-        let bytes = writer.into_inner().unwrap_or_default();
+        let bytes = writer.into_inner().map_err(|e| unwritable(&e))?;
         // Named for the table the rows came from, so a problem can say which.
         let table = if columns.contains(&"event_id") {
             "[[event]]"
@@ -230,8 +237,8 @@ pub fn merge(base: &mut toml::Table, overlay: &toml::Table) {
     }
 }
 
-/// Runs one case against a pack (with the case's config overlay applied).
-pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
+/// Runs one case against a rule set (with the case's config overlay applied).
+pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
     let mut result = CaseResult {
         case,
         problems: Vec::new(),
@@ -242,9 +249,8 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
     let rules = match &result.case.config {
         None => rules,
         Some(overlay) => {
-            let mut pack = pack.clone();
-            let text = pack.file(CONFIG_FILE).unwrap_or("");
-            let mut table: toml::Table = toml::from_str(text).unwrap_or_default();
+            let mut pack = rules.pack.clone();
+            let mut table = rules.table().clone();
             // A misspelt key would silently test something else.
             if let Some(key) = unknown_key(&table, overlay, "") {
                 result.problems.push(Diagnostic::new(
@@ -255,7 +261,17 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
                 return result;
             }
             merge(&mut table, overlay);
-            let merged = toml::to_string(&table).unwrap_or_default();
+            let merged = match toml::to_string(&table) {
+                Ok(text) => text,
+                Err(e) => {
+                    result.problems.push(Diagnostic::new(
+                        "bad-case",
+                        &result.case.file,
+                        format!("[config] could not be applied to tryg.toml: {e}"),
+                    ));
+                    return result;
+                }
+            };
             for (name, text) in &mut pack.files {
                 if name == CONFIG_FILE {
                     *text = merged.clone();
@@ -292,7 +308,7 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
             return result;
         }
     };
-    let batch = match Batch::load(&persons, &events, rules) {
+    let batch = match Batch::load(&persons, &events, &rules.config, &rules.catalogue) {
         Ok(batch) => batch,
         Err(problems) => {
             // Loader lines count the CSV header: line 2 is the first entry.
@@ -331,7 +347,17 @@ pub fn run(pack: &RulePack, rules: &RuleSet, case: Case) -> CaseResult {
             ));
             continue;
         };
-        let actual = serde_json::to_value(outcome).unwrap_or(Value::Null);
+        let actual = match serde_json::to_value(outcome) {
+            Ok(actual) => actual,
+            Err(e) => {
+                result.problems.push(Diagnostic::new(
+                    "bad-case",
+                    &result.case.file,
+                    format!("the outcome of {id:?} could not be compared: {e}"),
+                ));
+                continue;
+            }
+        };
         for (field, expected) in expect.iter().filter(|(k, _)| *k != "person_id") {
             if field != "fired" && actual.get(field).is_none() {
                 let known = actual

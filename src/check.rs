@@ -14,11 +14,10 @@ use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
 use crate::config::HostConfig;
 use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 use crate::event::EventKind;
-use crate::host;
-use crate::offence::{Catalogue, Category};
+use crate::offence::Category;
 use crate::person::{GangAffiliation, Sex};
 use crate::proposal::{Limb, Recipient, Route};
-use crate::ruleset::{CATALOGUE_FILE, CONFIG_FILE, RulePack};
+use crate::ruleset::{CONFIG_FILE, RuleSet};
 
 /// The functions whose calls are effects, for coverage.
 pub const EFFECT_FUNCTIONS: &[&str] = &[
@@ -82,104 +81,35 @@ impl CheckReport {
     }
 }
 
-/// Checks a whole pack, reporting every problem at once.
-pub fn check(pack: &RulePack) -> CheckReport {
+/// Checks a loaded rule set, reporting every problem at once: what loading
+/// it found nothing wrong with, but that is wrong in meaning.
+pub fn check(rules: &RuleSet) -> CheckReport {
     let mut report = CheckReport::default();
+    let pack = &rules.pack;
     let config_path = pack.path(CONFIG_FILE);
-    let config = match pack.file(CONFIG_FILE) {
-        Some(text) => match HostConfig::parse(&config_path, text) {
-            Ok(parsed) => Some(parsed),
-            Err(d) => {
-                report.diagnostics.push(*d);
-                None
-            }
-        },
-        None => {
-            report.diagnostics.push(Diagnostic::new(
-                "missing-file",
-                &config_path,
-                "the rules folder has no tryg.toml",
-            ));
-            None
-        }
-    };
-    let catalogue_path = pack.path(CATALOGUE_FILE);
-    match pack.file(CATALOGUE_FILE) {
-        Some(text) => {
-            if let Err(problems) = Catalogue::parse(&catalogue_path, text) {
-                report.diagnostics.extend(problems.items().iter().cloned());
-            }
-        }
-        None => report.diagnostics.push(Diagnostic::new(
-            "missing-file",
-            &catalogue_path,
-            "the rules folder has no offences.toml",
-        )),
-    }
-    let Some((config, table)) = config else {
-        return report;
-    };
-
-    let engine = host::engine(&config.limits);
-    let names = KnownNames::new(&engine);
+    let names = KnownNames::new(&rules.engine);
     let mut reads = BTreeSet::new();
-    let order = &config.rules.order;
-
-    for (i, stem) in order.iter().enumerate() {
-        if order[..i].contains(stem) {
-            report.diagnostics.push(at_text(
-                &config_path,
-                pack.file(CONFIG_FILE).unwrap_or(""),
-                &format!("\"{stem}\""),
-                "duplicate-rule",
-                format!("rule `{stem}` is listed twice in [rules] order"),
-            ));
-        } else if pack.file(&format!("{stem}.rhai")).is_none() {
-            report.diagnostics.push(
-                at_text(
-                    &config_path,
-                    pack.file(CONFIG_FILE).unwrap_or(""),
-                    &format!("\"{stem}\""),
-                    "missing-rule",
-                    format!("rule `{stem}` is listed in [rules] order but there is no {stem}.rhai"),
-                )
-                .hint("add the file, or remove the name from the list"),
-            );
-        }
-    }
-
-    let mut all_compiled = true;
-    for (name, source) in &pack.files {
-        let Some(stem) = name.strip_suffix(".rhai") else {
-            continue;
-        };
-        let file = pack.path(name);
-        let rule = match host::compile(&engine, &file, stem, source) {
-            Ok(rule) => rule,
-            Err(d) => {
-                report.diagnostics.push(*d);
-                all_compiled = false;
-                continue;
-            }
-        };
-        let listed = order.iter().any(|s| s == stem);
+    let order = &rules.config.rules.order;
+    let listed = rules.files.iter().map(|f| (f, true));
+    let unlisted = rules.unlisted.iter().map(|f| (f, false));
+    for (rule, listed) in listed.chain(unlisted) {
         if !listed {
             report.diagnostics.push(
                 Diagnostic::new(
                     "rule-not-run",
-                    &file,
-                    format!("`{stem}` is not in [rules] order, so it never runs"),
+                    &rule.file,
+                    format!("`{}` is not in [rules] order, so it never runs", rule.stem),
                 )
                 .warning()
                 .hint("add it to [rules] order in tryg.toml to switch it on"),
             );
         }
         let mut walker = Walker {
-            file: &file,
-            stem,
+            file: &rule.file,
+            stem: &rule.stem,
             names: &names,
-            table: &table,
-            config: &config,
+            table: rules.table(),
+            config: &rules.config,
             aliases: BTreeMap::new(),
             reads: &mut reads,
             diagnostics: Vec::new(),
@@ -196,7 +126,8 @@ pub fn check(pack: &RulePack) -> CheckReport {
             report.effect_sites.extend(walker.effects);
         }
     }
-    // Effect sites in evaluation order.
+    // Effect sites in evaluation order (the listed files are in order already;
+    // within a file, by line).
     report.effect_sites.sort_by_key(|s| {
         (
             order
@@ -207,18 +138,12 @@ pub fn check(pack: &RulePack) -> CheckReport {
         )
     });
 
-    // What a rule that does not compile reads is unknown: saying its settings
-    // are unused would be wrong.
-    if !all_compiled {
-        return report;
-    }
-    let text = pack.file(CONFIG_FILE).unwrap_or("");
     let used: Vec<String> = HOST_KEYS
         .iter()
         .map(|k| k.to_string())
         .chain(reads.iter().cloned())
         .collect();
-    let all_keys = leaf_keys(&table, "");
+    let all_keys = leaf_keys(rules.table(), "");
     for key in &all_keys {
         let read = used
             .iter()
@@ -244,54 +169,14 @@ pub fn check(pack: &RulePack) -> CheckReport {
             format!("no rule reads the setting `{key}`"),
         )
         .hint(hint);
-        if let Some((line, span)) = key_location(text, section, last) {
-            d = d.at(line, Some(1)).span(span);
+        if let Some(span) = rules.setting_spans.get(key) {
+            let text = pack.file(CONFIG_FILE).unwrap_or("");
+            let (line, _) = crate::diagnostic::line_col(text, span.start);
+            d = d.at(line, Some(1)).span(span.clone());
         }
         report.diagnostics.push(d);
     }
     report
-}
-
-/// A diagnostic at the first occurrence of `needle` in a text file.
-fn at_text(
-    file: &str,
-    text: &str,
-    needle: &str,
-    code: &'static str,
-    message: String,
-) -> Diagnostic {
-    let d = Diagnostic::new(code, file, message);
-    match text.find(needle) {
-        Some(offset) => {
-            let (line, col) = crate::config::line_col(text, offset);
-            d.at(line, Some(col)).span(offset..offset + needle.len())
-        }
-        None => d,
-    }
-}
-
-/// The line and byte span of `key = …` inside `[section]` (or before any
-/// section when `section` is empty).
-fn key_location(text: &str, section: &str, key: &str) -> Option<(usize, std::ops::Range<usize>)> {
-    let mut current = String::new();
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim();
-        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-            current = name
-                .trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_string();
-        } else if current == section
-            && let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let start = offset + (line.len() - line.trim_start().len());
-            return Some((i + 1, start..start + key.len()));
-        }
-        offset += line.len();
-    }
-    None
 }
 
 /// Dotted paths of every value in the config that is not a table.
@@ -831,7 +716,9 @@ mod tests {
 
     #[test]
     fn the_default_pack_is_clean_and_every_effect_site_is_found() {
-        let report = check(&RulePack::built_in());
+        let rules =
+            RuleSet::load(crate::ruleset::RulePack::built_in()).expect("the built-in pack loads");
+        let report = check(&rules);
         let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
         assert!(shown.is_empty(), "{shown:#?}");
         let sites: Vec<String> = report

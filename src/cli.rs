@@ -1,16 +1,15 @@
-//! The command line: clap types (no I/O here), and dispatch to one module per
-//! subcommand. Errors reach the user as `error: …` on stderr with an exit status.
+//! The command line: the clap types of the top level and the dispatch to one
+//! module per subcommand (each subcommand's own arguments live with it in
+//! [`crate::cmd`]). A command's failure is rendered here, once, on stderr,
+//! and ends the process with its exit status (SPEC §5).
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::cmd;
 use crate::exit::Exit;
-use crate::output::Format;
-use crate::time::Date;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,129 +24,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The subcommands, one module each under [`crate::cmd`].
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen a batch: one explained, proposed outcome per person.
-    Screen(ScreenArgs),
+    Screen(cmd::screen::Args),
     /// Check a rule pack: every problem at once, with the spot and a hint.
-    Check(CheckArgs),
+    Check(cmd::check::Args),
     /// Everything about one person's outcome: each rule, its evidence, when it lapses.
-    Explain(ExplainArgs),
+    Explain(cmd::explain::Args),
     /// Run the rule pack's test cases and show which rules they exercise.
-    Test(TestArgs),
+    Test(cmd::test::Args),
     /// Screen one batch with two rule packs: what changes, and for whom.
-    Diff(DiffArgs),
+    Diff(cmd::diff::Args),
     /// Write the default rule pack to DIR, for policy staff to edit.
-    Init(InitArgs),
-}
-
-/// Where the rules come from: a folder, or the pack built into tryg.
-#[derive(Debug, Args)]
-pub struct RulesArg {
-    /// Rules folder (tryg.toml, offences.toml, *.rhai). Default: the built-in pack.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct BatchArgs {
-    /// persons.csv of the batch.
-    #[arg(long, value_name = "FILE")]
-    pub persons: PathBuf,
-    /// events.csv of the batch.
-    #[arg(long, value_name = "FILE")]
-    pub events: PathBuf,
-    /// The date ages and windows are computed against (YYYY-MM-DD). Default: today.
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<Date>,
-}
-
-#[derive(Debug, Args)]
-pub struct ScreenArgs {
-    #[command(flatten)]
-    pub batch: BatchArgs,
-    #[command(flatten)]
-    pub rules: RulesArg,
-    /// Output format. Default: from the --out file's extension (.json, .csv,
-    /// .html), else table.
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write to FILE (whole or not at all) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Screen residents of NAME (repeatable); replaces `municipalities` of tryg.toml.
-    #[arg(long = "municipality", value_name = "NAME")]
-    pub municipalities: Vec<String>,
-    /// No progress bar (it is shown only when stderr is a terminal).
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Worker threads. Default: one per core. Output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub rules: RulesArg,
-}
-
-/// How `explain` and `diff` print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TextOrJson {
-    /// For a person reading a terminal.
-    Text,
-    /// For machines.
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct ExplainArgs {
-    /// The person to explain.
-    #[arg(value_name = "PERSON_ID")]
-    pub person_id: String,
-    #[command(flatten)]
-    pub batch: BatchArgs,
-    #[command(flatten)]
-    pub rules: RulesArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
-}
-
-#[derive(Debug, Args)]
-pub struct DiffArgs {
-    /// The rules as they are (default: the built-in pack).
-    #[command(flatten)]
-    pub rules: RulesArg,
-    /// The changed rules folder.
-    #[arg(long, value_name = "NEW_DIR")]
-    pub against: PathBuf,
-    #[command(flatten)]
-    pub batch: BatchArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
-}
-
-#[derive(Debug, Args)]
-pub struct TestArgs {
-    #[command(flatten)]
-    pub rules: RulesArg,
-    /// Case files to run. Default: every .toml file in the rules folder's tests/.
-    #[arg(value_name = "CASE_FILE")]
-    pub cases: Vec<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// Folder to write the rule pack into (created if missing; nothing is overwritten).
-    pub dir: PathBuf,
-}
-
-fn parse_as_of(text: &str) -> Result<Date, String> {
-    crate::time::parse_date(text)
-        .ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+    Init(cmd::init::Args),
 }
 
 /// Parses the command line, runs the command and returns its exit status.
@@ -175,13 +66,12 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(e) => {
-            let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {e}");
-            for cause in e.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
-            }
-            Exit::BadInput.into()
+        Err(failure) => {
+            // A closed stderr is no reason to panic.
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(failure.render().as_bytes());
+            failure.exit().into()
         }
     }
 }

@@ -4,9 +4,12 @@
 //! vocabulary, rule order, retention, …). Rules read the whole file as `cfg`, so
 //! policy staff can add a section for a new rule without touching Rust.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, line_col, toml_diagnostic};
 use crate::offence::{Category, CategorySet};
 
 /// The parts of tryg.toml the host itself acts on.
@@ -178,36 +181,36 @@ impl HostConfig {
     }
 }
 
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// A TOML parse or shape error as a diagnostic pointing at its span.
-pub fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
-    let mut d = Diagnostic::new("bad-toml", file, error.message().trim().to_string());
-    if let Some(span) = error.span() {
-        let (line, col) = line_col(text, span.start);
-        d = d.at(line, Some(col)).span(span);
+/// Where each setting of a TOML text is: the byte span of its key, by dotted
+/// path (`level2.min_offences`), from the TOML parser, so a key in a comment
+/// or inside a string is never taken for one. A key in an array of tables
+/// (`[[forums]] name`) is found at its first table. Empty for a text that does
+/// not parse (its error is reported elsewhere).
+pub fn setting_spans(text: &str) -> BTreeMap<String, Range<usize>> {
+    fn walk(table: &toml::de::DeTable, prefix: &str, out: &mut BTreeMap<String, Range<usize>>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", key.get_ref())
+            };
+            out.entry(path.clone()).or_insert_with(|| key.span());
+            match value.get_ref() {
+                toml::de::DeValue::Table(t) => walk(t, &path, out),
+                toml::de::DeValue::Array(items) => {
+                    for item in items {
+                        if let toml::de::DeValue::Table(t) = item.get_ref() {
+                            walk(t, &path, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
-    d
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_col_counts_characters() {
-        let text = "a = 1\nbø = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
-        assert_eq!(line_col(text, text.find('=').unwrap()), (1, 3));
-        let second_eq = text.rfind('=').unwrap();
-        assert_eq!(line_col(text, second_eq), (2, 4));
+    let mut out = BTreeMap::new();
+    if let Ok(table) = toml::de::DeTable::parse(text) {
+        walk(table.get_ref(), "", &mut out);
     }
+    out
 }

@@ -79,6 +79,18 @@ impl Diagnostic {
     }
 
     /// Renders with a source excerpt and caret. Only for files without personal data.
+    /// Places the diagnostic at the first occurrence of `needle` in `text`
+    /// (a rule name in tryg.toml's `[rules] order`), if there is one.
+    pub fn at_first(self, text: &str, needle: &str) -> Self {
+        match text.find(needle) {
+            Some(offset) => {
+                let (line, col) = line_col(text, offset);
+                self.at(line, Some(col)).span(offset..offset + needle.len())
+            }
+            None => self,
+        }
+    }
+
     pub fn render_full(&self, source: &str) -> String {
         use codespan_reporting::diagnostic::{Diagnostic as Cs, Label};
         use codespan_reporting::files::SimpleFile;
@@ -168,11 +180,18 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Problems shown up to `cap` per file (at least 1); the rest are counted.
     pub fn with_cap(cap: usize) -> Self {
         Diagnostics {
             cap: cap.max(1),
             ..Default::default()
         }
+    }
+
+    /// Every problem shown, however many (for `tryg check`, whose problems
+    /// are a policy officer's to fix one by one).
+    pub fn unlimited() -> Self {
+        Diagnostics::with_cap(usize::MAX)
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
@@ -253,7 +272,7 @@ impl std::error::Error for Diagnostics {}
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|k| (edit_distance(word, k), k))
+        .map(|k| (strsim::levenshtein(word, k), k))
         // Close relative to the word's length; never "change every letter".
         .filter(|(d, k)| {
             let shorter = word.chars().count().min(k.chars().count());
@@ -263,29 +282,63 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, k)| k)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
+/// Every diagnostic, each with its source excerpt where `source` has the
+/// file's text and the diagnostic a line (rule and config files), else in
+/// its concise form (CSV input, whose lines are never echoed); then what the
+/// cap left out.
+pub fn render_with_sources<'a>(
+    diagnostics: &Diagnostics,
+    source: impl Fn(&str) -> Option<&'a str>,
+) -> String {
+    let mut out = String::new();
+    for d in diagnostics.items() {
+        match source(&d.file) {
+            Some(text) if d.line.is_some() => out.push_str(&d.render_full(text)),
+            _ => {
+                out.push_str(&d.to_string());
+                out.push('\n');
+            }
         }
     }
-    row[b.len()]
+    for line in diagnostics.omitted_lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// A TOML parse or shape error as a diagnostic pointing at its span.
+pub fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let mut d = Diagnostic::new("bad-toml", file, error.message().trim().to_string());
+    if let Some(span) = error.span() {
+        let (line, col) = line_col(text, span.start);
+        d = d.at(line, Some(col)).span(span);
+    }
+    d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a = 1\nbø = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, text.find('=').unwrap()), (1, 3));
+        let second_eq = text.rfind('=').unwrap();
+        assert_eq!(line_col(text, second_eq), (2, 4));
+    }
 
     #[test]
     fn concise_form_names_file_line_column() {

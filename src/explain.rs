@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::host::{self, RuleFailure, recorder::Look, view::PersonCtx, view::World};
+use crate::host::{self, Mode, RuleFailure, recorder::Look, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{Outcome, Reason, Status};
 use crate::ruleset::RuleSet;
@@ -151,11 +151,11 @@ pub fn explain(
     let report = crate::screen::screen_shared(rules, Arc::clone(&batch), as_of);
     let outcome = report.outcomes[index].clone();
 
-    let world = Arc::new(World::new(rules, Arc::clone(&batch), as_of));
+    let world = Arc::new(rules.world(Arc::clone(&batch), as_of));
     let ctx = Arc::new(PersonCtx::new(&world, index));
     let looks = match (outcome.status, ctx.age) {
         (Status::Error, _) | (_, None) => Vec::new(),
-        _ => host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, true, None)?
+        _ => host::evaluate(rules.program(), &ctx, Mode::Traced)?
             .looks
             .unwrap_or_default(),
     };
@@ -168,7 +168,7 @@ pub fn explain(
     };
 
     let mut steps = Vec::new();
-    for rule in &rules.rules {
+    for rule in &rules.files {
         let effects = outcome
             .explanation
             .iter()
@@ -282,24 +282,23 @@ fn lapse_dates(
             break;
         }
         let date = time::add_days(as_of, day);
-        let mut world = World::new(rules, Arc::clone(batch), date);
+        let mut world = rules.world(Arc::clone(batch), date);
         world.events_until = as_of;
         let world = Arc::new(world);
         let ctx = Arc::new(PersonCtx::new(&world, index));
-        let present: Vec<Identity> =
-            match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false, None) {
-                Ok(effects) if !effects.proposals.out_of_scope => {
-                    effects.proposals.explanation.iter().map(identity).collect()
-                }
-                Ok(_) => Vec::new(),
-                Err(failure) => {
-                    stopped = Some(LapseSearchStopped {
-                        date: date.to_string(),
-                        error: failure.to_string(),
-                    });
-                    break;
-                }
-            };
+        let present: Vec<Identity> = match host::evaluate(rules.program(), &ctx, Mode::Plain) {
+            Ok(effects) if !effects.proposals.out_of_scope => {
+                effects.proposals.explanation.iter().map(identity).collect()
+            }
+            Ok(_) => Vec::new(),
+            Err(failure) => {
+                stopped = Some(LapseSearchStopped {
+                    date: date.to_string(),
+                    error: failure.to_string(),
+                });
+                break;
+            }
+        };
         open.retain(|id| {
             let gone = !present.contains(id);
             if gone {

@@ -88,6 +88,8 @@ pub struct OffenceDef {
 /// The whole catalogue, indexed by code.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
+    /// The file it was read from, as messages name it (`rules/offences.toml`).
+    file: String,
     defs: Vec<OffenceDef>,
     by_code: HashMap<String, u16>,
 }
@@ -109,16 +111,19 @@ impl Catalogue {
         let entries: BTreeMap<String, toml::Spanned<Entry>> = match toml::from_str(text) {
             Ok(entries) => entries,
             Err(e) => {
-                problems.push(crate::config::toml_diagnostic(file, text, &e));
+                problems.push(crate::diagnostic::toml_diagnostic(file, text, &e));
                 return Err(problems);
             }
         };
-        let mut catalogue = Catalogue::default();
+        let mut catalogue = Catalogue {
+            file: file.to_string(),
+            ..Catalogue::default()
+        };
         for (code, entry) in entries {
             let span = entry.span();
             let entry = entry.into_inner();
             let here = |code: &'static str, message: String| {
-                let (line, col) = crate::config::line_col(text, span.start);
+                let (line, col) = crate::diagnostic::line_col(text, span.start);
                 Diagnostic::new(code, file, message)
                     .at(line, Some(col))
                     .span(span.clone())
@@ -163,6 +168,11 @@ impl Catalogue {
             ));
         }
         problems.into_result().map(|()| catalogue)
+    }
+
+    /// The file the catalogue was read from, as messages name it.
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     pub fn lookup(&self, code: &str) -> Option<u16> {

@@ -1,158 +1,25 @@
-//! A rule pack (tryg.toml, offences.toml, `*.rhai`) read from a folder or from
-//! the copy built into the binary, validated and compiled once.
+//! A rule set: a [`RulePack`] read, validated and compiled once, shared by
+//! every thread of a screening and by every command (`check`, `test`,
+//! `explain`, `diff`) without reading or compiling anything again.
+//!
+//! Loading finds what makes a pack unusable: a tryg.toml or offences.toml that
+//! does not parse or fit its shape, a rule file that does not compile, a name
+//! in `[rules] order` with no file or listed twice. What is wrong only in
+//! meaning (an unknown function, setting or token) is [`crate::check`]'s to
+//! find, over the compiled files held here; the commands run it before any
+//! screening.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
-use include_dir::{Dir, include_dir};
 use rhai::Engine;
-use sha2::{Digest, Sha256};
 
-use crate::config::HostConfig;
+use crate::config::{self, HostConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::host::{self, Rule, config_view::ConfigTable};
+use crate::host::{self, Program, RuleFile, config_view::ConfigTable, view::World};
 use crate::offence::Catalogue;
-
-/// The default pack, compiled into the binary so `tryg screen` works anywhere.
-pub static DEFAULT_PACK: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
-
-pub const CONFIG_FILE: &str = "tryg.toml";
-pub const CATALOGUE_FILE: &str = "offences.toml";
-
-/// The files of a rule pack, before validation.
-#[derive(Debug, Clone)]
-pub struct RulePack {
-    /// How files are named in messages: `rules` for the built-in pack, else the folder.
-    pub folder: String,
-    /// (file name, text) of the top-level files, sorted by name.
-    pub files: Vec<(String, String)>,
-    /// (path, text) of the case files in `tests/` (for `tryg test`; not part of
-    /// the rule set's identity, since they decide nothing).
-    pub tests: Vec<(String, String)>,
-}
-
-impl RulePack {
-    pub fn built_in() -> RulePack {
-        let mut files: Vec<(String, String)> = DEFAULT_PACK
-            .files()
-            .filter_map(|f| {
-                let name = f.path().file_name()?.to_str()?.to_string();
-                Some((name, f.contents_utf8()?.to_string()))
-            })
-            .filter(|(name, _)| is_pack_file(name))
-            .collect();
-        files.sort();
-        let mut tests: Vec<(String, String)> = DEFAULT_PACK
-            .get_dir("tests")
-            .into_iter()
-            .flat_map(|d| d.files())
-            .filter_map(|f| {
-                let name = f.path().file_name()?.to_str()?;
-                Some((
-                    format!("rules/tests/{name}"),
-                    f.contents_utf8()?.to_string(),
-                ))
-            })
-            .filter(|(name, _)| name.ends_with(".toml"))
-            .collect();
-        tests.sort();
-        RulePack {
-            folder: "rules".into(),
-            files,
-            tests,
-        }
-    }
-
-    pub fn from_dir(dir: &Path) -> Result<RulePack, Diagnostics> {
-        let folder = dir.display().to_string();
-        let mut problems = Diagnostics::with_cap(50);
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                problems.push(Diagnostic::new(
-                    "no-rules",
-                    folder,
-                    format!("cannot read the rules folder: {e}"),
-                ));
-                return Err(problems);
-            }
-        };
-        let mut files = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !is_pack_file(&name) || !entry.path().is_file() {
-                continue;
-            }
-            match std::fs::read(entry.path()).map(String::from_utf8) {
-                Ok(Ok(text)) => files.push((name, text)),
-                Ok(Err(_)) => problems.push(Diagnostic::new(
-                    "not-utf8",
-                    format!("{folder}/{name}"),
-                    "the file is not valid UTF-8",
-                )),
-                Err(e) => problems.push(Diagnostic::new(
-                    "unreadable",
-                    format!("{folder}/{name}"),
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-        files.sort();
-        let mut tests = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(dir.join("tests")) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "toml") {
-                    match std::fs::read_to_string(&path) {
-                        Ok(text) => tests.push((path.display().to_string(), text)),
-                        Err(e) => problems.push(Diagnostic::new(
-                            "unreadable",
-                            path.display().to_string(),
-                            format!("cannot read: {e}"),
-                        )),
-                    }
-                }
-            }
-        }
-        tests.sort();
-        problems.into_result().map(|()| RulePack {
-            folder,
-            files,
-            tests,
-        })
-    }
-
-    pub fn file(&self, name: &str) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| t.as_str())
-    }
-
-    pub fn path(&self, name: &str) -> String {
-        format!("{}/{name}", self.folder.trim_end_matches('/'))
-    }
-
-    /// SHA-256 over every file's name and bytes: the identity of the rule set.
-    pub fn digest(&self) -> String {
-        let mut hasher = Sha256::new();
-        for (name, text) in &self.files {
-            hasher.update((name.len() as u64).to_le_bytes());
-            hasher.update(name.as_bytes());
-            hasher.update((text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-fn is_pack_file(name: &str) -> bool {
-    name == CONFIG_FILE || name == CATALOGUE_FILE || name.ends_with(".rhai")
-}
+pub use crate::pack::{CATALOGUE_FILE, CONFIG_FILE, DEFAULT_PACK, RulePack};
 
 /// Problems with a rule pack, with the texts needed to show source excerpts.
 #[derive(Debug, thiserror::Error)]
@@ -165,144 +32,177 @@ pub struct RulesError {
 impl RulesError {
     /// Every problem with its source excerpt.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        for d in self.diagnostics.items() {
-            let name = d.file.rsplit('/').next().unwrap_or(&d.file);
-            match self.pack.file(name) {
-                Some(source) if d.line.is_some() => out.push_str(&d.render_full(source)),
-                _ => {
-                    out.push_str(&d.to_string());
-                    out.push('\n');
-                }
-            }
-        }
-        for line in self.diagnostics.omitted_lines() {
-            out.push_str(&line);
-            out.push('\n');
-        }
-        out
+        crate::diagnostic::render_with_sources(&self.diagnostics, |file| {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            self.pack.file(name)
+        })
     }
 }
 
-/// A validated, compiled rule set, shared by every thread of a screening.
+/// A validated, compiled rule set.
 pub struct RuleSet {
+    /// The files it was built from, case files included.
+    pub pack: RulePack,
+    /// The one engine every rule file runs on, with tryg.toml's limits.
     pub engine: Engine,
+    /// The sections of tryg.toml the host itself acts on.
     pub config: HostConfig,
-    pub cfg: ConfigTable,
+    /// tryg.toml as rules read it: `cfg` in a rule file.
+    pub settings: ConfigTable,
+    /// tryg.toml as parsed, from which `settings` is made.
     table: toml::Table,
+    /// Where each setting of tryg.toml is, by dotted path, from the parser.
+    pub setting_spans: BTreeMap<String, Range<usize>>,
     pub catalogue: Arc<Catalogue>,
-    pub catalogue_file: String,
-    /// offences.toml as read: two rule sets with the same text index events
-    /// the same way (`tryg diff` shares one batch between them).
-    pub catalogue_text: String,
-    pub rules: Vec<Rule>,
+    /// The rule files of `[rules] order`, compiled, in that order.
+    pub files: Vec<RuleFile>,
+    /// The pack's other rule files: compiled, so `check` reads them, never run.
+    pub unlisted: Vec<RuleFile>,
+    /// [`RulePack::digest`]: 64 hex digits.
     pub digest: String,
-    /// The line of `retention_months` in tryg.toml, which retention reasons cite.
+    /// The line of `retention_months` in tryg.toml, which retention reasons
+    /// cite; 0 if it cannot be found.
     pub retention_line: usize,
 }
 
 impl RuleSet {
-    pub fn load(pack: RulePack) -> Result<RuleSet, RulesError> {
+    /// Reads tryg.toml and offences.toml and compiles every rule file of the
+    /// pack once.
+    ///
+    /// # Errors
+    /// Every problem that makes the pack unusable, at once (see the module
+    /// documentation).
+    pub fn load(pack: RulePack) -> Result<RuleSet, Box<RulesError>> {
         let mut problems = Diagnostics::with_cap(50);
         let config_path = pack.path(CONFIG_FILE);
-        let catalogue_file = pack.path(CATALOGUE_FILE);
+        let catalogue_path = pack.path(CATALOGUE_FILE);
+        let missing = |path: &str, name: &str| {
+            Diagnostic::new(
+                "missing-file",
+                path,
+                format!("the rules folder has no {name}"),
+            )
+        };
 
+        let config_text = pack.file(CONFIG_FILE).unwrap_or("");
         let parsed = match pack.file(CONFIG_FILE) {
             Some(text) => HostConfig::parse(&config_path, text)
                 .map_err(|d| problems.push(*d))
                 .ok(),
             None => {
-                problems.push(Diagnostic::new(
-                    "missing-file",
-                    &config_path,
-                    "the rules folder has no tryg.toml",
-                ));
+                problems.push(missing(&config_path, CONFIG_FILE));
                 None
             }
         };
         let catalogue = match pack.file(CATALOGUE_FILE) {
-            Some(text) => Catalogue::parse(&catalogue_file, text)
+            Some(text) => Catalogue::parse(&catalogue_path, text)
                 .map_err(|d| problems.extend(d))
                 .ok(),
             None => {
-                problems.push(Diagnostic::new(
-                    "missing-file",
-                    &catalogue_file,
-                    "the rules folder has no offences.toml",
-                ));
+                problems.push(missing(&catalogue_path, CATALOGUE_FILE));
                 None
             }
         };
-        let (Some((config, table)), Some(catalogue)) = (parsed, catalogue) else {
-            return Err(RulesError {
+        let refuse = |problems, pack| {
+            Err(Box::new(RulesError {
                 diagnostics: problems,
                 pack: Box::new(pack),
-            });
+            }))
+        };
+        let (Some((config, table)), Some(catalogue)) = (parsed, catalogue) else {
+            return refuse(problems, pack);
         };
 
+        let setting_spans = config::setting_spans(config_text);
         let engine = host::engine(&config.limits);
-        let mut rules = Vec::new();
-        for (i, stem) in config.rules.order.iter().enumerate() {
-            let name = format!("{stem}.rhai");
-            if config.rules.order[..i].contains(stem) {
-                problems.push(Diagnostic::new(
+        let order = &config.rules.order;
+        for (i, stem) in order.iter().enumerate() {
+            let at = |code, message: String| {
+                Diagnostic::new(code, &config_path, message)
+                    .at_first(config_text, &format!("\"{stem}\""))
+            };
+            if order[..i].contains(stem) {
+                problems.push(at(
                     "duplicate-rule",
-                    &config_path,
                     format!("rule `{stem}` is listed twice in [rules] order"),
                 ));
-                continue;
-            }
-            match pack.file(&name) {
-                Some(source) => match host::compile(&engine, &pack.path(&name), stem, source) {
-                    Ok(rule) => rules.push(rule),
-                    Err(d) => problems.push(*d),
-                },
-                None => problems.push(
-                    Diagnostic::new(
+            } else if pack.file(&format!("{stem}.rhai")).is_none() {
+                let rhai_files = pack
+                    .files
+                    .iter()
+                    .filter_map(|(n, _)| n.strip_suffix(".rhai"));
+                let hint = match crate::diagnostic::did_you_mean(stem, rhai_files) {
+                    Some(s) => format!("did you mean `{s}`? ({s}.rhai is in the folder)"),
+                    None => "add the file, or remove the name from the list".into(),
+                };
+                problems.push(
+                    at(
                         "missing-rule",
-                        &config_path,
-                        format!("rule `{stem}` is listed in [rules] order but there is no {name}"),
+                        format!(
+                            "rule `{stem}` is listed in [rules] order but there is no {stem}.rhai"
+                        ),
                     )
-                    .hint("add the file, or remove the name from the list"),
-                ),
+                    .hint(hint),
+                );
             }
         }
-        // What `tryg check` finds wrong stops a screening too: a rule calling a
-        // function or reading a setting that does not exist would otherwise
-        // fail for every person. A setting nobody reads is untidy, not wrong.
-        if problems.is_empty() {
-            for d in crate::check::check(&pack).diagnostics {
-                if d.severity == crate::diagnostic::Severity::Error && d.code != "unused-setting" {
-                    problems.push(d);
+
+        let mut compiled = BTreeMap::new();
+        for (name, source) in &pack.files {
+            let Some(stem) = name.strip_suffix(".rhai") else {
+                continue;
+            };
+            match host::compile(&engine, &pack.path(name), stem, source) {
+                Ok(file) => {
+                    compiled.insert(stem.to_string(), file);
                 }
+                Err(d) => problems.push(*d),
             }
         }
         if !problems.is_empty() {
-            return Err(RulesError {
-                diagnostics: problems,
-                pack: Box::new(pack),
-            });
+            return refuse(problems, pack);
         }
+        let files = order
+            .iter()
+            .filter_map(|stem| compiled.remove(stem))
+            .collect();
+        let unlisted = compiled.into_values().collect();
 
-        let retention_line = pack
-            .file(CONFIG_FILE)
-            .and_then(|t| {
-                t.lines()
-                    .position(|l| l.trim_start().starts_with("retention_months"))
-            })
-            .map_or(0, |i| i + 1);
+        let retention_line = setting_spans.get("retention_months").map_or(0, |span| {
+            crate::diagnostic::line_col(config_text, span.start).0
+        });
         Ok(RuleSet {
             engine,
-            cfg: ConfigTable::from_toml(&table),
+            settings: ConfigTable::from_toml(&table),
             config,
             table,
+            setting_spans,
             catalogue: Arc::new(catalogue),
-            catalogue_file,
-            catalogue_text: pack.file(CATALOGUE_FILE).unwrap_or("").to_string(),
-            rules,
+            files,
+            unlisted,
             digest: pack.digest(),
             retention_line,
+            pack,
         })
+    }
+
+    /// What evaluating a person needs of this rule set.
+    pub fn program(&self) -> Program<'_> {
+        Program {
+            engine: &self.engine,
+            files: &self.files,
+            settings: &self.settings,
+        }
+    }
+
+    /// The world of a screening of `batch` as of `as_of` under this rule set.
+    pub fn world(&self, batch: Arc<crate::load::Batch>, as_of: crate::time::Date) -> World {
+        World::new(&self.config, Arc::clone(&self.catalogue), batch, as_of)
+    }
+
+    /// tryg.toml as parsed (what `cfg` is made from).
+    pub fn table(&self) -> &toml::Table {
+        &self.table
     }
 
     /// Replaces the screened municipalities (`--municipality`), for the host
@@ -313,6 +213,6 @@ impl RuleSet {
             toml::Value::Array(names.iter().cloned().map(toml::Value::String).collect()),
         );
         self.config.municipalities = names;
-        self.cfg = ConfigTable::from_toml(&self.table);
+        self.settings = ConfigTable::from_toml(&self.table);
     }
 }

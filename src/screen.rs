@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use rhai::ImmutableString;
 
-use crate::host::{self, Memo, Worker, view::PersonCtx, view::World};
+use crate::host::{self, Memo, Mode, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
     ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
@@ -79,18 +79,18 @@ fn screen_batch(
 struct Pass<'r> {
     rules: &'r RuleSet,
     world: Arc<World>,
-    memos: Option<Vec<Mutex<(Memo, Worker)>>>,
+    memos: Option<Vec<Mutex<Memo>>>,
 }
 
 impl<'r> Pass<'r> {
     fn new(rules: &'r RuleSet, batch: Arc<Batch>, as_of: Date, memo: bool) -> Pass<'r> {
-        let n = rules.rules.len();
+        let n = rules.files.len();
         Pass {
             rules,
-            world: Arc::new(World::new(rules, batch, as_of)),
+            world: Arc::new(rules.world(batch, as_of)),
             memos: memo.then(|| {
                 (0..rayon::current_num_threads())
-                    .map(|_| Mutex::new((Memo::new(n), Worker::new(n))))
+                    .map(|_| Mutex::new(Memo::new(n)))
                     .collect()
             }),
         }
@@ -108,7 +108,7 @@ impl<'r> Pass<'r> {
         let Some(memos) = &self.memos else {
             return range
                 .into_par_iter()
-                .map(|i| f(i, screen_person(self.rules, &self.world, i, None)))
+                .map(|i| f(i, screen_person(self.rules, &self.world, i, Mode::Plain)))
                 .collect();
         };
         let stretches: Vec<std::ops::Range<usize>> = range
@@ -122,8 +122,7 @@ impl<'r> Pass<'r> {
         let mut parts: Vec<Vec<Vec<T>>> = (0..ways)
             .into_par_iter()
             .map(|k| {
-                let mut guard = memos[k].lock().unwrap_or_else(|e| e.into_inner());
-                let (memo, worker) = &mut *guard;
+                let mut memo = memos[k].lock().unwrap_or_else(|e| e.into_inner());
                 stretches
                     .iter()
                     .filter(|stretch| way(stretch) == k)
@@ -131,8 +130,8 @@ impl<'r> Pass<'r> {
                         stretch
                             .clone()
                             .map(|i| {
-                                let memo = Some((&*memo, &mut *worker));
-                                f(i, screen_person(self.rules, &self.world, i, memo))
+                                let mode = Mode::Memoised(&mut memo);
+                                f(i, screen_person(self.rules, &self.world, i, mode))
                             })
                             .collect()
                     })
@@ -306,12 +305,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn screen_person(
-    rules: &RuleSet,
-    world: &Arc<World>,
-    index: usize,
-    memo: Option<(&Memo, &mut Worker)>,
-) -> Outcome {
+fn screen_person(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Outcome {
     let ctx = Arc::new(PersonCtx::new(world, index));
     let person = ctx.person();
     let config = &rules.config;
@@ -339,7 +333,7 @@ fn screen_person(
         return outcome;
     }
 
-    let effects = match host::evaluate(&rules.engine, &rules.rules, &rules.cfg, &ctx, false, memo) {
+    let effects = match host::evaluate(rules.program(), &ctx, mode) {
         Ok(effects) => effects,
         Err(failure) => {
             outcome.status = Status::Error;

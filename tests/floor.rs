@@ -89,7 +89,7 @@ pub struct Code {
 
 /// One setting of tryg.toml by its dotted path (`level2.window_months`).
 fn setting(rules: &RuleSet, path: &str) -> Dynamic {
-    let mut table = rules.cfg.clone();
+    let mut table = rules.settings.clone();
     let mut keys = path.split('.').peekable();
     while let Some(key) = keys.next() {
         let value = table
@@ -933,7 +933,8 @@ mod tests {
         let batch = Batch::load(
             &file("persons.csv", persons),
             &file("events.csv", events),
-            rules,
+            &rules.config,
+            &rules.catalogue,
         )
         .unwrap_or_else(|problems| panic!("the batch loads:\n{problems}"));
         Arc::new(batch)

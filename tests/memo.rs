@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use tryg::host::{self, Memo, Worker, view::PersonCtx, view::World};
+use tryg::host::{self, Memo, Mode, view::PersonCtx};
 use tryg::load::Batch;
 use tryg::ruleset::{RulePack, RuleSet};
 use tryg::screen::{screen_interpreted, screen_shared};
@@ -178,30 +178,22 @@ fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
 fn most_persons_are_replayed_not_interpreted() {
     let rules = built_in();
     let batch = synthetic_batch(&rules, 5_000, 3);
-    let world = Arc::new(World::new(&rules, batch, as_of()));
-    let memo = Memo::new(rules.rules.len());
-    let mut worker = Worker::new(rules.rules.len());
+    let world = Arc::new(rules.world(batch, as_of()));
+    let mut memo = Memo::new(rules.files.len());
     for i in 0..world.batch.persons.len() {
         let ctx = Arc::new(PersonCtx::new(&world, i));
         if ctx.age.is_none() {
             continue;
         }
-        host::evaluate(
-            &rules.engine,
-            &rules.rules,
-            &rules.cfg,
-            &ctx,
-            false,
-            Some((&memo, &mut worker)),
-        )
-        .expect("no rule fails");
+        host::evaluate(rules.program(), &ctx, Mode::Memoised(&mut memo)).expect("no rule fails");
     }
     let sizes = memo.sizes();
-    for (n, rule) in rules.rules.iter().enumerate() {
-        let runs = worker.hits[n] + worker.misses[n];
+    for (n, rule) in rules.files.iter().enumerate() {
+        let stats = memo.stats()[n];
+        let runs = stats.replayed + stats.ran;
         assert!(runs > 0, "{} never ran", rule.stem);
         // Scope runs for everyone; later rules only for those in scope.
-        let replayed = worker.hits[n] as f64 / runs as f64;
+        let replayed = stats.replayed as f64 / runs as f64;
         println!(
             "{:<24} {:>5.1} % replayed, {} nodes",
             rule.stem,

@@ -140,7 +140,8 @@ pub fn load_batch(
     let batch = tryg::load::Batch::load(
         &file("persons.csv", persons),
         &file("events.csv", events),
-        rules,
+        &rules.config,
+        &rules.catalogue,
     )
     .unwrap_or_else(|problems| panic!("the batch loads:\n{problems}"));
     std::sync::Arc::new(batch)

@@ -2,45 +2,61 @@
 //! source excerpt and a hint. Exit 0 when there is no error, 1 otherwise.
 
 use crate::check;
-use crate::cli::CheckArgs;
+use crate::diagnostic::{Diagnostics, Severity};
+use crate::error::CommandResult;
 use crate::exit::Exit;
+use crate::ruleset::RuleSet;
 
-pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
-    let pack = match super::load_pack(&args.rules) {
-        Ok(pack) => pack,
-        Err(exit) => return Ok(exit),
-    };
-    let report = check::check(&pack);
-    let mut text = String::new();
-    for d in &report.diagnostics {
-        let name = d.file.rsplit('/').next().unwrap_or(&d.file);
-        match pack.file(name) {
-            Some(source) if d.line.is_some() => text.push_str(&d.render_full(source)),
-            _ => {
-                text.push_str(&d.to_string());
-                text.push('\n');
-            }
-        }
-    }
-    let errors = report.errors();
-    let warnings = report.diagnostics.len() - errors;
-    let rules = pack
+/// `tryg check [--rules DIR]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub rules: super::RulesArg,
+}
+
+pub fn run(args: Args) -> CommandResult {
+    let pack = super::pack(&args.rules)?;
+    let folder = pack.folder.clone();
+    let rule_files = pack
         .files
         .iter()
         .filter(|(n, _)| n.ends_with(".rhai"))
         .count();
-    if report.diagnostics.is_empty() {
-        println!(
-            "{}: {rules} rule files, tryg.toml and offences.toml are clean ({} effect calls)",
-            pack.folder,
-            report.effect_sites.len()
-        );
+    // A pack that does not load has only the problems loading found; one
+    // that loads is checked for what is wrong in meaning.
+    let (problems, effect_calls, pack) = match RuleSet::load(pack) {
+        Ok(rules) => {
+            let report = check::check(&rules);
+            let mut problems = Diagnostics::unlimited();
+            report
+                .diagnostics
+                .into_iter()
+                .for_each(|d| problems.push(d));
+            (problems, report.effect_sites.len(), rules.pack)
+        }
+        Err(e) => (e.diagnostics, 0, *e.pack),
+    };
+    if problems.is_empty() {
+        super::write_stdout(
+            format!(
+                "{folder}: {rule_files} rule files, tryg.toml and offences.toml are clean ({effect_calls} effect calls)\n"
+            )
+            .as_bytes(),
+        )?;
         return Ok(Exit::Ok);
     }
+    let errors = problems
+        .items()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = problems.items().len() - errors;
+    let mut text = crate::diagnostic::render_with_sources(&problems, |file| {
+        pack.file(file.rsplit('/').next().unwrap_or(file))
+    });
     text.push_str(&format!(
-        "{}: {errors} error(s), {warnings} warning(s)\n",
-        pack.folder
+        "{folder}: {errors} error(s), {warnings} warning(s)\n"
     ));
-    super::report(&text);
+    super::warn(&text);
     Ok(if errors > 0 { Exit::BadInput } else { Exit::Ok })
 }

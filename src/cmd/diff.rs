@@ -1,61 +1,69 @@
 //! `tryg diff --rules OLD --against NEW`: one batch screened with both rule
 //! packs, and what changed, for whom.
 
-use crate::cli::{DiffArgs, RulesArg, TextOrJson};
-use crate::diff;
-use crate::exit::Exit;
+use std::sync::Arc;
 
-pub fn run(args: DiffArgs) -> anyhow::Result<Exit> {
-    let old = match super::load_rules(&args.rules) {
-        Ok(rules) => rules,
-        Err(exit) => return Ok(exit),
-    };
-    let new = match super::load_rules(&RulesArg {
+use crate::diff;
+use crate::error::{CommandResult, Failure};
+use crate::exit::Exit;
+use crate::ruleset::CATALOGUE_FILE;
+
+/// `tryg diff [--rules OLD_DIR] --against NEW_DIR --persons FILE --events FILE`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The rules as they are (default: the built-in pack).
+    #[command(flatten)]
+    pub rules: super::RulesArg,
+    /// The changed rules folder.
+    #[arg(long, value_name = "NEW_DIR")]
+    pub against: std::path::PathBuf,
+    #[command(flatten)]
+    pub batch: super::BatchArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = super::TextOrJson::Text)]
+    pub format: super::TextOrJson,
+}
+
+pub fn run(args: Args) -> CommandResult {
+    let old = super::load_rules(&args.rules)?;
+    let new = super::load_rules(&super::RulesArg {
         rules: Some(args.against.clone()),
-    }) {
-        Ok(rules) => rules,
-        Err(exit) => return Ok(exit),
-    };
+    })?;
     let as_of = super::as_of(&args.batch);
+    // Which pack a batch that does not fit is refused by.
+    let refused_by = |name: String| {
+        move |failure| match failure {
+            Failure::Input { problems, .. } => Failure::Input {
+                problems,
+                context: Some(format!("the batch does not fit {name}")),
+            },
+            other => other,
+        }
+    };
     // The batch is read with the new pack's vocabulary and catalogue: a tag
     // the change adds (say `knife_carrying`) is in the batch that shows its
     // effect. The old rules run on that same batch when both packs have the
     // same catalogue (events point into it); otherwise each pack reads it.
-    let new_batch = match super::load_batch(&args.batch, &new)? {
-        Ok(batch) => std::sync::Arc::new(batch),
-        Err(exit) => {
-            super::report("error: the batch does not fit the new rule pack (--against)\n");
-            return Ok(exit);
-        }
-    };
+    let new_batch = Arc::new(
+        super::load_batch(&args.batch, &new)
+            .map_err(refused_by("the new rule pack (--against)".into()))?,
+    );
     let old_name = match &args.rules.rules {
         Some(dir) => format!("the old rule pack ({})", dir.display()),
         None => "the built-in rule pack".to_string(),
     };
-    let old_batch = if old.catalogue_text == new.catalogue_text {
-        std::sync::Arc::clone(&new_batch)
+    let old_batch = if old.pack.file(CATALOGUE_FILE) == new.pack.file(CATALOGUE_FILE) {
+        Arc::clone(&new_batch)
     } else {
-        match super::load_batch(&args.batch, &old)? {
-            Ok(batch) => std::sync::Arc::new(batch),
-            Err(exit) => {
-                super::report(&format!("error: the batch does not fit {old_name}\n"));
-                return Ok(exit);
-            }
-        }
+        Arc::new(super::load_batch(&args.batch, &old).map_err(refused_by(old_name))?)
     };
     let before = crate::screen::screen_shared(&old, old_batch, as_of);
-    let after = crate::screen::screen_shared(&new, std::sync::Arc::clone(&new_batch), as_of);
+    let after = crate::screen::screen_shared(&new, Arc::clone(&new_batch), as_of);
     let mut d = diff::diff(&new_batch, &before, &after);
-    let old_pack =
-        super::load_pack(&args.rules).map_err(|_| anyhow::anyhow!("cannot read the old pack"))?;
-    let new_pack = super::load_pack(&RulesArg {
-        rules: Some(args.against.clone()),
-    })
-    .map_err(|_| anyhow::anyhow!("cannot read the new pack"))?;
-    d.pack_changes = diff::pack_changes(&old_pack, &new_pack);
+    d.pack_changes = diff::pack_changes(&old.pack, &new.pack);
     let text = match args.format {
-        TextOrJson::Text => diff::render_text(&d),
-        TextOrJson::Json => serde_json::to_string_pretty(&d)? + "\n",
+        super::TextOrJson::Text => diff::render_text(&d),
+        super::TextOrJson::Json => serde_json::to_string_pretty(&d)? + "\n",
     };
     super::write_stdout(text.as_bytes())?;
     Ok(Exit::Ok)

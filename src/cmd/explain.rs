@@ -1,28 +1,33 @@
 //! `tryg explain PERSON_ID`: one person's outcome, rule by rule, for a reviewer.
 
-use anyhow::bail;
-
-use crate::cli::{ExplainArgs, TextOrJson};
+use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
 use crate::explain;
 
-pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
-    let rules = match super::load_rules(&args.rules) {
-        Ok(rules) => rules,
-        Err(exit) => return Ok(exit),
-    };
+/// `tryg explain PERSON_ID --persons FILE --events FILE [--as-of DATE] [--rules DIR]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The person to explain.
+    #[arg(value_name = "PERSON_ID")]
+    pub person_id: String,
+    #[command(flatten)]
+    pub batch: super::BatchArgs,
+    #[command(flatten)]
+    pub rules: super::RulesArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = super::TextOrJson::Text)]
+    pub format: super::TextOrJson,
+}
+
+pub fn run(args: Args) -> CommandResult {
+    let rules = super::load_rules(&args.rules)?;
     let as_of = super::as_of(&args.batch);
-    let batch = match super::load_batch(&args.batch, &rules)? {
-        Ok(batch) => batch,
-        Err(exit) => return Ok(exit),
-    };
-    let x = match explain::explain(&rules, batch, as_of, &args.person_id) {
-        Ok(x) => x,
-        Err(e) => bail!("{e} ({})", args.batch.persons.display()),
-    };
+    let batch = super::load_batch(&args.batch, &rules)?;
+    let x = explain::explain(&rules, batch, as_of, &args.person_id)
+        .map_err(|e| Failure::Other(anyhow::anyhow!("{e} ({})", args.batch.persons.display())))?;
     let text = match args.format {
-        TextOrJson::Text => explain::render_text(&x, rules.config.retention_months),
-        TextOrJson::Json => serde_json::to_string_pretty(&x)? + "\n",
+        super::TextOrJson::Text => explain::render_text(&x, rules.config.retention_months),
+        super::TextOrJson::Json => serde_json::to_string_pretty(&x)? + "\n",
     };
     super::write_stdout(text.as_bytes())?;
     Ok(Exit::Ok)

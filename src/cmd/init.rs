@@ -3,14 +3,21 @@
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use include_dir::Dir;
 
-use crate::cli::InitArgs;
+use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
 use crate::ruleset::DEFAULT_PACK;
 
-pub fn run(args: InitArgs) -> anyhow::Result<Exit> {
+/// `tryg init DIR`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder to write the rule pack into (created if missing; nothing is overwritten).
+    pub dir: std::path::PathBuf,
+}
+
+pub fn run(args: Args) -> CommandResult {
     let mut files = Vec::new();
     collect(&DEFAULT_PACK, &mut files);
     let existing: Vec<String> = files
@@ -20,11 +27,11 @@ pub fn run(args: InitArgs) -> anyhow::Result<Exit> {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        bail!(
+        return Err(Failure::Other(anyhow::anyhow!(
             "{} already holds a rule pack; nothing was written (would overwrite {})",
             args.dir.display(),
             existing.join(", ")
-        );
+        )));
     }
     for (rel, contents) in &files {
         let path = args.dir.join(rel);
@@ -35,12 +42,15 @@ pub fn run(args: InitArgs) -> anyhow::Result<Exit> {
         std::fs::write(&path, contents)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    println!(
-        "wrote the default rule pack ({} files) to {}\nedit tryg.toml and the *.rhai files, then screen with --rules {}",
-        files.len(),
-        args.dir.display(),
-        args.dir.display()
-    );
+    super::write_stdout(
+        format!(
+            "wrote the default rule pack ({} files) to {}\nedit tryg.toml and the *.rhai files, then screen with --rules {}\n",
+            files.len(),
+            args.dir.display(),
+            args.dir.display()
+        )
+        .as_bytes(),
+    )?;
     Ok(Exit::Ok)
 }
 

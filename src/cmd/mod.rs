@@ -1,4 +1,8 @@
-//! One module per subcommand, each a `run(args) -> Result<Exit>`.
+//! One module per subcommand, each with its clap `Args` and a
+//! `run(args) -> CommandResult`: resolve the arguments, call the library,
+//! render, and pick the exit status. What several commands share is here:
+//! the rules and batch arguments, loading both, the as-of date, and writing
+//! output whole or not at all.
 
 pub mod check;
 pub mod diff;
@@ -8,66 +12,117 @@ pub mod screen;
 pub mod test;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::RulesArg;
-use crate::exit::Exit;
+use crate::diagnostic::Severity;
+use crate::error::Failure;
 use crate::load::{Batch, Input};
 use crate::ruleset::{RulePack, RuleSet};
+use crate::time::Date;
 
-/// Reads the rule pack named on the command line, or prints why it cannot.
-pub fn load_pack(arg: &RulesArg) -> Result<RulePack, Exit> {
+/// Where the rules come from: a folder, or the pack built into tryg.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesArg {
+    /// Rules folder (tryg.toml, offences.toml, *.rhai). Default: the built-in pack.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// The batch and the day it is screened as of.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// persons.csv of the batch.
+    #[arg(long, value_name = "FILE")]
+    pub persons: PathBuf,
+    /// events.csv of the batch.
+    #[arg(long, value_name = "FILE")]
+    pub events: PathBuf,
+    /// The date ages and windows are computed against (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<Date>,
+}
+
+/// How `explain` and `diff` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// For a person reading a terminal.
+    Text,
+    /// For machines.
+    Json,
+}
+
+fn parse_as_of(text: &str) -> Result<Date, String> {
+    crate::time::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Reads the rule pack named on the command line.
+pub fn pack(arg: &RulesArg) -> Result<RulePack, Failure> {
     match &arg.rules {
-        Some(dir) => RulePack::from_dir(dir).map_err(|d| {
-            report(&d.to_string());
-            Exit::BadInput
+        Some(dir) => RulePack::from_dir(dir).map_err(|problems| Failure::Rules {
+            count: problems.total(),
+            rendered: problems.to_string(),
         }),
         None => Ok(RulePack::built_in()),
     }
 }
 
-/// Loads the rule set named on the command line, or prints why it cannot.
-pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
-    let pack = load_pack(arg)?;
-    RuleSet::load(pack).map_err(|e| {
-        report(&format!(
-            "{}error: the rule set has {} problem(s); nothing was screened\n",
-            e.render(),
-            e.diagnostics.total()
-        ));
-        Exit::BadInput
+/// Loads a rule pack and refuses it when `check` finds an error in it: a
+/// rule calling a function or reading a setting that does not exist would
+/// otherwise fail for every person. (A setting no rule reads is untidy, not
+/// wrong: only `tryg check` reports it.)
+pub fn rules(pack: RulePack) -> Result<RuleSet, Failure> {
+    let rules = RuleSet::load(pack).map_err(|e| Failure::Rules {
+        rendered: e.render(),
+        count: e.diagnostics.total(),
+    })?;
+    let mut problems = crate::diagnostic::Diagnostics::with_cap(50);
+    for d in crate::check::check(&rules).diagnostics {
+        if d.severity == Severity::Error && d.code != "unused-setting" {
+            problems.push(d);
+        }
+    }
+    if problems.is_empty() {
+        return Ok(rules);
+    }
+    Err(Failure::Rules {
+        count: problems.total(),
+        rendered: crate::diagnostic::render_with_sources(&problems, |file| {
+            rules.pack.file(file.rsplit('/').next().unwrap_or(file))
+        }),
     })
 }
 
-/// Writes problems to stderr. Unlike `eprint!`, a closed stderr is not a panic.
-pub fn report(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+/// Reads and loads the rules named on the command line (see [`rules`]).
+pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Failure> {
+    rules(pack(arg)?)
 }
 
-/// Reads both input files and validates the batch, or prints why it cannot.
-/// The files are streamed, never held in memory whole.
-pub fn load_batch(
-    args: &crate::cli::BatchArgs,
-    rules: &RuleSet,
-) -> anyhow::Result<Result<Batch, Exit>> {
+/// Reads both input files and validates the batch against `rules`. The files
+/// are streamed, never held in memory whole.
+pub fn load_batch(args: &BatchArgs, rules: &RuleSet) -> Result<Batch, Failure> {
     let open =
         |path: &Path| Input::open(path).with_context(|| format!("cannot read {}", path.display()));
     let (persons, events) = (open(&args.persons)?, open(&args.events)?);
-    Ok(Batch::read(persons, events, rules)?.map_err(|problems| {
-        report(&format!(
-            "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
-            problems.total()
-        ));
-        Exit::BadInput
-    }))
+    Batch::read(persons, events, &rules.config, &rules.catalogue)
+        .map_err(anyhow::Error::from)?
+        .map_err(|problems| Failure::Input {
+            problems,
+            context: None,
+        })
 }
 
 /// The as-of date given, or today (the only place tryg reads the clock).
-pub fn as_of(args: &crate::cli::BatchArgs) -> crate::time::Date {
+pub fn as_of(args: &BatchArgs) -> Date {
     args.as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Writes a warning to stderr. Unlike `eprint!`, a closed stderr is not a panic.
+pub fn warn(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Streams `write` into a temporary file in the target's folder and renames it
@@ -109,9 +164,5 @@ pub fn write_stdout_with(
 
 /// Writes to stdout; a closed pipe (`tryg … | head`) is not an error.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to stdout"),
-    }
+    write_stdout_with(|out| out.write_all(bytes))
 }

@@ -1,19 +1,41 @@
 //! `tryg screen`: load rules, load the batch, screen, write the report.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::cli::ScreenArgs;
+use crate::error::CommandResult;
 use crate::exit::Exit;
-use crate::output;
+use crate::output::{self, Format};
 
-pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
+/// `tryg screen --persons FILE --events FILE [options]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub batch: super::BatchArgs,
+    #[command(flatten)]
+    pub rules: super::RulesArg,
+    /// Output format. Default: from the --out file's extension (.json, .csv,
+    /// .html), else table.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to FILE (whole or not at all) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Screen residents of NAME (repeatable); replaces `municipalities` of tryg.toml.
+    #[arg(long = "municipality", value_name = "NAME")]
+    pub municipalities: Vec<String>,
+    /// No progress bar (it is shown only when stderr is a terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Worker threads. Default: one per core. Output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+pub fn run(args: Args) -> CommandResult {
     // Resolve everything before any screening starts.
-    let mut rules = match super::load_rules(&args.rules) {
-        Ok(rules) => rules,
-        Err(exit) => return Ok(exit),
-    };
+    let mut rules = super::load_rules(&args.rules)?;
     if !args.municipalities.is_empty() {
         rules.set_municipalities(args.municipalities.clone());
     }
@@ -29,16 +51,13 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
     // Loading checks rows on the same workers.
-    let batch = match pool.install(|| super::load_batch(&args.batch, &rules))? {
-        Ok(batch) => batch,
-        Err(exit) => return Ok(exit),
-    };
+    let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
     warn_unmatched_municipalities(&rules.config.municipalities, &batch);
 
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
-    let errors = if format == output::Format::Json {
+    let errors = if format == Format::Json {
         // JSON, the format for whole populations, is written as it is
         // decided, so a million outcomes are never held at once.
         let shared = std::sync::Arc::clone(&batch);
@@ -50,27 +69,19 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
             screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
             json.finish(out)
         })?;
-        let errors = screening.run.counts.errors;
-        std::mem::forget(screening);
-        errors
+        screening.run.counts.errors
     } else {
         let mut report = pool.install(|| {
             crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
         });
         bar.finish_and_clear();
-        if format == output::Format::Html {
+        if format == Format::Html {
             crate::screen::describe_events(&mut report, &batch, &rules);
         }
         // Streamed: the report is never held in memory a second time as text.
         write_out(&args, &pool, |out| output::render(&report, format, out))?;
-        let errors = report.run.counts.errors;
-        std::mem::forget(report);
-        errors
+        report.run.counts.errors
     };
-    // (Above and here: the process ends now, and freeing a million outcomes
-    // and the batch one allocation at a time would take about a second and
-    // change nothing.)
-    std::mem::forget(batch);
     Ok(if errors > 0 {
         Exit::OutcomeErrors
     } else {
@@ -81,7 +92,7 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
 /// Writes the report to --out (whole or not at all) or stdout, in the pool:
 /// rendering uses the worker threads too.
 fn write_out(
-    args: &ScreenArgs,
+    args: &Args,
     pool: &rayon::ThreadPool,
     render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send,
 ) -> anyhow::Result<()> {
@@ -98,16 +109,16 @@ const WAVE: usize = 16_384;
 /// The format a file name asks for: `report.html` is html.
 fn format_of(out: Option<&Path>) -> output::Format {
     match out.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-        Some("json") => output::Format::Json,
-        Some("csv") => output::Format::Csv,
-        Some("html" | "htm") => output::Format::Html,
-        _ => output::Format::Table,
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        _ => Format::Table,
     }
 }
 
 /// Refuses, before any work, an --out that cannot be written or that would
 /// overwrite an input file.
-fn check_out(out: &Path, batch: &crate::cli::BatchArgs) -> anyhow::Result<()> {
+fn check_out(out: &Path, batch: &super::BatchArgs) -> anyhow::Result<()> {
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -153,7 +164,7 @@ fn warn_unmatched_municipalities(screened: &[String], batch: &crate::load::Batch
             let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            super::report(&format!(
+            super::warn(&format!(
                 "warning: nobody in the batch lives in `{name}`{hint}; municipality names are matched exactly\n"
             ));
         }

@@ -4,22 +4,28 @@
 
 use std::fmt::Write as _;
 
+use std::path::PathBuf;
+
 use anyhow::Context;
 
 use crate::cases::{self, Case};
 use crate::check;
-use crate::cli::TestArgs;
+use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
 
-pub fn run(args: TestArgs) -> anyhow::Result<Exit> {
-    let pack = match super::load_pack(&args.rules) {
-        Ok(pack) => pack,
-        Err(exit) => return Ok(exit),
-    };
-    let rules = match super::load_rules(&args.rules) {
-        Ok(rules) => rules,
-        Err(exit) => return Ok(exit),
-    };
+/// `tryg test [--rules DIR] [CASE_FILE...]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub rules: super::RulesArg,
+    /// Case files to run. Default: every .toml file in the rules folder's tests/.
+    #[arg(value_name = "CASE_FILE")]
+    pub cases: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> CommandResult {
+    let rules = super::load_rules(&args.rules)?;
+    let pack = &rules.pack;
     let sources: Vec<(String, String)> = if args.cases.is_empty() {
         pack.tests.clone()
     } else {
@@ -33,18 +39,17 @@ pub fn run(args: TestArgs) -> anyhow::Result<Exit> {
             .collect::<anyhow::Result<_>>()?
     };
     if sources.is_empty() {
-        super::report(&format!(
-            "error: no case files: write them under {}/tests/ (see docs/RULES.md, \"Test a rule\")\n",
+        return Err(Failure::Other(anyhow::anyhow!(
+            "no case files: write them under {}/tests/ (see docs/RULES.md, \"Test a rule\")",
             pack.folder
-        ));
-        return Ok(Exit::BadInput);
+        )));
     }
 
     let mut out = String::new();
     let mut results = Vec::new();
     for (file, text) in &sources {
         match Case::parse(file, text) {
-            Ok(case) => results.push(cases::run(&pack, &rules, case)),
+            Ok(case) => results.push(cases::run(&rules, case)),
             Err(d) => results.push(cases::CaseResult::unparsed(file, *d)),
         }
     }
@@ -68,7 +73,7 @@ pub fn run(args: TestArgs) -> anyhow::Result<Exit> {
     let failed = results.iter().filter(|r| !r.passed()).count();
     let _ = writeln!(out, "\n{} passed, {failed} failed", results.len() - failed);
 
-    let sites = check::check(&pack).effect_sites;
+    let sites = check::check(&rules).effect_sites;
     let missed = cases::uncovered(&sites, &results);
     let files: std::collections::BTreeSet<&str> = sites.iter().map(|s| s.rule.as_str()).collect();
     let missed_files: std::collections::BTreeSet<&str> = files

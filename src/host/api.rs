@@ -49,27 +49,18 @@
 //!
 //! Evidence is an event, an offence, a list of either, an array of these, or `()`.
 
-use std::sync::Arc;
-
-use rhai::{
-    Array, Dynamic, Engine, EvalAltResult, FnPtr, INT, ImmutableString, NativeCallContext, Position,
-};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, INT, ImmutableString, NativeCallContext};
 
 use super::config_view::ConfigTable;
+use super::handle::{self, EventItem, EventList, Fallible, OffenceItem, OffenceList, PersonView};
 use super::memo::{self, EffectCall, EvidenceIds, Fact};
-use super::query::{
-    self, Answer, EventField as EF, Fail, OffenceField as OF, Op, PersonField as PF, Span, Target,
-    Value,
-};
+use super::query::{EventField as EF, OffenceField as OF, Op, PersonField as PF, Span};
 use super::recorder;
-use super::view::{EventItem, EventList, OffenceItem, OffenceList, PersonCtx, PersonView};
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
 use crate::offence::{Category, CategorySet};
 use crate::proposal::{Limb, Priority, Proposal, Recipient, Route};
 use crate::time::{self, Date};
-
-type Fallible<T> = Result<T, Box<EvalAltResult>>;
 
 /// Registers the whole API on an engine.
 pub fn register(engine: &mut Engine) {
@@ -133,7 +124,7 @@ fn categories(arg: &Dynamic) -> Fallible<(Vec<ImmutableString>, CategorySet)> {
 }
 
 /// The line of the call being evaluated.
-fn line(ctx: &NativeCallContext) -> usize {
+pub(super) fn line(ctx: &NativeCallContext) -> usize {
     ctx.call_position().line().unwrap_or(0)
 }
 
@@ -182,166 +173,6 @@ fn register_config(engine: &mut Engine) {
         .register_fn("contains", |t: &mut ConfigTable, key: &str| t.contains(key))
         .register_fn("to_string", |t: &mut ConfigTable| t.describe())
         .register_fn("to_debug", |t: &mut ConfigTable| t.describe());
-}
-
-/// Asks `op` of a handle while rhai runs a rule: answers it in Rust, notes it
-/// for the memo's path (and, while tracing, for `explain`), and hands rhai the
-/// answer.
-fn ask(
-    call: Option<&NativeCallContext>,
-    ctx: &Arc<PersonCtx>,
-    slot: u32,
-    target: Target,
-    op: Op,
-) -> Fallible<Dynamic> {
-    let answer = match query::answer(&op, target, ctx) {
-        Ok(answer) => answer,
-        Err(fail) => {
-            recorder::failed();
-            return Err(match fail {
-                Fail::Bounds(len, i) => EvalAltResult::ErrorArrayBounds(len, i, Position::NONE),
-                Fail::Message(m) => EvalAltResult::ErrorRuntime(m.into(), Position::NONE),
-            }
-            .into());
-        }
-    };
-    if let Some(call) = call
-        && let Some(words) = op.words()
-    {
-        look(call, words, &answer, ctx);
-    }
-    let first = recorder::asked(slot, op, &answer);
-    Ok(dynamic(answer, ctx, first))
-}
-
-/// Records, for `explain`, that a rule asked for a list and what it got.
-fn look(call: &NativeCallContext, what: String, answer: &Answer, ctx: &PersonCtx) {
-    recorder::look(line(call), || {
-        let (n, one, many, events) = match answer {
-            Answer::Events(items) => (items.len(), "event", "events", items.to_vec()),
-            Answer::Offences(items) => (
-                items.len(),
-                "offence",
-                "offences",
-                items
-                    .iter()
-                    .flat_map(|&o| ctx.offences[o as usize].events.iter().copied())
-                    .collect(),
-            ),
-            _ => return (what, String::new(), Vec::new()),
-        };
-        (
-            what,
-            format!("{n} {}", if n == 1 { one } else { many }),
-            events,
-        )
-    });
-}
-
-/// An answer as rhai holds it; handles made are numbered from `slot`.
-fn dynamic(answer: Answer, ctx: &Arc<PersonCtx>, slot: u32) -> Dynamic {
-    let ctx = || Arc::clone(ctx);
-    match answer {
-        Answer::Value(v) => value(v),
-        Answer::Events(items) => Dynamic::from(EventList {
-            ctx: ctx(),
-            items,
-            slot,
-        }),
-        Answer::Offences(items) => Dynamic::from(OffenceList {
-            ctx: ctx(),
-            items,
-            slot,
-        }),
-        Answer::Event(index) => Dynamic::from(EventItem {
-            ctx: ctx(),
-            index,
-            slot,
-        }),
-        Answer::Offence(index) => Dynamic::from(OffenceItem {
-            ctx: ctx(),
-            index,
-            slot,
-        }),
-        Answer::Items { events, items } => {
-            let array: Array = items
-                .into_iter()
-                .enumerate()
-                .map(|(n, index)| {
-                    let slot = slot + n as u32;
-                    if events {
-                        Dynamic::from(EventItem {
-                            ctx: ctx(),
-                            index,
-                            slot,
-                        })
-                    } else {
-                        Dynamic::from(OffenceItem {
-                            ctx: ctx(),
-                            index,
-                            slot,
-                        })
-                    }
-                })
-                .collect();
-            Dynamic::from_array(array)
-        }
-    }
-}
-
-fn value(v: Value) -> Dynamic {
-    match v {
-        Value::Unit => Dynamic::UNIT,
-        Value::Bool(b) => Dynamic::from_bool(b),
-        Value::Int(i) => Dynamic::from_int(i),
-        Value::Str(s) => Dynamic::from(s),
-        Value::Date(d) => Dynamic::from(d),
-        Value::Tokens(t) => Dynamic::from_array(t.into_iter().map(Dynamic::from).collect()),
-    }
-}
-
-impl PersonView {
-    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
-        ask(call, &self.0, 0, Target::Person, op)
-    }
-}
-
-impl EventList {
-    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
-        ask(call, &self.ctx, self.slot, Target::Events(&self.items), op)
-    }
-}
-
-impl OffenceList {
-    fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
-        ask(
-            call,
-            &self.ctx,
-            self.slot,
-            Target::Offences(&self.items),
-            op,
-        )
-    }
-}
-
-impl EventItem {
-    fn ask(&self, op: Op) -> Fallible<Dynamic> {
-        ask(None, &self.ctx, self.slot, Target::Event(self.index), op)
-    }
-}
-
-impl OffenceItem {
-    fn ask(&self, op: Op) -> Fallible<Dynamic> {
-        ask(None, &self.ctx, self.slot, Target::Offence(self.index), op)
-    }
-}
-
-/// `for x in list`: the items, each a handle, asked for as one question.
-pub fn items_of(ctx: &Arc<PersonCtx>, slot: u32, target: Target) -> Array {
-    match ask(None, ctx, slot, target, Op::Iterate) {
-        Ok(items) => items.into_array().unwrap_or_default(),
-        Err(_) => Array::new(),
-    }
 }
 
 fn months(n: INT) -> Fallible<Span> {
@@ -399,45 +230,6 @@ fn register_person(engine: &mut Engine) {
         .register_fn("to_debug", |p: &mut PersonView| p.ask(None, Op::Describe));
 }
 
-/// `filter(|x| …)` on a list: the closure runs in rhai for each item; the memo
-/// keeps which items it kept.
-fn filter(
-    call: &NativeCallContext,
-    ctx: &Arc<PersonCtx>,
-    slot: u32,
-    target: Target,
-    f: &FnPtr,
-) -> Fallible<Dynamic> {
-    let items = ask(None, ctx, slot, target, Op::Iterate)?
-        .into_array()
-        .unwrap_or_default();
-    let mut kept = Vec::with_capacity(items.len());
-    for item in items {
-        kept.push(f.call_within_context::<bool>(call, (item,))?);
-    }
-    let select = |list: &[u32]| -> query::Items {
-        list.iter()
-            .zip(&kept)
-            .filter(|(_, k)| **k)
-            .map(|(i, _)| *i)
-            .collect()
-    };
-    let answer = match target {
-        Target::Events(list) => Answer::Events(select(list)),
-        Target::Offences(list) => Answer::Offences(select(list)),
-        _ => return error("only a list can be filtered"),
-    };
-    look(call, "matching the condition".into(), &answer, ctx);
-    let new = recorder::did(
-        || Fact::Filtered {
-            list: slot,
-            kept: kept.clone(),
-        },
-        true,
-    );
-    Ok(dynamic(answer, ctx, new))
-}
-
 fn register_events(engine: &mut Engine) {
     type Ctx<'a> = NativeCallContext<'a>;
     engine
@@ -459,8 +251,7 @@ fn register_events(engine: &mut Engine) {
             l.ask(Some(&c), Op::OfKind(tokens, wanted))
         })
         .register_fn("tagged", |c: Ctx, l: &mut EventList, tags: Dynamic| {
-            let known = l.ctx.world.tags.iter().map(String::as_str);
-            let wanted = tokens_in("tag", &tags, known)?;
+            let wanted = tokens_in("tag", &tags, l.known_tags())?;
             l.ask(Some(&c), Op::Tagged(wanted))
         })
         .register_fn("in_category", |c: Ctx, l: &mut EventList, cats: Dynamic| {
@@ -476,7 +267,7 @@ fn register_events(engine: &mut Engine) {
         .register_fn("latest", |l: &mut EventList| l.ask(None, Op::Latest))
         .register_fn("earliest", |l: &mut EventList| l.ask(None, Op::Earliest))
         .register_fn("filter", |c: Ctx, l: &mut EventList, f: FnPtr| {
-            filter(&c, &l.ctx, l.slot, Target::Events(&l.items), &f)
+            l.filter(&c, &f)
         })
         .register_fn("to_string", |l: &mut EventList| l.ask(None, Op::Describe))
         .register_fn("to_debug", |l: &mut EventList| l.ask(None, Op::Describe));
@@ -496,11 +287,11 @@ fn register_events(engine: &mut Engine) {
     ];
     engine.register_type_with_name::<EventItem>("Event");
     for (name, field) in fields {
-        engine.register_get(name, move |e: &mut EventItem| e.ask(Op::Event(field)));
+        engine.register_get(name, move |e: &mut EventItem| e.ask(None, Op::Event(field)));
     }
     engine
-        .register_fn("to_string", |e: &mut EventItem| e.ask(Op::Describe))
-        .register_fn("to_debug", |e: &mut EventItem| e.ask(Op::Describe));
+        .register_fn("to_string", |e: &mut EventItem| e.ask(None, Op::Describe))
+        .register_fn("to_debug", |e: &mut EventItem| e.ask(None, Op::Describe));
 }
 
 fn register_offences(engine: &mut Engine) {
@@ -537,7 +328,7 @@ fn register_offences(engine: &mut Engine) {
         .register_fn("latest", |l: &mut OffenceList| l.ask(None, Op::Latest))
         .register_fn("earliest", |l: &mut OffenceList| l.ask(None, Op::Earliest))
         .register_fn("filter", |c: Ctx, l: &mut OffenceList, f: FnPtr| {
-            filter(&c, &l.ctx, l.slot, Target::Offences(&l.items), &f)
+            l.filter(&c, &f)
         })
         .register_fn("to_string", |l: &mut OffenceList| l.ask(None, Op::Describe))
         .register_fn("to_debug", |l: &mut OffenceList| l.ask(None, Op::Describe));
@@ -554,44 +345,17 @@ fn register_offences(engine: &mut Engine) {
     ];
     engine.register_type_with_name::<OffenceItem>("Offence");
     for (name, field) in fields {
-        engine.register_get(name, move |o: &mut OffenceItem| o.ask(Op::Offence(field)));
+        engine.register_get(name, move |o: &mut OffenceItem| {
+            o.ask(None, Op::Offence(field))
+        });
     }
     engine
         .register_fn("in_category", |o: &mut OffenceItem, cats: Dynamic| {
             let (_, set) = categories(&cats)?;
-            o.ask(Op::OffenceInCategory(set))
+            o.ask(None, Op::OffenceInCategory(set))
         })
-        .register_fn("to_string", |o: &mut OffenceItem| o.ask(Op::Describe))
-        .register_fn("to_debug", |o: &mut OffenceItem| o.ask(Op::Describe));
-}
-
-/// The handles an evidence argument names, in the order given: their numbers
-/// (for the memo) and their event ids, without repeats.
-fn evidence(value: &Dynamic, slots: &mut Vec<u32>, ids: &mut EvidenceIds) -> Fallible<()> {
-    if value.is_unit() {
-    } else if let Some(l) = value.read_lock::<EventList>() {
-        slots.push(l.slot);
-        ids.add(Target::Events(&l.items), &l.ctx);
-    } else if let Some(l) = value.read_lock::<OffenceList>() {
-        slots.push(l.slot);
-        ids.add(Target::Offences(&l.items), &l.ctx);
-    } else if let Some(e) = value.read_lock::<EventItem>() {
-        slots.push(e.slot);
-        ids.add(Target::Event(e.index), &e.ctx);
-    } else if let Some(o) = value.read_lock::<OffenceItem>() {
-        slots.push(o.slot);
-        ids.add(Target::Offence(o.index), &o.ctx);
-    } else if value.is_array() {
-        for item in value.clone().into_array().unwrap_or_default() {
-            evidence(&item, slots, ids)?;
-        }
-    } else {
-        return error(format!(
-            "evidence must be events, offences, a list of them or (), not {}",
-            value.type_name()
-        ));
-    }
-    Ok(())
+        .register_fn("to_string", |o: &mut OffenceItem| o.ask(None, Op::Describe))
+        .register_fn("to_debug", |o: &mut OffenceItem| o.ask(None, Op::Describe));
 }
 
 /// Applies an effect a rule called for, and notes it for the memo's path.
@@ -603,7 +367,7 @@ fn effect(
 ) -> Fallible<()> {
     let mut slots = Vec::new();
     let mut ids = EvidenceIds::default();
-    if let Err(e) = evidence(proof, &mut slots, &mut ids) {
+    if let Err(e) = handle::cite(proof, &mut slots, &mut ids) {
         recorder::failed();
         return Err(e);
     }
@@ -614,7 +378,7 @@ fn effect(
         evidence: slots,
     };
     recorder::with(|e| memo::apply(e, &call, ids.ids))?;
-    recorder::did(|| Fact::Effect(call), false);
+    recorder::did(|| Fact::Effect(call), 0);
     Ok(())
 }
 

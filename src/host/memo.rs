@@ -22,11 +22,11 @@
 //! each tree stops growing at [`MAX_NODES`] and runs rhai for what it lacks.
 
 use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use rhai::ImmutableString;
 
-use super::query::{self, Answer, Items, Key, Op, Target};
+use super::handle::select;
+use super::query::{self, Answer, Held, Key, Op, Target};
 use super::recorder::Effects;
 use super::view::PersonCtx;
 use crate::proposal::{Proposal, Reason};
@@ -242,7 +242,7 @@ impl Tree {
             return false;
         }
         scratch.slots.clear();
-        scratch.slots.push(Slot::Person);
+        scratch.slots.push(Held::Person);
         scratch.effects.clear();
         let mut at = 0usize;
         loop {
@@ -257,7 +257,7 @@ impl Tree {
                     let Some(next) = branches.get(&answer) else {
                         return false;
                     };
-                    scratch.take(answer);
+                    scratch.slots.extend(answer.into_handles());
                     at = next as usize;
                 }
                 Node::Fact { fact, next } => {
@@ -270,12 +270,12 @@ impl Tree {
                             scratch.effects.push((at as u32, ids.ids));
                         }
                         Fact::Filtered { list, kept } => {
-                            let slot = match &scratch.slots[*list as usize] {
-                                Slot::Events(items) => Slot::Events(select(items, kept)),
-                                Slot::Offences(items) => Slot::Offences(select(items, kept)),
+                            let answer = match &scratch.slots[*list as usize] {
+                                Held::Events(items) => Answer::Events(select(items, kept)),
+                                Held::Offences(items) => Answer::Offences(select(items, kept)),
                                 _ => return false,
                             };
-                            scratch.slots.push(slot);
+                            scratch.slots.extend(answer.into_handles());
                         }
                     }
                     at = *next as usize;
@@ -295,125 +295,81 @@ impl Tree {
     }
 }
 
-fn select(items: &[u32], kept: &[bool]) -> Items {
-    items
-        .iter()
-        .zip(kept)
-        .filter(|(_, k)| **k)
-        .map(|(i, _)| *i)
-        .collect()
-}
-
-/// A handle during a replay.
-enum Slot {
-    Person,
-    Events(Items),
-    Offences(Items),
-    Event(u32),
-    Offence(u32),
-}
-
-impl Slot {
-    fn target(&self) -> Target<'_> {
-        match self {
-            Slot::Person => Target::Person,
-            Slot::Events(items) => Target::Events(items),
-            Slot::Offences(items) => Target::Offences(items),
-            Slot::Event(i) => Target::Event(*i),
-            Slot::Offence(i) => Target::Offence(*i),
-        }
-    }
-}
-
 /// Buffers one thread reuses across replays.
 #[derive(Default)]
 pub struct Scratch {
-    slots: Vec<Slot>,
+    /// The handles of the run being replayed, by number.
+    slots: Vec<Held>,
     effects: Vec<(u32, Vec<ImmutableString>)>,
 }
 
-impl Scratch {
-    /// Keeps the handles an answer makes, numbered as the recording numbered them.
-    fn take(&mut self, answer: Answer) {
-        match answer {
-            Answer::Value(_) => {}
-            Answer::Events(items) => self.slots.push(Slot::Events(items)),
-            Answer::Offences(items) => self.slots.push(Slot::Offences(items)),
-            Answer::Event(i) => self.slots.push(Slot::Event(i)),
-            Answer::Offence(i) => self.slots.push(Slot::Offence(i)),
-            Answer::Items { events, items } => self.slots.extend(items.into_iter().map(|i| {
-                if events {
-                    Slot::Event(i)
-                } else {
-                    Slot::Offence(i)
-                }
-            })),
-        }
-    }
+/// How often one rule file was replayed and how often rhai ran it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleStats {
+    pub replayed: u64,
+    pub ran: u64,
 }
 
-/// How many handles an answer makes.
-pub fn handles_made(answer: &Answer) -> u32 {
-    match answer {
-        Answer::Value(_) => 0,
-        Answer::Items { items, .. } => items.len() as u32,
-        _ => 1,
-    }
-}
-
-/// One tree per rule file. Replays read it; paths a worker learned while
-/// screening a person are added after that person.
+/// One worker thread's memo: a tree per rule file, the buffers replays use,
+/// and what it counted. Each thread has its own (see [`crate::screen`] for
+/// why), so nothing here is locked.
 pub struct Memo {
-    trees: RwLock<Vec<Tree>>,
+    trees: Vec<Tree>,
+    scratch: Scratch,
+    stats: Vec<RuleStats>,
+    /// Paths rhai ran for the person being screened, added after them.
+    learned: Vec<(usize, Vec<Step>)>,
 }
 
 impl Memo {
-    pub fn new(rules: usize) -> Memo {
+    /// An empty memo for `rule_files` rule files.
+    pub fn new(rule_files: usize) -> Memo {
         Memo {
-            trees: RwLock::new((0..rules).map(|_| Tree::default()).collect()),
+            trees: (0..rule_files).map(|_| Tree::default()).collect(),
+            scratch: Scratch::default(),
+            stats: vec![RuleStats::default(); rule_files],
+            learned: Vec::new(),
         }
     }
 
-    /// The trees, for replaying.
-    pub fn read(&self) -> RwLockReadGuard<'_, Vec<Tree>> {
-        self.trees.read().unwrap_or_else(PoisonError::into_inner)
+    /// Replays rule file `n` for one person (see [`Tree::replay`]), counting
+    /// the outcome.
+    pub fn replay(&mut self, n: usize, ctx: &PersonCtx, effects: &mut Effects) -> bool {
+        let replayed = self.trees[n].replay(ctx, effects, &mut self.scratch);
+        let stats = &mut self.stats[n];
+        if replayed {
+            stats.replayed += 1;
+        } else {
+            stats.ran += 1;
+        }
+        replayed
     }
 
-    /// Adds the paths a worker learned.
-    pub fn learn(&self, worker: &mut Worker) {
-        if worker.learned.is_empty() {
-            return;
+    /// Whether a run of rule file `n` is worth recording.
+    pub fn growing(&self, n: usize) -> bool {
+        self.trees[n].growing()
+    }
+
+    /// Keeps the path rhai took through rule file `n`, to add after this person.
+    pub fn keep(&mut self, n: usize, path: Vec<Step>) {
+        self.learned.push((n, path));
+    }
+
+    /// Adds the paths kept while screening the last person.
+    pub fn learn(&mut self) {
+        for (n, path) in self.learned.drain(..) {
+            self.trees[n].insert(path);
         }
-        let mut trees = self.trees.write().unwrap_or_else(PoisonError::into_inner);
-        for (rule, path) in worker.learned.drain(..) {
-            trees[rule].insert(path);
-        }
+    }
+
+    /// Per rule file: runs replayed and runs rhai had to do.
+    pub fn stats(&self) -> &[RuleStats] {
+        &self.stats
     }
 
     /// Nodes in each rule file's tree.
     pub fn sizes(&self) -> Vec<usize> {
-        self.read().iter().map(Tree::len).collect()
-    }
-}
-
-/// One worker thread's side of the memo: its buffers, what it counted, and
-/// the paths it learned since it last handed them to the [`Memo`].
-pub struct Worker {
-    pub scratch: Scratch,
-    /// Per rule file: runs replayed, and runs rhai had to do.
-    pub hits: Vec<u64>,
-    pub misses: Vec<u64>,
-    pub learned: Vec<(usize, Vec<Step>)>,
-}
-
-impl Worker {
-    pub fn new(rules: usize) -> Worker {
-        Worker {
-            scratch: Scratch::default(),
-            hits: vec![0; rules],
-            misses: vec![0; rules],
-            learned: Vec::new(),
-        }
+        self.trees.iter().map(Tree::len).collect()
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config_view;
+pub mod handle;
 pub mod memo;
 pub mod query;
 pub mod recorder;
@@ -19,9 +20,10 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Scope};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use config_view::ConfigTable;
-pub use memo::{Memo, Worker};
+use handle::PersonView;
+pub use memo::Memo;
 use recorder::Effects;
-use view::{PersonCtx, PersonView};
+use view::PersonCtx;
 
 /// Names every rule file can read.
 pub const VARIABLES: &[&str] = &["person", "cfg", "as_of"];
@@ -54,7 +56,7 @@ pub fn engine(limits: &Limits) -> Engine {
 }
 
 /// One compiled rule file.
-pub struct Rule {
+pub struct RuleFile {
     /// The file stem, which reasons name (`level2_crime`).
     pub stem: ImmutableString,
     /// The file as the user would find it (`rules/level2_crime.rhai`).
@@ -69,7 +71,7 @@ pub fn compile(
     file: &str,
     stem: &str,
     source: &str,
-) -> Result<Rule, Box<Diagnostic>> {
+) -> Result<RuleFile, Box<Diagnostic>> {
     // Declared as plain variables: constants would be folded into the AST.
     let mut scope = Scope::new();
     for name in VARIABLES {
@@ -78,7 +80,7 @@ pub fn compile(
     match engine.compile_with_scope(&scope, source) {
         Ok(mut ast) => {
             ast.set_source(stem);
-            Ok(Rule {
+            Ok(RuleFile {
                 stem: stem.into(),
                 file: file.to_string(),
                 source: source.to_string(),
@@ -105,77 +107,101 @@ pub struct RuleFailure {
     pub message: String,
 }
 
-/// Runs every rule on one person. Stops after a rule that put the person out of
-/// scope; fails on the first rule error.
+/// What evaluating a person needs of a rule set: the engine, the compiled
+/// rule files in `[rules] order`, and tryg.toml as rules read it (`cfg`).
+#[derive(Clone, Copy)]
+pub struct Program<'a> {
+    pub engine: &'a Engine,
+    pub files: &'a [RuleFile],
+    pub settings: &'a ConfigTable,
+}
+
+/// How a person's rule files are run. The outcome is the same in every mode
+/// (tests hold the memo to rhai); they differ in cost and in what is recorded.
+pub enum Mode<'m> {
+    /// rhai runs every rule file: the reference the memo is held to.
+    Plain,
+    /// Each rule file is replayed from the paths earlier persons took through
+    /// it (see [`memo`]); rhai runs it only for a new path, which is learned.
+    Memoised(&'m mut Memo),
+    /// rhai runs every rule file and records what each looked at, for
+    /// `explain` (a replay asks nothing, so it could not say).
+    Traced,
+}
+
+/// Runs every rule file on one person, in order. Stops after a rule file that
+/// put the person out of scope.
 ///
-/// With a `memo`, each rule file is first replayed from the paths earlier
-/// persons took through it (see [`memo`]); rhai runs it only when the person
-/// takes a new path, which is then added. The outcome is the same either way.
-/// Tracing (for `explain`) always runs rhai, which is what records the looks.
+/// # Errors
+/// The first rule file that fails for this person, with its line.
 pub fn evaluate(
-    engine: &Engine,
-    rules: &[Rule],
-    cfg: &ConfigTable,
+    program: Program,
     ctx: &Arc<PersonCtx>,
-    trace: bool,
-    memo: Option<(&Memo, &mut Worker)>,
+    mode: Mode,
 ) -> Result<Effects, RuleFailure> {
-    recorder::begin(trace);
-    let result = match memo {
-        Some((memo, worker)) if !trace => {
-            let result = run_rules(engine, rules, cfg, ctx, Some((&memo.read(), &mut *worker)));
-            memo.learn(worker);
+    recorder::begin(matches!(mode, Mode::Traced));
+    let result = match mode {
+        Mode::Memoised(memo) => {
+            let result = run_rules(program, ctx, Some(&mut *memo));
+            memo.learn();
             result
         }
-        _ => run_rules(engine, rules, cfg, ctx, None),
+        Mode::Plain | Mode::Traced => run_rules(program, ctx, None),
     };
     let effects = recorder::finish();
     result.map(|()| effects)
 }
 
 fn run_rules(
-    engine: &Engine,
-    rules: &[Rule],
-    cfg: &ConfigTable,
+    program: Program,
     ctx: &Arc<PersonCtx>,
-    mut memo: Option<(&[memo::Tree], &mut Worker)>,
+    mut memo: Option<&mut Memo>,
 ) -> Result<(), RuleFailure> {
     // One scope per person, made when rhai first runs: the three names are
     // constants, so no rule file can change them for the next, and what a file
     // declares is rewound after it.
     let mut scope: Option<(Scope, usize)> = None;
-    for (n, rule) in rules.iter().enumerate() {
-        recorder::set_rule(&rule.stem);
-        if let Some((trees, worker)) = memo.as_mut() {
-            let scratch = &mut worker.scratch;
-            let replayed = recorder::with(|effects| trees[n].replay(ctx, effects, scratch));
+    for (n, file) in program.files.iter().enumerate() {
+        recorder::set_rule(&file.stem);
+        if let Some(memo) = memo.as_deref_mut() {
+            let replayed = recorder::with(|effects| memo.replay(n, ctx, effects));
             if matches!(replayed, Ok(true)) {
-                worker.hits[n] += 1;
                 if recorder::is_out_of_scope() {
                     break;
                 }
                 continue;
             }
-            worker.misses[n] += 1;
         }
-        let record = memo.as_ref().is_some_and(|(trees, _)| trees[n].growing());
+        let record = memo.as_deref().is_some_and(|m| m.growing(n));
         recorder::start_path(record);
         let (scope, base) = scope.get_or_insert_with(|| {
             let mut scope = Scope::new();
-            scope.push_constant("person", PersonView(Arc::clone(ctx)));
-            scope.push_constant_dynamic("cfg", Dynamic::from(cfg.clone()));
+            scope.push_constant("person", PersonView::new(Arc::clone(ctx)));
+            scope.push_constant_dynamic("cfg", Dynamic::from(program.settings.clone()));
             scope.push_constant("as_of", ctx.world.as_of);
             let base = scope.len();
             (scope, base)
         });
-        let result = engine.run_ast_with_scope(scope, &rule.ast);
+        let result = program.engine.run_ast_with_scope(scope, &file.ast);
         scope.rewind(*base);
         let path = recorder::end_path();
         if let Err(err) = result {
-            return Err(failure(rule, *err));
+            return Err(failure(file, *err));
         }
-        if let (Some((_, worker)), Some(path)) = (memo.as_mut(), path) {
-            worker.learned.push((n, path));
+        match path {
+            Err(reason) => {
+                return Err(RuleFailure {
+                    file: file.file.clone(),
+                    line: None,
+                    message: reason,
+                });
+            }
+            Ok(Some(path)) => {
+                if let Some(memo) = memo.as_deref_mut() {
+                    memo.keep(n, path);
+                }
+            }
+            Ok(None) => {}
         }
         if recorder::is_out_of_scope() {
             break;
@@ -184,7 +210,7 @@ fn run_rules(
     Ok(())
 }
 
-fn failure(rule: &Rule, mut err: EvalAltResult) -> RuleFailure {
+fn failure(rule: &RuleFile, mut err: EvalAltResult) -> RuleFailure {
     let line = err.take_position().line();
     let message = match &err {
         EvalAltResult::ErrorTooManyOperations(_) => {

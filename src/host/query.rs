@@ -147,6 +147,73 @@ pub enum Target<'a> {
     Offence(u32),
 }
 
+/// What a handle holds: the person, a list, or one item (events as indices
+/// into the batch, offences as indices into the person's offences).
+///
+/// Handles are made only by [`Answer::into_handles`] (and `person`, always
+/// number 0), which numbers them for recording and replay alike.
+#[derive(Debug, Clone)]
+pub enum Held {
+    Person,
+    Events(Items),
+    Offences(Items),
+    Event(u32),
+    Offence(u32),
+}
+
+impl Held {
+    /// What a question about this handle is asked of.
+    pub fn target(&self) -> Target<'_> {
+        match self {
+            Held::Person => Target::Person,
+            Held::Events(items) => Target::Events(items),
+            Held::Offences(items) => Target::Offences(items),
+            Held::Event(i) => Target::Event(*i),
+            Held::Offence(i) => Target::Offence(*i),
+        }
+    }
+}
+
+/// The handles one answer makes, in the order they are numbered.
+pub struct Handles {
+    /// A list or an item: one handle.
+    one: Option<Held>,
+    /// `Iterate`'s items: one handle each (events when `events`).
+    items: smallvec::IntoIter<[u32; 6]>,
+    events: bool,
+}
+
+impl Handles {
+    /// Whether the answer is a list's items, one handle each (a rhai array),
+    /// rather than one handle.
+    pub fn is_items(&self) -> bool {
+        self.one.is_none()
+    }
+}
+
+impl Iterator for Handles {
+    type Item = Held;
+
+    fn next(&mut self) -> Option<Held> {
+        if let Some(one) = self.one.take() {
+            return Some(one);
+        }
+        let i = self.items.next()?;
+        Some(if self.events {
+            Held::Event(i)
+        } else {
+            Held::Offence(i)
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.one.is_some()) + self.items.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Handles {}
+
 /// A plain value: what rules compute with. Comparable and hashable, so answers
 /// can key the memo's branches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -184,6 +251,24 @@ pub enum Key {
 }
 
 impl Answer {
+    /// The handles this answer makes, in numbering order: none for a value,
+    /// one for a list or an item, one per item for `Iterate`. Recording (the
+    /// rhai side) and replay (the memo) both number handles from this, so
+    /// they cannot fall out of step.
+    pub fn into_handles(self) -> Handles {
+        let none = smallvec::SmallVec::new().into_iter();
+        let (one, items, events) = match self {
+            Answer::Value(_) => (None, none, false),
+            Answer::Events(items) => (Some(Held::Events(items)), none, false),
+            Answer::Offences(items) => (Some(Held::Offences(items)), none, false),
+            Answer::Event(i) => (Some(Held::Event(i)), none, false),
+            Answer::Offence(i) => (Some(Held::Offence(i)), none, false),
+            Answer::Items { events, items } => (None, items.into_iter(), events),
+        };
+        Handles { one, items, events }
+    }
+
+    /// What of the answer the memo branches on.
     pub fn key(&self) -> Key {
         match self {
             Answer::Value(v) => Key::Value(v.clone()),

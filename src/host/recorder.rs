@@ -10,8 +10,8 @@ use std::cell::RefCell;
 
 use rhai::{EvalAltResult, ImmutableString};
 
-use super::memo::{Fact, Query, Step, handles_made};
-use super::query::{Answer, Op};
+use super::memo::{Fact, Query, Step};
+use super::query::{Key, Op};
 use crate::combine::Proposals;
 
 /// One thing a rule looked at (only recorded for `tryg explain`).
@@ -52,6 +52,8 @@ struct Path {
     next_slot: u32,
     /// A question failed: the run is not a path to keep.
     failed: bool,
+    /// Why the run must fail although rhai finished it (see [`fail_run`]).
+    fail: Option<String>,
 }
 
 impl Path {
@@ -60,6 +62,7 @@ impl Path {
             steps: None,
             next_slot: 1,
             failed: false,
+            fail: None,
         }
     }
 }
@@ -75,42 +78,52 @@ pub fn start_path(record: bool) {
     });
 }
 
-/// Ends the rule file's run: its path, if it was recorded and nothing failed.
-pub fn end_path() -> Option<Vec<Step>> {
+/// Ends the rule file's run: its path, if it was recorded and nothing
+/// failed; or the reason it must fail although rhai finished it.
+pub fn end_path() -> Result<Option<Vec<Step>>, String> {
     PATH.with(|p| {
         let mut p = p.borrow_mut();
+        if let Some(reason) = p.fail.take() {
+            return Err(reason);
+        }
         let steps = p.steps.take();
-        if p.failed { None } else { steps }
+        Ok(if p.failed { None } else { steps })
     })
 }
 
-/// Notes a question asked of handle `slot` and its answer; returns the number
-/// of the first handle the answer makes.
-pub fn asked(slot: u32, op: Op, answer: &Answer) -> u32 {
+/// Notes a question asked of handle `slot`, the key of its answer and how
+/// many handles the answer makes ([`super::query::Answer::into_handles`]);
+/// returns the number of the first of them.
+pub fn asked(slot: u32, op: Op, key: Key, made: u32) -> u32 {
     PATH.with(|p| {
         let mut p = p.borrow_mut();
         let first = p.next_slot;
-        p.next_slot += handles_made(answer);
+        p.next_slot += made;
         if let Some(steps) = p.steps.as_mut() {
-            steps.push(Step::Ask(Query { slot, op }, answer.key()));
+            steps.push(Step::Ask(Query { slot, op }, key));
         }
         first
     })
 }
 
-/// Notes something a rule did; returns the number a handle it makes gets.
-pub fn did(fact: impl FnOnce() -> Fact, makes_handle: bool) -> u32 {
+/// Notes something a rule did that makes `made` handles; returns the number
+/// of the first.
+pub fn did(fact: impl FnOnce() -> Fact, made: u32) -> u32 {
     PATH.with(|p| {
         let mut p = p.borrow_mut();
-        let slot = p.next_slot;
-        if makes_handle {
-            p.next_slot += 1;
-        }
+        let first = p.next_slot;
+        p.next_slot += made;
         if let Some(steps) = p.steps.as_mut() {
             steps.push(Step::Fact(fact()));
         }
-        slot
+        first
     })
+}
+
+/// Fails the running rule file once rhai finishes it, for an error raised
+/// where rhai cannot take one (an iterator): never taken for success.
+pub fn fail_run(reason: &str) {
+    PATH.with(|p| p.borrow_mut().fail = Some(reason.to_string()));
 }
 
 /// Notes that a question or effect failed, so this run's path is not kept.

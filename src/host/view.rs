@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use rhai::ImmutableString;
 
-use super::query::{Items, Target};
+use super::query::Items;
+use crate::config::HostConfig;
 use crate::event::Event;
 use crate::load::Batch;
 use crate::offence::{Catalogue, CategorySet, OffenceDef};
@@ -33,15 +34,22 @@ pub struct World {
 }
 
 impl World {
-    pub fn new(rules: &crate::ruleset::RuleSet, batch: Arc<Batch>, as_of: Date) -> World {
+    /// The world of a screening of `batch` as of `as_of`, under the
+    /// catalogue and the settings of tryg.toml the host acts on.
+    pub fn new(
+        config: &HostConfig,
+        catalogue: Arc<Catalogue>,
+        batch: Arc<Batch>,
+        as_of: Date,
+    ) -> World {
         World {
             batch,
-            catalogue: Arc::clone(&rules.catalogue),
+            catalogue,
             as_of,
             events_until: as_of,
-            retention_months: rules.config.retention_months,
-            not_offences: rules.config.not_offences(),
-            tags: rules.config.vocabulary.tags.clone(),
+            retention_months: config.retention_months,
+            not_offences: config.not_offences(),
+            tags: config.vocabulary.tags.clone(),
         }
     }
 }
@@ -189,60 +197,4 @@ fn group_offences(world: &World, person: &Person, usable: &[u32]) -> Vec<Offence
         }
     }
     offences
-}
-
-/// The `person` a rule reads (handle number 0 of every rule file's run).
-#[derive(Clone)]
-pub struct PersonView(pub Arc<PersonCtx>);
-
-// Lists and items are handles numbered in the order a rule file's run made
-// them (`slot`), so the memo can name them (see `memo`). What is in them is
-// only read through `query::answer`.
-
-/// A list of events, as indices into the batch.
-#[derive(Clone)]
-pub struct EventList {
-    pub ctx: Arc<PersonCtx>,
-    pub items: Items,
-    pub slot: u32,
-}
-
-/// A list of offences, as indices into the person's offences.
-#[derive(Clone)]
-pub struct OffenceList {
-    pub ctx: Arc<PersonCtx>,
-    pub items: Items,
-    pub slot: u32,
-}
-
-/// One event.
-#[derive(Clone)]
-pub struct EventItem {
-    pub ctx: Arc<PersonCtx>,
-    pub index: u32,
-    pub slot: u32,
-}
-
-/// One offence.
-#[derive(Clone)]
-pub struct OffenceItem {
-    pub ctx: Arc<PersonCtx>,
-    pub index: u32,
-    pub slot: u32,
-}
-
-impl IntoIterator for EventList {
-    type Item = rhai::Dynamic;
-    type IntoIter = std::vec::IntoIter<rhai::Dynamic>;
-    fn into_iter(self) -> Self::IntoIter {
-        super::api::items_of(&self.ctx, self.slot, Target::Events(&self.items)).into_iter()
-    }
-}
-
-impl IntoIterator for OffenceList {
-    type Item = rhai::Dynamic;
-    type IntoIter = std::vec::IntoIter<rhai::Dynamic>;
-    fn into_iter(self) -> Self::IntoIter {
-        super::api::items_of(&self.ctx, self.slot, Target::Offences(&self.items)).into_iter()
-    }
 }

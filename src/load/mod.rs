@@ -24,10 +24,11 @@ use sha2::{Digest, Sha256};
 
 pub use source::{Input, InputFile, ReadError};
 
+use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
 use crate::event::Event;
+use crate::offence::Catalogue;
 use crate::person::Person;
-use crate::ruleset::RuleSet;
 use strings::Strings;
 
 /// Column names of each file, for documentation and tests.
@@ -61,20 +62,24 @@ impl Batch {
     pub fn load(
         persons: &InputFile,
         events: &InputFile,
-        rules: &RuleSet,
+        config: &HostConfig,
+        catalogue: &Catalogue,
     ) -> Result<Batch, Diagnostics> {
-        Batch::read(persons.input(), events.input(), rules)
+        Batch::read(persons.input(), events.input(), config, catalogue)
             .unwrap_or_else(|e| unreachable!("bytes in memory are always readable: {e}"))
     }
 
-    /// Reads and validates a batch, streaming each file once. The outer error
-    /// is a file that cannot be read; the inner one, the problems of the input.
+    /// Reads and validates a batch against SPEC §1 as tryg.toml (vocabulary,
+    /// forbidden columns, problem cap) and the offence catalogue refine it,
+    /// streaming each file once. The outer error is a file that cannot be
+    /// read; the inner one, the problems of the input.
     pub fn read(
         persons: Input,
         events: Input,
-        rules: &RuleSet,
+        config: &HostConfig,
+        catalogue: &Catalogue,
     ) -> Result<Result<Batch, Diagnostics>, ReadError> {
-        let read = reading::read(persons, events, rules)?;
+        let read = reading::read(persons, events, config, catalogue)?;
         if let Err(problems) = read.problems.into_result() {
             return Ok(Err(problems));
         }

@@ -14,8 +14,9 @@ use super::id_index::IdHasher;
 use super::persons::{self, Persons};
 use super::records::{self, Chunk, Part};
 use super::source::{Input, ReadError};
+use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
-use crate::ruleset::RuleSet;
+use crate::offence::Catalogue;
 
 /// Both files read and checked.
 pub struct Read {
@@ -32,11 +33,16 @@ enum Which {
     Events,
 }
 
-pub fn read(persons: Input, events: Input, rules: &RuleSet) -> Result<Read, ReadError> {
-    let config = &rules.config;
+pub fn read(
+    persons: Input,
+    events: Input,
+    config: &HostConfig,
+    catalogue: &Catalogue,
+) -> Result<Read, ReadError> {
     let hasher = IdHasher::default();
     let mut state = State {
-        rules,
+        config,
+        catalogue,
         names: [persons.name.clone(), events.name.clone()],
         headers: [None, None],
         read: Read {
@@ -109,7 +115,8 @@ pub fn read(persons: Input, events: Input, rules: &RuleSet) -> Result<Read, Read
 }
 
 struct State<'r> {
-    rules: &'r RuleSet,
+    config: &'r HostConfig,
+    catalogue: &'r Catalogue,
     names: [String; 2],
     headers: [Option<Header>; 2],
     hasher: IdHasher,
@@ -152,8 +159,7 @@ impl State<'_> {
         let read = &mut self.read;
         match which {
             Which::Persons => {
-                let checker =
-                    persons::Checker::new(file, header, &self.rules.config, self.hasher.clone());
+                let checker = persons::Checker::new(file, header, self.config, self.hasher.clone());
                 let checked = check_all(&chunks, |c| checker.check(c));
                 for (chunk, rows) in chunks.into_iter().zip(checked) {
                     read.persons
@@ -164,9 +170,9 @@ impl State<'_> {
                 let checker = events::Checker::new(
                     file,
                     header,
-                    &self.rules.config,
-                    &self.rules.catalogue,
-                    &self.rules.catalogue_file,
+                    self.config,
+                    self.catalogue,
+                    self.catalogue.file(),
                     &read.persons,
                     self.hasher.clone(),
                 );
