@@ -22,6 +22,7 @@
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod cases;
 pub mod check;
