@@ -287,9 +287,11 @@ fn lapse_dates(
         let world = Arc::new(world);
         let ctx = Arc::new(PersonCtx::new(&world, index));
         let present: Vec<Identity> = match host::evaluate(rules.program(), &ctx, Mode::Plain) {
-            Ok(effects) if !effects.proposals.out_of_scope => {
-                effects.proposals.explanation.iter().map(identity).collect()
-            }
+            Ok(effects) if !effects.out_of_scope => effects
+                .reasons
+                .iter()
+                .map(|(said, _)| (said.rule.to_string(), said.line, said.proposal.kind()))
+                .collect(),
             Ok(_) => Vec::new(),
             Err(failure) => {
                 stopped = Some(LapseSearchStopped {

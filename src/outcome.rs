@@ -99,6 +99,10 @@ pub struct Counts {
     pub youth_board: usize,
     pub concern_letters: usize,
     pub errors: usize,
+    /// Letters in this meeting's batch (the first `batch_size` by rank); not
+    /// in the JSON document, whose counts SPEC §3 names.
+    #[serde(skip)]
+    pub concern_letters_in_batch: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

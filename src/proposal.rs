@@ -173,6 +173,21 @@ impl fmt::Display for Proposal {
     }
 }
 
+/// What one call of an effect function said: everything of a [`Reason`] but
+/// its evidence. Every person whose run takes the same path through a rule
+/// file shares one (the memo hands out the same one), so a screening keeps a
+/// person's reasons as these plus event indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReasonTemplate {
+    /// Rule file stem (`level2_crime`), or `tryg` for the host.
+    pub rule: ImmutableString,
+    /// 1-based line of the call (or of the tryg.toml setting); 0 when none.
+    pub line: usize,
+    pub proposal: Proposal,
+    /// The rule's own words.
+    pub text: ImmutableString,
+}
+
 /// Why a proposal was made: which rule, which line, in which words, on which
 /// events (SPEC §3's REASON).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,252 +1,474 @@
-//! Screening a batch: every person through every rule, in parallel, then the
-//! batch-wide steps (ranking concern letters) and the run header.
+//! Screening a batch: every person through every rule file once, in
+//! parallel, into a compact decision; then the batch-wide steps (ranking the
+//! concern letters, the run header). Every output format renders from the
+//! one [`Screening`], which makes each person's [`Outcome`] when it is asked
+//! for, a wave at a time, so a million outcomes are never held at once.
 //!
-//! Output order is input order whatever the thread count: rayon's indexed
-//! `collect` keeps positions, and nothing here depends on timing.
+//! A decision keeps a person's reasons as what the rules said (shared with
+//! every person who took the same path: [`ReasonTemplate`]) and the events
+//! they cited (indices into the batch); the outcome's youth-board candidacy,
+//! letter and actions are made from them by [`crate::combine`], the same way
+//! for every format.
+//!
+//! Output order is input order whatever the thread count: persons are
+//! screened in fixed stretches, each by one worker's memo, and put back in
+//! order; nothing here depends on timing.
 
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rhai::ImmutableString;
 
+use crate::combine::Proposals;
 use crate::host::{self, Memo, Mode, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
     ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
 };
-use crate::proposal::{LeftOut, Proposal};
+use crate::proposal::{LeftOut, Proposal, ReasonTemplate};
 use crate::ruleset::RuleSet;
 use crate::time::Date;
 
 /// The rule name reasons carry for what the host does under a tryg.toml setting.
 pub const HOST_RULE: &str = "tryg";
 
-/// Screens every person of `batch` as of `as_of`.
+/// Persons screened in a row by one memo: each memo learns the paths of its
+/// own stretches (see [`Screening::new`]).
+const STRIDE: usize = 512;
+
+/// Screens every person of `batch` as of `as_of`, and makes every outcome.
 pub fn screen(rules: &RuleSet, batch: Batch, as_of: Date) -> Report {
     screen_shared(rules, Arc::new(batch), as_of)
 }
 
 /// [`screen`] for a batch that is also used elsewhere (`explain`, `diff`).
 pub fn screen_shared(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report {
-    screen_with_progress(rules, batch, as_of, &|| {})
-}
-
-/// [`screen_shared`], calling `screened` once per person screened (from any
-/// worker thread), so a caller can show progress.
-pub fn screen_with_progress(
-    rules: &RuleSet,
-    batch: Arc<Batch>,
-    as_of: Date,
-    screened: &(dyn Fn() + Sync),
-) -> Report {
-    screen_batch(rules, batch, as_of, screened, true)
+    Screening::new(rules, batch, as_of, true, &|| {}).report()
 }
 
 /// [`screen_shared`] with rhai running every rule file for every person, no
 /// memo: the reference the memo is tested and measured against.
 pub fn screen_interpreted(rules: &RuleSet, batch: Arc<Batch>, as_of: Date) -> Report {
-    screen_batch(rules, batch, as_of, &|| {}, false)
+    Screening::new(rules, batch, as_of, false, &|| {}).report()
 }
 
-fn screen_batch(
-    rules: &RuleSet,
-    batch: Arc<Batch>,
-    as_of: Date,
-    screened: &(dyn Fn() + Sync),
-    memo: bool,
-) -> Report {
-    let event_count = batch.events.len();
-    let pass = Pass::new(rules, batch, as_of, memo);
-    let mut outcomes = pass.map(0..pass.world.batch.persons.len(), &|_, outcome| {
-        screened();
-        outcome
-    });
-    rank_letters(&mut outcomes, rules.config.concern_letter.batch_size);
-    let summaries = outcomes.iter().map(Summary::of);
-    let run = pass.run(count(rules, summaries, event_count));
-    Report {
-        run,
-        outcomes,
-        events: Default::default(),
-    }
+/// One person's decision, compact: 12 bytes and a stretch of reasons.
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    /// Where the person's reasons start in their part's `reasons`.
+    reasons: u32,
+    /// How many reasons (capped at `u16::MAX`, which no policy reaches:
+    /// each is one effect call).
+    len: u16,
+    /// Age on the as-of date; `u16::MAX` when born after it.
+    age: u16,
+    status: Status,
+    level: u8,
 }
 
-/// What screening every person shares: the world, and one memo per worker
-/// thread, each learning the paths on its own. (One shared memo made two
-/// threads no faster than one: a worker adding a path waits for the other's
-/// whole person, and the lock's cache line bounces between the cores; learning
-/// a path twice costs little.)
-struct Pass<'r> {
-    rules: &'r RuleSet,
-    world: Arc<World>,
-    memos: Option<Vec<Mutex<Memo>>>,
+/// One reason of a decision: what was said, and where its evidence is in the
+/// part's `evidence`.
+#[derive(Debug, Clone)]
+struct Compact {
+    said: Arc<ReasonTemplate>,
+    evidence: Range<u32>,
 }
 
-impl<'r> Pass<'r> {
-    fn new(rules: &'r RuleSet, batch: Arc<Batch>, as_of: Date, memo: bool) -> Pass<'r> {
-        let n = rules.files.len();
-        Pass {
-            rules,
-            world: Arc::new(rules.world(batch, as_of)),
-            memos: memo.then(|| {
-                (0..rayon::current_num_threads())
-                    .map(|_| Mutex::new(Memo::new(n)))
-                    .collect()
-            }),
+/// The decisions of one stretch of persons.
+#[derive(Debug, Default)]
+struct Part {
+    decisions: Vec<Decision>,
+    reasons: Vec<Compact>,
+    /// Event indices into the batch.
+    evidence: Vec<u32>,
+    /// Rule failures, by position in the stretch.
+    errors: Vec<(u32, String)>,
+}
+
+impl Part {
+    fn push(&mut self, decided: Decided) {
+        let start = self.reasons.len() as u32;
+        for (said, evidence) in decided.reasons {
+            let from = self.evidence.len() as u32;
+            self.evidence.extend(evidence);
+            let evidence = from..self.evidence.len() as u32;
+            self.reasons.push(Compact { said, evidence });
         }
-    }
-
-    /// Screens persons `range` and maps each outcome with `f`, in input
-    /// order. Stretches of [`STRIDE`] persons go to the memos in turn, the
-    /// same stretch to the same memo on every pass, so a second pass finds
-    /// each person's paths where the first learned them.
-    fn map<T: Send>(
-        &self,
-        range: std::ops::Range<usize>,
-        f: &(dyn Fn(usize, Outcome) -> T + Sync),
-    ) -> Vec<T> {
-        let Some(memos) = &self.memos else {
-            return range
-                .into_par_iter()
-                .map(|i| f(i, screen_person(self.rules, &self.world, i, Mode::Plain)))
-                .collect();
-        };
-        let stretches: Vec<std::ops::Range<usize>> = range
-            .clone()
-            .step_by(STRIDE)
-            .map(|start| start..(start + STRIDE).min(range.end))
-            .collect();
-        let ways = memos.len();
-        // By its place in the batch, so waves of any multiple of STRIDE agree.
-        let way = |stretch: &std::ops::Range<usize>| (stretch.start / STRIDE) % ways;
-        let mut parts: Vec<Vec<Vec<T>>> = (0..ways)
-            .into_par_iter()
-            .map(|k| {
-                let mut memo = memos[k].lock().unwrap_or_else(|e| e.into_inner());
-                stretches
-                    .iter()
-                    .filter(|stretch| way(stretch) == k)
-                    .map(|stretch| {
-                        stretch
-                            .clone()
-                            .map(|i| {
-                                let mode = Mode::Memoised(&mut memo);
-                                f(i, screen_person(self.rules, &self.world, i, mode))
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut out = Vec::with_capacity(range.len());
-        let mut taken: Vec<std::vec::IntoIter<Vec<T>>> =
-            parts.drain(..).map(Vec::into_iter).collect();
-        for stretch in &stretches {
-            out.extend(taken[way(stretch)].next().into_iter().flatten());
+        if let Some(error) = decided.error {
+            self.errors.push((self.decisions.len() as u32, error));
         }
-        out
-    }
-
-    fn run(&self, counts: Counts) -> Run {
-        let batch = &self.world.batch;
-        Run {
-            tool_version: env!("CARGO_PKG_VERSION"),
-            as_of: self.world.as_of,
-            ruleset_digest: self.rules.digest.clone(),
-            persons_digest: batch.persons_digest.clone(),
-            events_digest: batch.events_digest.clone(),
-            municipalities: self.rules.config.municipalities.clone(),
-            counts,
-        }
+        self.decisions.push(Decision {
+            reasons: start,
+            len: u16::try_from(self.reasons.len() as u32 - start).unwrap_or(u16::MAX),
+            age: decided.age.map_or(u16::MAX, |a| a.min(u32::from(u16::MAX - 1)) as u16),
+            status: decided.status,
+            level: decided.level,
+        });
     }
 }
 
-/// Persons screened in a row by one memo (see [`Pass::map`]).
-const STRIDE: usize = 512;
-
-/// A screening for a report too large to hold in memory, decided in two
-/// passes. The first decides every person and keeps only what the run header
-/// and the letter ranking need ([`Summary`]); [`TwoPass::outcomes`] then
-/// decides each wave of persons again (the memo is warm, so almost every rule
-/// file is a replay) and hands the outcomes over in input order. The outcomes
-/// are the same as [`screen`]'s.
-pub struct TwoPass<'r> {
-    pass: Pass<'r>,
-    /// Each person's letter rank (1-based), 0 without a letter.
-    ranks: Vec<u32>,
-    pub run: Run,
+/// What deciding one person gives, before it is made compact.
+struct Decided {
+    status: Status,
+    age: Option<u32>,
+    level: u8,
+    reasons: Vec<(Arc<ReasonTemplate>, host::query::Items)>,
+    error: Option<String>,
 }
 
-/// Screens `batch` in two passes; `screened` is called once per person in the
-/// first pass (which decides; the second only repeats it).
-pub fn screen_two_pass<'r>(
-    rules: &'r RuleSet,
-    batch: Arc<Batch>,
-    as_of: Date,
-    screened: &(dyn Fn() + Sync),
-) -> TwoPass<'r> {
-    let event_count = batch.events.len();
-    let pass = Pass::new(rules, batch, as_of, true);
-    let summaries = pass.map(0..pass.world.batch.persons.len(), &|_, outcome| {
-        screened();
-        Summary::of(&outcome)
-    });
-    let persons = &pass.world.batch.persons;
-    let letters = summaries.iter().enumerate().filter_map(|(i, s)| {
-        s.letter
-            .map(|priority| (priority, persons[i].id.clone(), i))
-    });
-    let mut ranks = vec![0u32; summaries.len()];
-    for (i, rank) in letter_ranks(letters.collect()) {
-        ranks[i] = u32::try_from(rank).expect("fewer than 4 billion letters");
-    }
-    let run = pass.run(count(rules, summaries.iter().copied(), event_count));
-    TwoPass { pass, ranks, run }
-}
-
-impl TwoPass<'_> {
-    /// Decides `wave` persons at a time, in parallel, and gives each wave's
-    /// outcomes to `each` in input order.
-    pub fn outcomes<E>(
-        &self,
-        wave: usize,
-        mut each: impl FnMut(&[Outcome]) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let batch_size = self.pass.rules.config.concern_letter.batch_size;
-        let persons = self.ranks.len();
-        for start in (0..persons).step_by(wave.max(1)) {
-            let end = (start + wave.max(1)).min(persons);
-            let outcomes = self.pass.map(start..end, &|i, mut outcome| {
-                if let Some(letter) = outcome.concern_letter.as_mut() {
-                    letter.rank = self.ranks[i] as usize;
-                    letter.in_batch = letter.rank <= batch_size;
-                }
-                outcome
-            });
-            each(&outcomes)?;
-        }
-        Ok(())
-    }
-}
-
-/// What the run header's counts and the letter ranking need of one outcome.
+/// What the run header's counts and the letter ranking need of a person.
 #[derive(Clone, Copy)]
 struct Summary {
     status: Status,
     level: u8,
     youth_board: bool,
+    /// The letter's priority, when one is proposed.
     letter: Option<f64>,
 }
 
-impl Summary {
-    fn of(outcome: &Outcome) -> Summary {
+impl Decided {
+    fn summary(&self) -> Summary {
+        let proposed = self.status == Status::Proposed;
+        let mut youth_board = false;
+        let mut letter: Option<f64> = None;
+        for (said, _) in &self.reasons {
+            match &said.proposal {
+                Proposal::YouthBoard { .. } => youth_board = true,
+                Proposal::ConcernLetter { priority, .. } => {
+                    letter = Some(letter.map_or(priority.total, |p| p.max(priority.total)));
+                }
+                _ => {}
+            }
+        }
         Summary {
-            status: outcome.status,
-            level: outcome.level,
-            youth_board: outcome.youth_board.is_some(),
-            letter: outcome.concern_letter.as_ref().map(|l| l.priority),
+            status: self.status,
+            level: self.level,
+            youth_board: proposed && youth_board,
+            letter: letter.filter(|_| proposed),
         }
     }
+}
+
+/// A screened batch: every person decided, letters ranked, the run header
+/// counted. Outcomes are made from it on demand, in input order.
+pub struct Screening<'r> {
+    rules: &'r RuleSet,
+    world: Arc<World>,
+    /// Stretch `k` holds persons `k * STRIDE ..`.
+    parts: Vec<Part>,
+    /// Each person's letter rank (1-based), 0 without a letter.
+    ranks: Vec<u32>,
+    /// The run header: tool version, as-of date, digests, counts.
+    pub run: Run,
+}
+
+impl<'r> Screening<'r> {
+    /// Decides every person of `batch` (rhai through a memo per worker
+    /// thread when `memo`, else rhai alone), calling `screened` once per
+    /// person from any worker thread (for a progress bar), then ranks the
+    /// letters and counts.
+    pub fn new(
+        rules: &'r RuleSet,
+        batch: Arc<Batch>,
+        as_of: Date,
+        memo: bool,
+        screened: &(dyn Fn() + Sync),
+    ) -> Screening<'r> {
+        let world = Arc::new(rules.world(batch, as_of));
+        let persons = world.batch.persons.len();
+        let stretches: Vec<Range<usize>> = (0..persons)
+            .step_by(STRIDE)
+            .map(|start| start..(start + STRIDE).min(persons))
+            .collect();
+        let decide_stretch = |stretch: &Range<usize>, mut memo: Option<&mut Memo>| {
+            let mut part = Part::default();
+            let mut summaries = Vec::with_capacity(stretch.len());
+            for i in stretch.clone() {
+                let mode = match memo.as_deref_mut() {
+                    Some(memo) => Mode::Memoised(memo),
+                    None => Mode::Plain,
+                };
+                let decided = decide(rules, &world, i, mode);
+                summaries.push(decided.summary());
+                part.push(decided);
+                screened();
+            }
+            (part, summaries)
+        };
+        let decided: Vec<(Part, Vec<Summary>)> = if memo {
+            // One memo per worker, each learning the paths of its own
+            // stretches. (One shared memo made two threads no faster than
+            // one: a worker adding a path waits for the other's whole person,
+            // and the lock's cache line bounces between the cores; learning a
+            // path twice costs little.)
+            let ways = rayon::current_num_threads().max(1);
+            let memos: Vec<Mutex<Memo>> = (0..ways)
+                .map(|_| Mutex::new(Memo::new(rules.files.len())))
+                .collect();
+            let mut by_way: Vec<Vec<(Part, Vec<Summary>)>> = (0..ways)
+                .into_par_iter()
+                .map(|k| {
+                    let mut memo = memos[k].lock().unwrap_or_else(|e| e.into_inner());
+                    stretches
+                        .iter()
+                        .skip(k)
+                        .step_by(ways)
+                        .map(|stretch| decide_stretch(stretch, Some(&mut memo)))
+                        .collect()
+                })
+                .collect();
+            // Stretch s was decided by way s % ways, as its (s / ways)-th.
+            let mut taken: Vec<_> = by_way.iter_mut().map(|v| v.drain(..)).collect();
+            (0..stretches.len())
+                .map(|s| taken[s % ways].next().expect("every stretch decided"))
+                .collect()
+        } else {
+            stretches
+                .par_iter()
+                .map(|stretch| decide_stretch(stretch, None))
+                .collect()
+        };
+        let (parts, summaries): (Vec<Part>, Vec<Vec<Summary>>) = decided.into_iter().unzip();
+        let summaries: Vec<Summary> = summaries.into_iter().flatten().collect();
+
+        let letters = summaries.iter().enumerate().filter_map(|(i, s)| {
+            s.letter
+                .map(|priority| (priority, world.batch.persons[i].id.clone(), i))
+        });
+        let mut ranks = vec![0u32; summaries.len()];
+        for (i, rank) in letter_ranks(letters.collect()) {
+            ranks[i] = u32::try_from(rank).expect("fewer than 4 billion letters");
+        }
+        let batch_size = rules.config.concern_letter.batch_size;
+        let counts = count(rules, &summaries, world.batch.events.len(), batch_size);
+        let run = Run {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            as_of,
+            ruleset_digest: rules.digest.clone(),
+            persons_digest: world.batch.persons_digest.clone(),
+            events_digest: world.batch.events_digest.clone(),
+            municipalities: rules.config.municipalities.clone(),
+            counts,
+        };
+        Screening {
+            rules,
+            world,
+            parts,
+            ranks,
+            run,
+        }
+    }
+
+    /// Persons screened.
+    pub fn len(&self) -> usize {
+        self.ranks.len()
+    }
+
+    /// Whether the batch had nobody in it.
+    pub fn is_empty(&self) -> bool {
+        self.ranks.is_empty()
+    }
+
+    /// The batch screened.
+    pub fn batch(&self) -> &Arc<Batch> {
+        &self.world.batch
+    }
+
+    /// Person `i`'s outcome, made from their decision.
+    pub fn outcome(&self, i: usize) -> Outcome {
+        let part = &self.parts[i / STRIDE];
+        let at = i % STRIDE;
+        let d = part.decisions[at];
+        let config = &self.rules.config;
+        let batch = &self.world.batch;
+        let age = (d.age != u16::MAX).then_some(u32::from(d.age));
+        let mut outcome = Outcome {
+            person_id: batch.persons[i].id.clone(),
+            status: d.status,
+            age,
+            level: d.level,
+            level_name: config.level_name(d.level).into(),
+            forum: match age {
+                Some(age) => config.forum(age).into(),
+                None => "none".into(),
+            },
+            youth_board: None,
+            concern_letter: None,
+            actions: Vec::new(),
+            explanation: Vec::new(),
+            error: None,
+        };
+        if d.status == Status::Error {
+            outcome.error = part
+                .errors
+                .iter()
+                .find(|(p, _)| *p as usize == at)
+                .map(|(_, e)| e.clone());
+            return outcome;
+        }
+        let start = d.reasons as usize;
+        let reasons = part.reasons[start..start + usize::from(d.len)].iter().map(|r| {
+            let said = &*r.said;
+            Reason {
+                rule: said.rule.clone(),
+                line: said.line,
+                proposal: said.proposal.clone(),
+                text: said.text.clone(),
+                evidence: part.evidence[r.evidence.start as usize..r.evidence.end as usize]
+                    .iter()
+                    .map(|&e| ImmutableString::from(batch.event_id(&batch.events[e as usize])))
+                    .collect(),
+            }
+        });
+        if d.status == Status::OutOfScope {
+            outcome.explanation = reasons.collect();
+            return outcome;
+        }
+        let mut proposals = Proposals::default();
+        reasons.for_each(|r| proposals.add(r));
+        let rank = self.ranks[i] as usize;
+        outcome.explanation = proposals.explanation;
+        outcome.youth_board = proposals.youth_board;
+        outcome.concern_letter = proposals.letter.map(|l| ConcernLetter {
+            recipients: l.recipients,
+            priority: l.priority.total,
+            priority_terms: l.priority.terms,
+            rank,
+            in_batch: rank <= config.concern_letter.batch_size,
+            reasons: l.reasons,
+        });
+        outcome.actions = proposals.actions;
+        for action in &mut outcome.actions {
+            action.overdue = action.due.is_some_and(|due| self.world.as_of > due);
+        }
+        outcome
+    }
+
+    /// The outcomes of persons `range`, made on every worker thread, in order.
+    pub fn outcomes(&self, range: Range<usize>) -> Vec<Outcome> {
+        range.into_par_iter().map(|i| self.outcome(i)).collect()
+    }
+
+    /// Calls `each` with the outcomes of `wave` persons at a time, in input
+    /// order, so no more than one wave is held at once.
+    pub fn for_each_wave<E>(
+        &self,
+        wave: usize,
+        mut each: impl FnMut(&[Outcome]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let wave = wave.max(1);
+        for start in (0..self.len()).step_by(wave) {
+            each(&self.outcomes(start..(start + wave).min(self.len())))?;
+        }
+        Ok(())
+    }
+
+    /// Every outcome at once: the whole report (for the reviewers' report,
+    /// `explain`, `diff`, `test`).
+    pub fn report(&self) -> Report {
+        Report {
+            run: self.run.clone(),
+            outcomes: self.outcomes(0..self.len()),
+            events: Default::default(),
+        }
+    }
+}
+
+/// Decides one person.
+fn decide(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Decided {
+    let ctx = Arc::new(PersonCtx::new(world, index));
+    let config = &rules.config;
+    let mut decided = Decided {
+        status: Status::Proposed,
+        age: ctx.age,
+        level: 0,
+        reasons: Vec::new(),
+        error: None,
+    };
+    if ctx.age.is_none() {
+        decided.status = Status::OutOfScope;
+        decided.reasons.push(host_reason(
+            0,
+            Proposal::OutOfScope,
+            format!("Born after the as-of date {}: not screened", world.as_of),
+        ));
+        return decided;
+    }
+    let effects = match host::evaluate(rules.program(), &ctx, mode) {
+        Ok(effects) => effects,
+        Err(failure) => {
+            decided.status = Status::Error;
+            decided.error = Some(failure.to_string());
+            return decided;
+        }
+    };
+    if effects.out_of_scope {
+        decided.status = Status::OutOfScope;
+        decided.reasons = effects.reasons;
+        return decided;
+    }
+    let level = effects.level();
+    if level > config.max_level() {
+        // A computed level above the scheme (a literal one is caught by `check`).
+        let at = effects
+            .reasons
+            .iter()
+            .rev()
+            .find(|(said, _)| said.proposal == Proposal::Level(level))
+            .map(|(said, _)| format!("{}:{}: ", said.rule, said.line))
+            .unwrap_or_default();
+        decided.status = Status::Error;
+        decided.error = Some(format!(
+            "{at}proposed level {level}, but [levels] names in tryg.toml name levels 0 to {}",
+            config.max_level()
+        ));
+        return decided;
+    }
+    // What the host left out comes first: it shapes everything after it.
+    if ctx.left_out_retention > 0 {
+        decided.reasons.push(host_reason(
+            rules.retention_line,
+            Proposal::LeftOut(LeftOut::Retention),
+            format!(
+                "{} older than {} months left out (retention)",
+                plural(ctx.left_out_retention, "event", "events"),
+                config.retention_months
+            ),
+        ));
+    }
+    if ctx.left_out_future > 0 {
+        decided.reasons.push(host_reason(
+            0,
+            Proposal::LeftOut(LeftOut::AfterAsOf),
+            format!(
+                "{} dated after the as-of date {} left out",
+                plural(ctx.left_out_future, "event", "events"),
+                world.as_of
+            ),
+        ));
+    }
+    decided.reasons.extend(effects.reasons);
+    decided.level = level;
+    decided
+}
+
+fn host_reason(
+    line: usize,
+    proposal: Proposal,
+    text: String,
+) -> (Arc<ReasonTemplate>, host::query::Items) {
+    let said = ReasonTemplate {
+        rule: HOST_RULE.into(),
+        line,
+        proposal,
+        text: text.into(),
+    };
+    (Arc::new(said), host::query::Items::new())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Adds what the html report shows of each screened person's events: every
@@ -291,139 +513,8 @@ pub fn describe_events(report: &mut Report, batch: &Batch, rules: &RuleSet) {
     report.events = details;
 }
 
-fn host_reason(line: usize, proposal: Proposal, text: String) -> Reason {
-    Reason {
-        rule: HOST_RULE.into(),
-        line,
-        proposal,
-        text: text.into(),
-        evidence: Vec::new(),
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn screen_person(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Outcome {
-    let ctx = Arc::new(PersonCtx::new(world, index));
-    let person = ctx.person();
-    let config = &rules.config;
-    let mut outcome = Outcome {
-        person_id: person.id.clone(),
-        status: Status::Proposed,
-        age: ctx.age,
-        level: 0,
-        level_name: config.level_name(0).into(),
-        forum: config.forum(ctx.age.unwrap_or(0)).into(),
-        youth_board: None,
-        concern_letter: None,
-        actions: Vec::new(),
-        explanation: Vec::new(),
-        error: None,
-    };
-    if ctx.age.is_none() {
-        outcome.status = Status::OutOfScope;
-        outcome.forum = "none".into();
-        outcome.explanation.push(host_reason(
-            0,
-            Proposal::OutOfScope,
-            format!("Born after the as-of date {}: not screened", world.as_of),
-        ));
-        return outcome;
-    }
-
-    let effects = match host::evaluate(rules.program(), &ctx, mode) {
-        Ok(effects) => effects,
-        Err(failure) => {
-            outcome.status = Status::Error;
-            outcome.error = Some(failure.to_string());
-            return outcome;
-        }
-    };
-    let proposals = effects.proposals;
-    if proposals.out_of_scope {
-        outcome.status = Status::OutOfScope;
-        outcome.explanation = proposals.explanation;
-        return outcome;
-    }
-
-    // What the host left out comes first: it shapes everything after it.
-    if ctx.left_out_retention > 0 {
-        outcome.explanation.push(host_reason(
-            rules.retention_line,
-            Proposal::LeftOut(LeftOut::Retention),
-            format!(
-                "{} older than {} months left out (retention)",
-                plural(ctx.left_out_retention, "event", "events"),
-                config.retention_months
-            ),
-        ));
-    }
-    if ctx.left_out_future > 0 {
-        outcome.explanation.push(host_reason(
-            0,
-            Proposal::LeftOut(LeftOut::AfterAsOf),
-            format!(
-                "{} dated after the as-of date {} left out",
-                plural(ctx.left_out_future, "event", "events"),
-                world.as_of
-            ),
-        ));
-    }
-    if proposals.level > config.max_level() {
-        // A computed level above the scheme (a literal one is caught by `check`).
-        let at = proposals
-            .explanation
-            .iter()
-            .rev()
-            .find(|r| r.proposal == Proposal::Level(proposals.level))
-            .map(|r| format!("{}:{}: ", r.rule, r.line))
-            .unwrap_or_default();
-        outcome.status = Status::Error;
-        outcome.error = Some(format!(
-            "{at}proposed level {}, but [levels] names in tryg.toml name levels 0 to {}",
-            proposals.level,
-            config.max_level()
-        ));
-        return outcome;
-    }
-    outcome.explanation.extend(proposals.explanation);
-    outcome.level = proposals.level;
-    outcome.level_name = config.level_name(proposals.level).into();
-    outcome.youth_board = proposals.youth_board;
-    outcome.concern_letter = proposals.letter.map(|l| ConcernLetter {
-        recipients: l.recipients,
-        priority: l.priority.total,
-        priority_terms: l.priority.terms,
-        rank: 0,
-        in_batch: false,
-        reasons: l.reasons,
-    });
-    outcome.actions = proposals.actions;
-    for action in &mut outcome.actions {
-        action.overdue = action.due.is_some_and(|due| world.as_of > due);
-    }
-    outcome
-}
-
-/// Ranks letter proposals by priority (highest first; ties by person_id) and
-/// marks the first `batch_size` as this meeting's batch.
-fn rank_letters(outcomes: &mut [Outcome], batch_size: usize) {
-    let letters = outcomes.iter().enumerate().filter_map(|(i, o)| {
-        let letter = o.concern_letter.as_ref()?;
-        Some((letter.priority, o.person_id.clone(), i))
-    });
-    for (i, rank) in letter_ranks(letters.collect()) {
-        if let Some(letter) = outcomes[i].concern_letter.as_mut() {
-            letter.rank = rank;
-            letter.in_batch = rank <= batch_size;
-        }
-    }
-}
-
 /// Ranks letter proposals (priority, person_id, index) by priority, highest
-/// first, ties by person_id: (index, 1-based rank) for each.
+/// first, ties by person_id: (index, 1-based rank) for each (SPEC §4).
 fn letter_ranks(mut letters: Vec<(f64, ImmutableString, usize)>) -> Vec<(usize, usize)> {
     letters.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     letters
@@ -433,7 +524,8 @@ fn letter_ranks(mut letters: Vec<(f64, ImmutableString, usize)>) -> Vec<(usize, 
         .collect()
 }
 
-fn count(rules: &RuleSet, outcomes: impl Iterator<Item = Summary>, events: usize) -> Counts {
+fn count(rules: &RuleSet, summaries: &[Summary], events: usize, batch_size: usize) -> Counts {
+    let max_level = rules.config.max_level();
     let mut counts = Counts {
         persons: 0,
         events,
@@ -442,22 +534,24 @@ fn count(rules: &RuleSet, outcomes: impl Iterator<Item = Summary>, events: usize
         youth_board: 0,
         concern_letters: 0,
         errors: 0,
+        concern_letters_in_batch: 0,
     };
-    let mut by_level = vec![0usize; usize::from(rules.config.max_level()) + 1];
-    for o in outcomes {
+    let mut by_level = vec![0usize; usize::from(max_level) + 1];
+    for s in summaries {
         counts.persons += 1;
-        match o.status {
+        match s.status {
             Status::OutOfScope => counts.out_of_scope += 1,
             Status::Error => counts.errors += 1,
             Status::Proposed => {
-                by_level[usize::from(o.level.min(rules.config.max_level()))] += 1;
-                counts.youth_board += usize::from(o.youth_board);
-                counts.concern_letters += usize::from(o.letter.is_some());
+                by_level[usize::from(s.level.min(max_level))] += 1;
+                counts.youth_board += usize::from(s.youth_board);
+                counts.concern_letters += usize::from(s.letter.is_some());
             }
         }
     }
+    counts.concern_letters_in_batch = counts.concern_letters.min(batch_size);
     counts.by_level = OrderedCounts(
-        (0..=rules.config.max_level())
+        (0..=max_level)
             .map(|level| {
                 let name = rules.config.level_name(level).to_string();
                 (name, by_level[usize::from(level)])
@@ -470,55 +564,17 @@ fn count(rules: &RuleSet, outcomes: impl Iterator<Item = Summary>, events: usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::ConcernLetter;
-
-    fn with_letter(id: &str, priority: f64) -> Outcome {
-        Outcome {
-            person_id: id.into(),
-            status: Status::Proposed,
-            age: Some(20),
-            level: 3,
-            level_name: "qualified_crime".into(),
-            forum: "SSP+".into(),
-            youth_board: None,
-            concern_letter: Some(ConcernLetter {
-                recipients: vec![crate::proposal::Recipient::Person],
-                priority_terms: Vec::new(),
-                priority,
-                rank: 0,
-                in_batch: false,
-                reasons: Vec::new(),
-            }),
-            actions: Vec::new(),
-            explanation: Vec::new(),
-            error: None,
-        }
-    }
 
     #[test]
     fn letters_rank_by_priority_then_person_id() {
-        let mut outcomes = vec![
-            with_letter("P3", 2.0),
-            with_letter("P2", 5.0),
-            with_letter("P1", 2.0),
-            with_letter("P0", 1.0),
+        let letters = vec![
+            (2.0, "P3".into(), 0),
+            (5.0, "P2".into(), 1),
+            (2.0, "P1".into(), 2),
+            (1.0, "P0".into(), 3),
         ];
-        rank_letters(&mut outcomes, 2);
-        let got: Vec<(&str, usize, bool)> = outcomes
-            .iter()
-            .map(|o| {
-                let l = o.concern_letter.as_ref().unwrap();
-                (o.person_id.as_str(), l.rank, l.in_batch)
-            })
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("P3", 3, false),
-                ("P2", 1, true),
-                ("P1", 2, true),
-                ("P0", 4, false)
-            ]
-        );
+        let mut ranks = letter_ranks(letters);
+        ranks.sort();
+        assert_eq!(ranks, [(0, 3), (1, 1), (2, 2), (3, 4)]);
     }
 }

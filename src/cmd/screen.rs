@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use crate::error::CommandResult;
 use crate::exit::Exit;
 use crate::output::{self, Format};
+use crate::screen::Screening;
 
 /// `tryg screen --persons FILE --events FILE [options]`.
 #[derive(Debug, clap::Args)]
@@ -57,31 +58,21 @@ pub fn run(args: Args) -> CommandResult {
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
-    let errors = if format == Format::Json {
-        // JSON, the format for whole populations, is written as it is
-        // decided, so a million outcomes are never held at once.
-        let shared = std::sync::Arc::clone(&batch);
-        let screening =
-            pool.install(|| crate::screen::screen_two_pass(&rules, shared, as_of, &tick));
-        bar.finish_and_clear();
-        write_out(&args, &pool, |out| {
-            let mut json = output::json::Stream::start(&screening.run, out)?;
-            screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
-            json.finish(out)
-        })?;
-        screening.run.counts.errors
-    } else {
-        let mut report = pool.install(|| {
-            crate::screen::screen_with_progress(&rules, std::sync::Arc::clone(&batch), as_of, &tick)
-        });
-        bar.finish_and_clear();
-        if format == Format::Html {
-            crate::screen::describe_events(&mut report, &batch, &rules);
-        }
-        // Streamed: the report is never held in memory a second time as text.
+    let screening = pool.install(|| {
+        Screening::new(&rules, std::sync::Arc::clone(&batch), as_of, true, &tick)
+    });
+    bar.finish_and_clear();
+    if format == Format::Html {
+        // The reviewers' report is one page: every outcome at once.
+        let mut report = pool.install(|| screening.report());
+        crate::screen::describe_events(&mut report, &batch, &rules);
         write_out(&args, &pool, |out| output::render(&report, format, out))?;
-        report.run.counts.errors
-    };
+    } else {
+        // Written as it is made, a wave at a time: a million outcomes are
+        // never held at once.
+        write_out(&args, &pool, |out| output::stream(&screening, format, out))?;
+    }
+    let errors = screening.run.counts.errors;
     Ok(if errors > 0 {
         Exit::OutcomeErrors
     } else {
@@ -101,10 +92,6 @@ fn write_out(
         None => super::write_stdout_with(render),
     })
 }
-
-/// Persons decided and written at a time in the second pass (a multiple of
-/// the stretch each memo screens, so both passes hand a person to one memo).
-const WAVE: usize = 16_384;
 
 /// The format a file name asks for: `report.html` is html.
 fn format_of(out: Option<&Path>) -> output::Format {

@@ -53,13 +53,13 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, INT, ImmutableString, N
 
 use super::config_view::ConfigTable;
 use super::handle::{self, EventItem, EventList, Fallible, OffenceItem, OffenceList, PersonView};
-use super::memo::{self, EffectCall, EvidenceIds, Fact};
+use super::memo::{self, EffectCall, Evidence, Fact};
 use super::query::{EventField as EF, OffenceField as OF, Op, PersonField as PF, Span};
 use super::recorder;
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
 use crate::offence::{Category, CategorySet};
-use crate::proposal::{Limb, Priority, Proposal, Recipient, Route};
+use crate::proposal::{Limb, Priority, Proposal, ReasonTemplate, Recipient, Route};
 use crate::time::{self, Date};
 
 /// Registers the whole API on an engine.
@@ -366,18 +366,22 @@ fn effect(
     proof: &Dynamic,
 ) -> Fallible<()> {
     let mut slots = Vec::new();
-    let mut ids = EvidenceIds::default();
-    if let Err(e) = handle::cite(proof, &mut slots, &mut ids) {
+    let mut evidence = Evidence::default();
+    if let Err(e) = handle::cite(proof, &mut slots, &mut evidence) {
         recorder::failed();
         return Err(e);
     }
+    let rule = recorder::with(|e| e.rule.clone())?;
     let call = EffectCall {
-        line: line(call),
-        proposal,
-        text: text.into(),
+        said: std::sync::Arc::new(ReasonTemplate {
+            rule,
+            line: line(call),
+            proposal,
+            text: text.into(),
+        }),
         evidence: slots,
     };
-    recorder::with(|e| memo::apply(e, &call, ids.ids))?;
+    recorder::with(|e| memo::apply(e, &call, evidence.into_events()))?;
     recorder::did(|| Fact::Effect(call), 0);
     Ok(())
 }

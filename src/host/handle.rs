@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rhai::{Array, Dynamic, EvalAltResult, FnPtr, NativeCallContext, Position};
 
-use super::memo::{EvidenceIds, Fact};
+use super::memo::{Evidence, Fact};
 use super::query::{self, Answer, Fail, Held, Items, Op, Value};
 use super::recorder;
 use super::view::PersonCtx;
@@ -266,10 +266,10 @@ list_iterator!(OffenceList);
 /// # Errors
 /// Evidence that is not an event, an offence, a list of either, an array of
 /// these, or `()`.
-pub fn cite(value: &Dynamic, slots: &mut Vec<u32>, ids: &mut EvidenceIds) -> Fallible<()> {
+pub fn cite(value: &Dynamic, slots: &mut Vec<u32>, evidence: &mut Evidence) -> Fallible<()> {
     let mut add = |h: &Handle| {
         slots.push(h.slot);
-        ids.add(h.held.target(), &h.ctx);
+        evidence.add(h.held.target(), &h.ctx);
     };
     if value.is_unit() {
     } else if let Some(l) = value.read_lock::<EventList>() {
@@ -282,7 +282,7 @@ pub fn cite(value: &Dynamic, slots: &mut Vec<u32>, ids: &mut EvidenceIds) -> Fal
         add(&o.0);
     } else if value.is_array() {
         for item in value.clone().into_array().unwrap_or_default() {
-            cite(&item, slots, ids)?;
+            cite(&item, slots, evidence)?;
         }
     } else {
         return Err(format!(

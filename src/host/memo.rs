@@ -22,14 +22,14 @@
 //! each tree stops growing at [`MAX_NODES`] and runs rhai for what it lacks.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use rhai::ImmutableString;
 
 use super::handle::select;
-use super::query::{self, Answer, Held, Key, Op, Target};
+use super::query::{self, Answer, Held, Items, Key, Op, Target};
 use super::recorder::Effects;
 use super::view::PersonCtx;
-use crate::proposal::{Proposal, Reason};
+use crate::proposal::ReasonTemplate;
 
 /// Nodes one rule file's tree may grow to on one thread (about 100 bytes each).
 pub const MAX_NODES: usize = 200_000;
@@ -42,12 +42,11 @@ pub struct Query {
     pub op: Op,
 }
 
-/// What an effect function was called with, validated.
+/// What an effect function was called with, validated: what it said (shared
+/// by every replay of this path) and the handles it cited as evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EffectCall {
-    pub line: usize,
-    pub proposal: Proposal,
-    pub text: ImmutableString,
+    pub said: Arc<ReasonTemplate>,
     /// Handles cited as evidence, in the order given.
     pub evidence: Vec<u32>,
 }
@@ -263,11 +262,11 @@ impl Tree {
                 Node::Fact { fact, next } => {
                     match fact {
                         Fact::Effect(call) => {
-                            let mut ids = EvidenceIds::default();
+                            let mut evidence = Evidence::default();
                             for &slot in &call.evidence {
-                                ids.add(scratch.slots[slot as usize].target(), ctx);
+                                evidence.add(scratch.slots[slot as usize].target(), ctx);
                             }
-                            scratch.effects.push((at as u32, ids.ids));
+                            scratch.effects.push((at as u32, evidence.into_events()));
                         }
                         Fact::Filtered { list, kept } => {
                             let answer = match &scratch.slots[*list as usize] {
@@ -300,7 +299,7 @@ impl Tree {
 pub struct Scratch {
     /// The handles of the run being replayed, by number.
     slots: Vec<Held>,
-    effects: Vec<(u32, Vec<ImmutableString>)>,
+    effects: Vec<(u32, Items)>,
 }
 
 /// How often one rule file was replayed and how often rhai ran it.
@@ -373,40 +372,46 @@ impl Memo {
     }
 }
 
-/// Event ids cited as evidence, in the order cited, each once. Repeats are
-/// found by event index, so citing thousands of events stays linear.
+/// Events cited as evidence (indices into the batch), in the order cited,
+/// each once. Repeats are found by index, so citing thousands of events stays
+/// linear.
 #[derive(Default)]
-pub struct EvidenceIds {
-    pub ids: Vec<ImmutableString>,
-    indices: Vec<u32>,
+pub struct Evidence {
+    indices: Items,
     seen: std::collections::HashSet<u32>,
 }
 
 /// Up to this many events, a scan finds repeats faster than hashing.
 const SCAN: usize = 16;
 
-impl EvidenceIds {
+impl Evidence {
+    /// Adds what `target` holds: its events, or its offences' events.
     pub fn add(&mut self, target: Target, ctx: &PersonCtx) {
         match target {
             Target::Person => {}
-            Target::Events(items) => items.iter().for_each(|&i| self.push(i, ctx)),
-            Target::Event(i) => self.push(i, ctx),
+            Target::Events(items) => items.iter().for_each(|&i| self.push(i)),
+            Target::Event(i) => self.push(i),
             Target::Offences(items) => {
                 for &o in items {
                     ctx.offences[o as usize]
                         .events
                         .iter()
-                        .for_each(|&i| self.push(i, ctx));
+                        .for_each(|&i| self.push(i));
                 }
             }
             Target::Offence(o) => ctx.offences[o as usize]
                 .events
                 .iter()
-                .for_each(|&i| self.push(i, ctx)),
+                .for_each(|&i| self.push(i)),
         }
     }
 
-    fn push(&mut self, index: u32, ctx: &PersonCtx) {
+    /// The events cited, in order.
+    pub fn into_events(self) -> Items {
+        self.indices
+    }
+
+    fn push(&mut self, index: u32) {
         let new = if self.indices.len() < SCAN {
             !self.indices.contains(&index)
         } else {
@@ -417,19 +422,12 @@ impl EvidenceIds {
         };
         if new {
             self.indices.push(index);
-            self.ids.push(ctx.event_id(index));
         }
     }
 }
 
-/// Applies one effect to a person's effects: its reason, with the evidence's
-/// event ids, joins the person's proposals (see [`crate::combine`]).
-pub fn apply(effects: &mut Effects, call: &EffectCall, evidence: Vec<ImmutableString>) {
-    effects.proposals.add(Reason {
-        rule: effects.rule.clone(),
-        line: call.line,
-        proposal: call.proposal.clone(),
-        text: call.text.clone(),
-        evidence,
-    });
+/// Applies one effect to a person's effects: what it said, with the events it
+/// cited.
+pub fn apply(effects: &mut Effects, call: &EffectCall, evidence: Items) {
+    effects.add(Arc::clone(&call.said), evidence);
 }

@@ -10,9 +10,11 @@ use std::cell::RefCell;
 
 use rhai::{EvalAltResult, ImmutableString};
 
+use std::sync::Arc;
+
 use super::memo::{Fact, Query, Step};
-use super::query::{Key, Op};
-use crate::combine::Proposals;
+use super::query::{Items, Key, Op};
+use crate::proposal::{Proposal, ReasonTemplate};
 
 /// One thing a rule looked at (only recorded for `tryg explain`).
 #[derive(Debug, Clone)]
@@ -33,8 +35,11 @@ pub struct Look {
 pub struct Effects {
     /// Stem of the rule file now running.
     pub rule: ImmutableString,
-    /// What the rules proposed so far, combined.
-    pub proposals: Proposals,
+    /// Every reason the rules gave, in order: what was said, and the events
+    /// cited (indices into the batch).
+    pub reasons: Vec<(Arc<ReasonTemplate>, Items)>,
+    /// A rule put the person out of scope: no further rule file runs.
+    pub out_of_scope: bool,
     /// `Some` while tracing: what each rule looked at.
     pub looks: Option<Vec<Look>>,
 }
@@ -131,6 +136,26 @@ pub fn failed() {
     PATH.with(|p| p.borrow_mut().failed = true);
 }
 
+impl Effects {
+    /// Adds a reason a rule gave.
+    pub fn add(&mut self, said: Arc<ReasonTemplate>, evidence: Items) {
+        self.out_of_scope |= said.proposal == Proposal::OutOfScope;
+        self.reasons.push((said, evidence));
+    }
+
+    /// The highest level proposed; 0 when none was.
+    pub fn level(&self) -> u8 {
+        self.reasons
+            .iter()
+            .filter_map(|(said, _)| match said.proposal {
+                Proposal::Level(n) => Some(n),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 /// Starts recording for one person on this thread; `trace` also records every
 /// query the rules make (slower; for `tryg explain`).
 pub fn begin(trace: bool) {
@@ -170,11 +195,7 @@ pub fn set_rule(rule: &ImmutableString) {
 
 /// Whether an effect so far took the person out of scope.
 pub fn is_out_of_scope() -> bool {
-    CURRENT.with(|c| {
-        c.borrow()
-            .as_ref()
-            .is_some_and(|e| e.proposals.out_of_scope)
-    })
+    CURRENT.with(|c| c.borrow().as_ref().is_some_and(|e| e.out_of_scope))
 }
 
 /// Ends recording and returns what was recorded.

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{Outcome, Report};
+use crate::outcome::Outcome;
 use crate::proposal::Number;
 
 const HEADER: &[&str] = &[
@@ -27,12 +27,16 @@ const HEADER: &[&str] = &[
     "error",
 ];
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the header, then one row per outcome as the waves come.
+pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
-    for outcome in &report.outcomes {
-        writer.write_record(row(outcome))?;
-    }
+    source.each_wave(&mut |outcomes| {
+        for outcome in outcomes {
+            writer.write_record(row(outcome))?;
+        }
+        Ok(())
+    })?;
     writer.flush()
 }
 

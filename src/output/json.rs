@@ -16,8 +16,16 @@ use crate::outcome::{Outcome, Report, Run};
 const CHUNK: usize = 1024;
 const WAVE: usize = 16;
 
+/// Writes the document of a whole report.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     render_in_chunks(report, out, CHUNK, WAVE)
+}
+
+/// Writes the document of outcomes that come a wave at a time.
+pub fn stream(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<()> {
+    let mut stream = Stream::start(source.run(), out)?;
+    source.each_wave(&mut |outcomes| stream.write(outcomes, out))?;
+    stream.finish(out)
 }
 
 /// [`render`] with `chunk` outcomes per piece of work and `wave` pieces held

@@ -3,10 +3,11 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{Outcome, Report, Status};
+use crate::outcome::{Outcome, Status};
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let run = &report.run;
+/// Writes the summary, the persons with a proposal, and the errors.
+pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<()> {
+    let run = source.run();
     let c = &run.counts;
     writeln!(
         out,
@@ -31,23 +32,28 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let screened: usize = c.by_level.0.iter().map(|(_, n)| n).sum();
     writeln!(out, "screened {screened} · {}", levels.join(" · "))?;
-    let in_batch = report
-        .outcomes
-        .iter()
-        .filter(|o| o.concern_letter.as_ref().is_some_and(|l| l.in_batch))
-        .count();
     writeln!(
         out,
-        "youth board candidates: {} · concern letters: {} ({in_batch} in this meeting's batch) · out of scope: {} · errors: {}",
-        c.youth_board, c.concern_letters, c.out_of_scope, c.errors
+        "youth board candidates: {} · concern letters: {} ({} in this meeting's batch) · out of scope: {} · errors: {}",
+        c.youth_board, c.concern_letters, c.concern_letters_in_batch, c.out_of_scope, c.errors
     )?;
 
-    let rows: Vec<[String; 7]> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.status == Status::Proposed && o.has_proposal())
-        .map(row)
-        .collect();
+    // Columns are as wide as their widest cell, so every row is read first.
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    source.each_wave(&mut |outcomes| {
+        for o in outcomes {
+            match o.status {
+                Status::Proposed if o.has_proposal() => rows.push(row(o)),
+                Status::Error => errors.push((
+                    o.person_id.to_string(),
+                    o.error.clone().unwrap_or_default(),
+                )),
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
     if !rows.is_empty() {
         writeln!(out)?;
         let header = [
@@ -81,23 +87,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
 
-    let errors: Vec<&Outcome> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.status == Status::Error)
-        .collect();
     if !errors.is_empty() {
         writeln!(
             out,
             "\nerrors (these persons were not screened; fix the rule and run again):"
         )?;
-        for o in errors {
-            writeln!(
-                out,
-                "  {}: {}",
-                o.person_id,
-                o.error.as_deref().unwrap_or("")
-            )?;
+        for (id, error) in errors {
+            writeln!(out, "  {id}: {error}")?;
         }
     }
     writeln!(
