@@ -1,7 +1,6 @@
 //! One folder per bad-input class under fixtures/bad/. Each must be refused
 //! with its exact, located message, exit 1, and nothing written.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{AS_OF, screen_in, tryg_in};
 
@@ -13,7 +12,7 @@ fn each_bad_input_class_is_refused_with_a_located_message() {
         let _ = std::fs::remove_file(&out);
         let mut cmd = screen_in(dir, AS_OF);
         cmd.args(["--format", "json", "--out", "report.json"]);
-        assert_cmd_snapshot!(cmd);
+        crate::snapshot_cmd!(cmd);
         assert!(
             !out.exists(),
             "{}: a report was written for bad input",

@@ -1,7 +1,6 @@
 //! `tryg check`: a clean pack passes; every kind of mistake a policy officer
 //! can make is reported at once, at its spot, with a hint.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{rule_pack_copy, run, tryg_in};
 
@@ -78,7 +77,7 @@ fn every_mistake_is_reported_at_its_spot() {
     .unwrap();
     let mut cmd = tryg_in(dir.path());
     cmd.args(["check", "--rules", "rules"]);
-    assert_cmd_snapshot!("check_reports_every_mistake", cmd);
+    crate::snapshot_cmd!("check_reports_every_mistake", cmd);
 }
 
 #[test]

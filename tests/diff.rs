@@ -1,7 +1,6 @@
 //! `tryg diff`: a threshold changed in a copy of the pack, screened against the
 //! sample batch: who moves, what is gained and lost, and where it falls.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{AS_OF, root, rule_pack_copy, run, tryg_in};
 
@@ -41,7 +40,7 @@ fn a_threshold_change_shows_who_moves_and_where() {
     let dir = changed_pack();
     let mut cmd = diff_against(&dir.path().join("rules"));
     // Both digests are of fixed files, so the snapshot is stable.
-    assert_cmd_snapshot!("diff_threshold_change", cmd);
+    crate::snapshot_cmd!("diff_threshold_change", cmd);
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! `tryg explain`: one person's outcome for a reviewer: every rule's effect or
 //! what it looked at, the evidence, when each proposal lapses, unused events.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{AS_OF, root, run, tryg_in};
 
@@ -24,19 +23,19 @@ fn explain(person: &str) -> std::process::Command {
 fn a_16_year_old_with_a_robbery_charge_and_gang_ties() {
     // Level 3, youth board, letter, network council and exit conversation:
     // every proposal with its evidence and the day it lapses.
-    assert_cmd_snapshot!("explain_robbery_charge_16", explain("P027"));
+    crate::snapshot_cmd!("explain_robbery_charge_16", explain("P027"));
 }
 
 #[test]
 fn why_nothing_fired_and_which_events_were_left_out() {
     // P009: a school-absence concern only, an old street-life concern, and a
     // gang-contact observation dated after the as-of date.
-    assert_cmd_snapshot!("explain_level_0_with_later_event", explain("P009"));
+    crate::snapshot_cmd!("explain_level_0_with_later_event", explain("P009"));
 }
 
 #[test]
 fn an_out_of_scope_person_says_why() {
-    assert_cmd_snapshot!("explain_out_of_scope", explain("P017"));
+    crate::snapshot_cmd!("explain_out_of_scope", explain("P017"));
 }
 
 #[test]

@@ -4,7 +4,6 @@
 //! same bytes every time. What the page does in a browser is `browser.rs`.
 
 use base64::Engine as _;
-use insta::assert_snapshot;
 use sha2::{Digest, Sha256};
 
 use crate::support::{AS_OF, Batch, rule_pack_copy, run, screen_fixture};
@@ -67,7 +66,7 @@ fn markup(html: &str) -> String {
 fn small_batch_as_html() {
     let batch = small_batch();
     let html = html_of(&mut batch.screen(AS_OF, &["--format", "html"]));
-    assert_snapshot!("small_batch_html", markup(&html));
+    crate::snapshot_text!("small_batch_html", markup(&html));
 }
 
 #[test]

@@ -13,7 +13,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{AS_OF, root, rule_pack_copy};
 
@@ -37,12 +36,12 @@ fn screen(name: &str) -> Command {
 
 #[test]
 fn scope_screens_only_residents_of_the_configured_municipalities() {
-    assert_cmd_snapshot!("rule_scope", screen("scope"));
+    crate::snapshot_cmd!("rule_scope", screen("scope"));
 }
 
 #[test]
 fn level3_qualified_crime_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!(
+    crate::snapshot_cmd!(
         "rule_level3_qualified_crime",
         screen("level3_qualified_crime")
     );
@@ -50,12 +49,12 @@ fn level3_qualified_crime_fires_exactly_at_its_boundaries() {
 
 #[test]
 fn level2_crime_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!("rule_level2_crime", screen("level2_crime"));
+    crate::snapshot_cmd!("rule_level2_crime", screen("level2_crime"));
 }
 
 #[test]
 fn level1_risk_behaviour_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!(
+    crate::snapshot_cmd!(
         "rule_level1_risk_behaviour",
         screen("level1_risk_behaviour")
     );
@@ -63,32 +62,32 @@ fn level1_risk_behaviour_fires_exactly_at_its_boundaries() {
 
 #[test]
 fn youth_board_candidates_by_age_offence_age_window_and_limb() {
-    assert_cmd_snapshot!("rule_youth_board", screen("youth_board"));
+    crate::snapshot_cmd!("rule_youth_board", screen("youth_board"));
 }
 
 #[test]
 fn concern_letter_ranks_proposals_and_cuts_the_batch_at_a_tie() {
-    assert_cmd_snapshot!("rule_concern_letter", screen("concern_letter"));
+    crate::snapshot_cmd!("rule_concern_letter", screen("concern_letter"));
 }
 
 #[test]
 fn network_council_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!("rule_network_council", screen("network_council"));
+    crate::snapshot_cmd!("rule_network_council", screen("network_council"));
 }
 
 #[test]
 fn concern_conversation_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!("rule_concern_conversation", screen("concern_conversation"));
+    crate::snapshot_cmd!("rule_concern_conversation", screen("concern_conversation"));
 }
 
 #[test]
 fn exit_conversation_fires_exactly_at_its_boundaries() {
-    assert_cmd_snapshot!("rule_exit_conversation", screen("exit_conversation"));
+    crate::snapshot_cmd!("rule_exit_conversation", screen("exit_conversation"));
 }
 
 #[test]
 fn home_visit_is_off_by_default_and_fires_only_for_its_age_sex_and_district() {
-    assert_cmd_snapshot!("rule_home_visit", screen("home_visit"));
+    crate::snapshot_cmd!("rule_home_visit", screen("home_visit"));
 
     // A copy of the pack with the rule switched on, and the batch beside it, so
     // the command line (and the snapshot) names no temporary path.
@@ -111,7 +110,7 @@ fn home_visit_is_off_by_default_and_fires_only_for_its_age_sex_and_district() {
     for file in ["persons.csv", "events.csv"] {
         std::fs::copy(folder("home_visit").join(file), pack.path().join(file)).unwrap();
     }
-    assert_cmd_snapshot!(
+    crate::snapshot_cmd!(
         "rule_home_visit_enabled",
         screen_in(pack.path(), &["--rules", "rules"])
     );
@@ -119,7 +118,7 @@ fn home_visit_is_off_by_default_and_fires_only_for_its_age_sex_and_district() {
 
 #[test]
 fn interactions_of_several_rules_on_one_person() {
-    assert_cmd_snapshot!("rule_interactions", screen("interactions"));
+    crate::snapshot_cmd!("rule_interactions", screen("interactions"));
 }
 
 /// Every rule the default pack runs has a fixture folder, and every person in a

@@ -138,7 +138,7 @@ fn a_broken_rule_pack_is_refused_with_a_source_excerpt() {
     .unwrap();
     let batch = Batch::new(&["A,2000-01-01,M,København,,,,,,,,"], &[]);
     let mut cmd = batch.screen_with_pack(pack.path(), "2026-11-23");
-    insta_cmd::assert_cmd_snapshot!("broken_rule_is_refused", cmd);
+    crate::snapshot_cmd!("broken_rule_is_refused", cmd);
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Rules run sandboxed: a rule that fails or runs away costs the persons it
 //! touches (status = error, exit 3), never the batch, never a panic.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{Batch, outcome, rule_pack_copy};
 
@@ -82,7 +81,7 @@ fn eval_and_import_are_refused_before_anything_runs() {
     append(&pack, "home_visit.rhai", "\nlet x = eval(\"1 + 1\");\n");
     let batch = two_persons();
     let mut cmd = batch.screen_with_pack(pack.path(), "2026-11-23");
-    assert_cmd_snapshot!("eval_is_refused", cmd);
+    crate::snapshot_cmd!("eval_is_refused", cmd);
 
     let pack = rule_pack_copy();
     append(&pack, "scope.rhai", "\nimport \"other\" as other;\n");

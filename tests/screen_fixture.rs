@@ -2,13 +2,12 @@
 //! against SPEC §4 and fixtures/README.md (which says what each person is for)
 //! before they were accepted; a change to them is a change of decisions.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::screen_fixture;
 
 #[test]
 fn fixture_batch_as_json() {
-    assert_cmd_snapshot!(
+    crate::snapshot_cmd!(
         "fixture_batch_json",
         screen_fixture().args(["--format", "json"])
     );
@@ -16,12 +15,12 @@ fn fixture_batch_as_json() {
 
 #[test]
 fn fixture_batch_as_table() {
-    assert_cmd_snapshot!("fixture_batch_table", screen_fixture());
+    crate::snapshot_cmd!("fixture_batch_table", screen_fixture());
 }
 
 #[test]
 fn fixture_batch_as_csv() {
-    assert_cmd_snapshot!(
+    crate::snapshot_cmd!(
         "fixture_batch_csv",
         screen_fixture().args(["--format", "csv"])
     );

@@ -8,11 +8,55 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A `tryg` command run from `dir`.
+/// A `tryg` command run from `dir`, with a cleared environment: nothing of
+/// the machine running the tests can change what tryg does.
 pub fn tryg_in(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tryg"));
-    cmd.current_dir(dir);
+    cmd.current_dir(dir).env_clear();
     cmd
+}
+
+/// Binds insta settings for the current scope that redact the tool version
+/// (`tryg 0.1.0`, `"tool_version": "0.1.0"`), so a release does not change
+/// every snapshot.
+pub fn redact_version() -> insta::internals::SettingsBindDropGuard {
+    let version = regex_escape(env!("CARGO_PKG_VERSION"));
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(&format!("tryg {version}"), "tryg [VERSION]");
+    settings.add_filter(
+        &format!(r#""tool_version": "{version}""#),
+        r#""tool_version": "[VERSION]""#,
+    );
+    settings.bind_to_scope()
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '.' | '+' | '*' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' | '\\' => {
+                vec!['\\', c]
+            }
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// `insta_cmd::assert_cmd_snapshot!` with the tool version redacted.
+#[macro_export]
+macro_rules! snapshot_cmd {
+    ($($arg:tt)*) => {{
+        let _redacted = $crate::support::redact_version();
+        insta_cmd::assert_cmd_snapshot!($($arg)*);
+    }};
+}
+
+/// `insta::assert_snapshot!` with the tool version redacted.
+#[macro_export]
+macro_rules! snapshot_text {
+    ($($arg:tt)*) => {{
+        let _redacted = $crate::support::redact_version();
+        insta::assert_snapshot!($($arg)*);
+    }};
 }
 
 /// `tryg screen` on the persons.csv and events.csv in `dir`.

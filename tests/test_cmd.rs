@@ -1,7 +1,6 @@
 //! `tryg test`: the default pack's own cases pass and cover every effect call;
 //! a failing case shows expected against actual; a broken case says why.
 
-use insta_cmd::assert_cmd_snapshot;
 
 use crate::support::{root, run, tryg_in};
 
@@ -9,7 +8,7 @@ use crate::support::{root, run, tryg_in};
 fn the_default_packs_cases_pass_with_full_coverage() {
     let mut cmd = tryg_in(&root());
     cmd.arg("test");
-    assert_cmd_snapshot!("test_default_pack", cmd);
+    crate::snapshot_cmd!("test_default_pack", cmd);
 }
 
 #[test]
@@ -69,7 +68,7 @@ level = 0
     .unwrap();
     let mut cmd = tryg_in(dir.path());
     cmd.args(["test", "broken.toml", "typo.toml", "wrong.toml"]);
-    assert_cmd_snapshot!("test_failing_cases", cmd);
+    crate::snapshot_cmd!("test_failing_cases", cmd);
 }
 
 #[test]
