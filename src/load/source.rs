@@ -58,7 +58,7 @@ impl InputFile {
 
 impl<'a> Input<'a> {
     /// The stream, wrapped so that everything read from it is digested
-    /// (SHA-256; see [`Hashing::finish`]).
+    /// (SHA-256; `Hashing::finish` gives it).
     pub fn into_hashing(self) -> Hashing<Box<dyn Read + Send + 'a>> {
         Hashing {
             inner: self.reader,
