@@ -228,8 +228,8 @@ impl Diagnostics {
         }
     }
 
-    /// Adds every problem of `other` under this cap, and its uncounted
-    /// omissions to this one's.
+    /// Adds every problem `other` shows, under this cap, and counts the ones
+    /// it left unshown as unshown here.
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.items {
             self.push(d);

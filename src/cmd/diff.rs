@@ -26,8 +26,8 @@ pub struct Args {
 }
 
 /// Screens the batch with both packs and prints the difference (text or
-/// JSON) to stdout. Exit 0 when both ran, whatever changed; a pack or batch
-/// either pack refuses is a [`Failure`] saying which.
+/// JSON) to stdout. Exit 0 when both ran, whatever changed; a pack that does
+/// not load, or a batch either pack refuses (saying which), is a [`Failure`].
 pub fn run(args: Args) -> CommandResult {
     let old = super::load_rules(&args.rules)?;
     let new = super::load_rules(&super::RulesArg {

@@ -26,7 +26,7 @@ pub struct Args {
 
 /// Runs the case files, prints each verdict, the totals and the effect calls
 /// no case exercised to stdout. Exit 0 when every case passed, 1
-/// ([`Exit::BadInput`]) when one failed or could not be parsed; no case files
+/// ([`Exit::BadInput`]) when one failed or could not run; no case files
 /// at all is a [`Failure::Other`].
 pub fn run(args: Args) -> CommandResult {
     let rules = super::load_rules(&args.rules)?;
