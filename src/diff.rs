@@ -33,7 +33,7 @@ pub struct PersonChange {
     pub person_id: String,
     /// One entry per field that changed: (field, before, after), the field one
     /// of `status`, `level`, `youth_board`, `concern_letter`, `actions`,
-    /// `error`; `none` for no value.
+    /// `error`; `none` for no proposal or action, an empty string for no error.
     pub changes: Vec<(String, String, String)>,
     /// Where reasons appeared or disappeared, as `rule:line`, each once: old
     /// ones first, then new ones.

@@ -48,7 +48,7 @@ crate::proposal::token_enum! {
         /// `drugs_organised`: serious drug crime under straffeloven § 191:
         /// organised sale.
         DrugsOrganised,
-        /// `other`: any other code.
+        /// `other`: a code of none of the categories above.
         Other,
     }
 }

@@ -41,7 +41,8 @@ impl IdIndex {
         }
     }
 
-    /// Makes room for `additional` more ids (`ids` rehashes those held).
+    /// Makes room for `additional` more ids (`ids` holds the ids of the rows
+    /// already in, to rehash them).
     pub fn reserve(&mut self, additional: usize, ids: &Strings) {
         let hasher = &self.hasher;
         self.table

@@ -22,8 +22,7 @@ impl RowLines {
         self.last = line;
     }
 
-    /// The line of a row (0-based among the rows pushed); panics for a row
-    /// never pushed before the first.
+    /// The line of a row, rows numbered from 0 in the order pushed.
     pub fn line(&self, row: u32) -> usize {
         let k = self.jumps.partition_point(|&(r, _)| r <= row);
         let (first, line) = self.jumps[k - 1];
