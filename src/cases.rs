@@ -49,8 +49,11 @@ use crate::time::{Date, parse_date};
 /// One case file, parsed.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The case file's path, as messages name it.
     pub file: String,
+    /// The case's `name`: what it shows, in the policy's words.
     pub name: String,
+    /// The case's `as_of` date (a TOML date or a `YYYY-MM-DD` string).
     pub as_of: Date,
     persons: Vec<toml::Table>,
     events: Vec<toml::Table>,
@@ -61,19 +64,25 @@ pub struct Case {
 /// One field that differed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mismatch {
+    /// The `person_id` of the `[[expect]]`.
     pub person_id: String,
     /// Dotted path of the field: `concern_letter.rank`, `actions[0].due`.
     pub field: String,
+    /// What the case expects, as JSON text (`none` for no value; for `fired`,
+    /// the set of rule names, `{"level2_crime"}`).
     pub expected: String,
+    /// What the outcome has, in the same form.
     pub actual: String,
 }
 
 /// The result of running one case.
 #[derive(Debug)]
 pub struct CaseResult {
+    /// The case that ran (with only its file name when it could not be parsed).
     pub case: Case,
     /// Problems that kept the case from running (bad persons, bad config).
     pub problems: Vec<Diagnostic>,
+    /// Every expected field that differed, in `[[expect]]` order.
     pub mismatches: Vec<Mismatch>,
     /// (rule, line) of every reason in the outcomes.
     pub exercised: BTreeSet<(String, usize)>,
@@ -98,6 +107,7 @@ impl CaseResult {
         }
     }
 
+    /// Whether the case ran and every expectation held.
     pub fn passed(&self) -> bool {
         self.problems.is_empty() && self.mismatches.is_empty()
     }
@@ -112,6 +122,13 @@ fn date_value(value: &toml::Value) -> Option<Date> {
 }
 
 impl Case {
+    /// Parses a case file (`file` names it in messages): `name`, `as_of`,
+    /// `[[person]]`, `[[event]]`, at least one `[[expect]]`, and an optional
+    /// `[config]`. The rows are validated only when the case runs.
+    ///
+    /// # Errors
+    /// The first problem: TOML syntax, an unknown top-level key, a missing
+    /// `name`, `as_of` or `[[expect]]`, or a table not written `[[…]]`.
     pub fn parse(file: &str, text: &str) -> Result<Case, Box<Diagnostic>> {
         let table: toml::Table = toml::from_str(text)
             .map_err(|e| Box::new(crate::diagnostic::toml_diagnostic(file, text, &e)))?;

@@ -59,20 +59,25 @@ const RHAI_KEYWORDS: &[&str] = &[
 /// One effect call in a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EffectSite {
+    /// The rule file's stem (`level2_crime`).
     pub rule: String,
+    /// 1-based line of the call.
     pub line: usize,
+    /// One of [`EFFECT_FUNCTIONS`].
     pub function: String,
 }
 
 /// What `check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
+    /// Every problem, errors and warnings alike, uncapped.
     pub diagnostics: Vec<Diagnostic>,
     /// Effect call sites of the rules in `[rules] order`, in order.
     pub effect_sites: Vec<EffectSite>,
 }
 
 impl CheckReport {
+    /// How many of the diagnostics are errors (not warnings).
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()

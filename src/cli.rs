@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 use crate::cmd;
 use crate::exit::Exit;
 
+/// The whole command line: `tryg <COMMAND> [ARGS]` (SPEC §5). The help text
+/// is set in `#[command]`, not taken from this comment.
 #[derive(Debug, Parser)]
 #[command(
     name = "tryg",
@@ -20,6 +22,7 @@ use crate::exit::Exit;
     after_help = "Every outcome is a proposal for human review (GDPR art. 22): tryg never decides."
 )]
 pub struct Cli {
+    /// The subcommand and its arguments.
     #[command(subcommand)]
     pub command: Command,
 }

@@ -15,19 +15,36 @@ use crate::offence::{Category, CategorySet};
 /// The parts of tryg.toml the host itself acts on.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HostConfig {
+    /// `municipalities`: the municipalities screened, matched exactly against
+    /// persons.csv's `municipality`; the run header lists them and the default
+    /// `scope` rule puts residents of any other out of scope (SPEC §4).
+    /// `--municipality` replaces the list.
     pub municipalities: Vec<String>,
+    /// `retention_months`: events dated before the as-of date minus this many
+    /// calendar months reach no rule (SPEC §2; 60 by default).
     pub retention_months: u32,
+    /// `forbidden_columns`: column names refused in either CSV file, compared
+    /// ignoring ASCII case (special-category data, GDPR art. 9).
     pub forbidden_columns: Vec<String>,
+    /// `[rules]`: which rule files run, in which order.
     pub rules: RulesSection,
+    /// `[limits]`: the sandbox of one rule file on one person.
     pub limits: Limits,
+    /// `[input]`: how problems of the batch are reported.
     pub input: InputSection,
+    /// `[vocabulary]`: the tokens the batch may use.
     pub vocabulary: Vocabulary,
+    /// `[offences]`: which catalogue categories never make an offence.
     pub offences: OffencesSection,
+    /// `[levels]`: the level scheme's names.
     pub levels: LevelsSection,
+    /// `[[forums]]`: age bands and their forum, from age 0 up.
     pub forums: Vec<Forum>,
+    /// `[concern_letter]`: the host's part of it (the rest is the rule's).
     pub concern_letter: ConcernLetterSection,
 }
 
+/// `[rules]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RulesSection {
@@ -35,22 +52,37 @@ pub struct RulesSection {
     pub order: Vec<String>,
 }
 
-/// Sandbox limits for every rule file run on one person.
+/// `[limits]`: sandbox limits for every rule file run on one person, passed to
+/// rhai's engine. A run that exceeds one makes that person's outcome
+/// `status = error`, and the rest of the batch is screened (`max_expr_depth`
+/// is checked on compiling instead). For every limit but
+/// `max_call_levels`, rhai reads 0 as no limit.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
+    /// rhai operations one rule file may take on one person (200,000 by
+    /// default); 0: no limit.
     pub max_operations: u64,
+    /// How deep calls of functions the rule defines (`fn`, closures) may nest
+    /// (32 by default); 0 forbids calling them at all.
     pub max_call_levels: usize,
+    /// How deep expressions may nest, in the body and in functions alike (64
+    /// by default); checked when the file is compiled; 0: no limit.
     pub max_expr_depth: usize,
+    /// Longest string a rule may build, in bytes (10,000 by default); 0: no limit.
     pub max_string_size: usize,
+    /// Most elements in one array (10,000 by default); 0: no limit.
     pub max_array_size: usize,
+    /// Most properties in one object map (1,000 by default); 0: no limit.
     pub max_map_size: usize,
 }
 
+/// `[input]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputSection {
-    /// Problems listed per input file before the rest are only counted.
+    /// Problems listed per input file before the rest are only counted (50 by
+    /// default); 0 is read as 1.
     pub max_problems_per_file: usize,
 }
 
@@ -59,15 +91,20 @@ pub struct InputSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
+    /// Tokens of events.csv's `tag` (`gang_contact`, `street_life`, …).
     pub tags: Vec<String>,
+    /// Tokens of persons.csv's `risk_factors` (`school_absence`, …).
     pub risk_factors: Vec<String>,
+    /// Tokens of persons.csv's `protective_factors` (`job`, …).
     pub protective_factors: Vec<String>,
 }
 
+/// `[offences]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OffencesSection {
-    /// Categories whose events are never offences (traffic, police business).
+    /// Category tokens whose events are never offences (default `traffic`,
+    /// `police_business`); each must be a [`Category`].
     pub not_offences: Vec<String>,
 }
 
@@ -76,6 +113,7 @@ pub struct OffencesSection {
 /// `none` fits without changing any output.
 pub const MAX_LEVELS: usize = 10;
 
+/// `[levels]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelsSection {
@@ -89,17 +127,32 @@ pub struct LevelsSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Forum {
+    /// The outcome's `forum` for this band (`SSP`, `SSP+`, …).
     pub name: String,
+    /// First age of the band, in whole years on the as-of date; the band runs
+    /// to the next forum's `from_age`.
     pub from_age: u32,
 }
 
+/// `[concern_letter]` of tryg.toml, as far as the host ranks letters; the
+/// section's other keys are the rule's.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConcernLetterSection {
-    /// Letters proposed for one coordination meeting; the rest wait.
+    /// Letters proposed for one coordination meeting (10 by default): the first
+    /// this many by rank are `in_batch`; the rest wait. 0 puts none in the batch.
     pub batch_size: usize,
 }
 
 impl HostConfig {
+    /// Parses tryg.toml (`file` names it in messages) into the host's typed
+    /// sections, validated, and the whole file as a table (what `cfg` is made
+    /// from).
+    ///
+    /// # Errors
+    /// The first problem, located: TOML syntax; a host setting missing, of the
+    /// wrong type or unknown in a section that allows none; an unknown
+    /// `not_offences` category; fewer than 2 or more than [`MAX_LEVELS`] level
+    /// names; forums not starting at age 0 or not rising strictly.
     pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Box<Diagnostic>> {
         let table: toml::Table =
             toml::from_str(text).map_err(|e| toml_diagnostic(file, text, &e))?;
@@ -158,7 +211,8 @@ impl HostConfig {
             .collect()
     }
 
-    /// The forum for an age.
+    /// The forum for an age in whole years: the last band whose `from_age` it
+    /// has reached (`none` if there is none).
     pub fn forum(&self, age: u32) -> &str {
         self.forums
             .iter()
@@ -172,7 +226,8 @@ impl HostConfig {
         u8::try_from(self.levels.names.len().saturating_sub(1)).unwrap_or(u8::MAX)
     }
 
-    /// The display name of a level.
+    /// The name of a level (`level_name` in the outcome); `unknown` beyond
+    /// the scheme.
     pub fn level_name(&self, level: u8) -> &str {
         self.levels
             .names

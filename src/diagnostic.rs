@@ -11,12 +11,15 @@ use std::ops::Range;
 /// How bad a problem is. Only errors stop a screening or fail `tryg check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Severity {
+    /// Stops a screening (exit 1) and fails `tryg check`; the default.
     #[default]
     Error,
+    /// Reported, but stops nothing (e.g. a setting no rule reads).
     Warning,
 }
 
 impl Severity {
+    /// The word in a rendered diagnostic: `error` or `warning`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -28,9 +31,12 @@ impl Severity {
 /// One problem, located as precisely as its source allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error (the default) or warning.
     pub severity: Severity,
     /// Stable kebab-case class, e.g. `bad-date`; tests and users grep for it.
     pub code: &'static str,
+    /// What is wrong, in one sentence; never a CSV line or a personal value
+    /// other than an id (docs/data-format.md).
     pub message: String,
     /// File name as the user gave it (display form).
     pub file: String,
@@ -38,12 +44,15 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column: the field number in a CSV row, the character in a text file.
     pub column: Option<usize>,
+    /// How to fix it, e.g. "did you mean `window_months`?"; printed after `hint:`.
     pub hint: Option<String>,
     /// Byte range in the file's text, when a source excerpt may be shown.
     pub span: Option<Range<usize>>,
 }
 
 impl Diagnostic {
+    /// An error of class `code` in `file`, not yet located (no line, column,
+    /// hint or span).
     pub fn new(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -57,28 +66,32 @@ impl Diagnostic {
         }
     }
 
+    /// Located at a 1-based `line` and, when known, 1-based `column`.
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
         self
     }
 
+    /// Made a warning instead of an error.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
 
+    /// With a hint on how to fix it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    /// With the byte range of the file's text that the caret of the full
+    /// rendering underlines.
     pub fn span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
 
-    /// Renders with a source excerpt and caret. Only for files without personal data.
     /// Places the diagnostic at the first occurrence of `needle` in `text`
     /// (a rule name in tryg.toml's `[rules] order`), if there is one.
     pub fn at_first(self, text: &str, needle: &str) -> Self {
@@ -91,6 +104,10 @@ impl Diagnostic {
         }
     }
 
+    /// Renders with a source excerpt and caret (codespan-reporting, no
+    /// colour): at `span`, else at `line:column` (or the whole line) of
+    /// `source`, the file's text; the concise form when it has neither. Only
+    /// for files without personal data (rule and config files, never CSV).
     pub fn render_full(&self, source: &str) -> String {
         use codespan_reporting::diagnostic::{Diagnostic as Cs, Label};
         use codespan_reporting::files::SimpleFile;
@@ -194,6 +211,8 @@ impl Diagnostics {
         Diagnostics::with_cap(usize::MAX)
     }
 
+    /// Adds a problem: kept while its file has fewer than the cap, else only
+    /// counted.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         let shown = self
             .items
@@ -209,6 +228,8 @@ impl Diagnostics {
         }
     }
 
+    /// Adds every problem `other` shows, under this cap, and counts the ones
+    /// it left unshown as unshown here.
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.items {
             self.push(d);
@@ -221,10 +242,12 @@ impl Diagnostics {
         }
     }
 
+    /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// The problems shown, in the order pushed.
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }
@@ -247,6 +270,7 @@ impl Diagnostics {
             .collect()
     }
 
+    /// `Ok` when empty, else the problems as the error.
     pub fn into_result(self) -> Result<(), Diagnostics> {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }

@@ -26,45 +26,69 @@ use crate::proposal::Proposal;
 /// The row and column names of the transition matrix, in order.
 pub const STATES: &[&str] = &["0", "1", "2", "3", "out_of_scope", "error"];
 
+/// One person whose outcome differs between the two packs.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonChange {
+    /// The person's `person_id`.
     pub person_id: String,
-    /// One entry per field that changed: (field, before, after).
+    /// One entry per field that changed: (field, before, after), the field one
+    /// of `status`, `level`, `youth_board`, `concern_letter`, `actions`,
+    /// `error`; `none` for no proposal or action, an empty string for no error.
     pub changes: Vec<(String, String, String)>,
-    /// Rule files whose reasons appeared or disappeared, as `rule:line`.
+    /// Where reasons appeared or disappeared, as `rule:line`, each once: old
+    /// ones first, then new ones.
     pub rules: Vec<String>,
-    /// Proposals this person gained and lost (`level 3`, `youth_board`, …).
+    /// Proposals only the new outcome holds, in words: `level 3`,
+    /// `youth_board secretariat (listed)`, `concern_letter (this meeting)`,
+    /// `action network_council`. A letter moving in or out of this meeting's
+    /// batch is one gained and one lost.
     pub gained: Vec<String>,
+    /// Proposals only the old outcome held, in the same words.
     pub lost: Vec<String>,
 }
 
 /// One group of persons (an age band, a sex, a municipality or a district).
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
+    /// `age band` (the forum under the new pack), `sex`, `municipality` or
+    /// `district`.
     pub dimension: &'static str,
+    /// The forum, sex token, or place name; `not given` for an empty cell.
     pub value: String,
+    /// Persons of the batch in the group.
     pub in_batch: usize,
+    /// Of those, persons whose outcome changed.
     pub changed: usize,
+    /// Of those, persons who gained at least one proposal.
     pub gained: usize,
+    /// Of those, persons who lost at least one proposal.
     pub lost: usize,
-    /// Its share of the changed persons is at least twice its share of the batch.
+    /// Its share of the changed persons is at least twice its share of the
+    /// batch, with at least 2 changed persons in it.
     pub over_represented: bool,
 }
 
+/// What a rule change does to one batch: `tryg diff`'s whole result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
+    /// The as-of date both screenings used, `YYYY-MM-DD`.
     pub as_of: String,
+    /// The old pack's digest: SHA-256, 64 lower-case hex digits.
     pub old_ruleset_digest: String,
+    /// The new pack's digest, in the same form.
     pub new_ruleset_digest: String,
     /// What differs between the two packs: tryg.toml settings (`key: old →
     /// new`) and files added, removed or edited. Filled by the caller.
     pub pack_changes: Vec<String>,
+    /// Persons in the batch.
     pub persons: usize,
     /// `matrix[before][after]` = persons, over [`STATES`].
     pub matrix: Vec<Vec<usize>>,
     /// Per proposal kind: (kind, gained, lost).
     pub proposals: Vec<(String, usize, usize)>,
+    /// Every group of every dimension, by dimension then value.
     pub groups: Vec<Group>,
+    /// Every person whose outcome changed, in input order.
     pub changed: Vec<PersonChange>,
 }
 

@@ -10,11 +10,20 @@ use crate::exit::Exit;
 pub enum Failure {
     /// The rule pack is unusable, or `check` found errors in it: every
     /// problem, already rendered with its source excerpt.
-    Rules { rendered: String, count: usize },
+    Rules {
+        /// The problems as the user reads them, one or more lines each,
+        /// newline-terminated (with source excerpts where there are any).
+        rendered: String,
+        /// How many problems, including those beyond the cap.
+        count: usize,
+    },
     /// The batch breaks the data contract: every problem, located; `context`
     /// says which batch when a command reads more than one way.
     Input {
+        /// Every problem found, up to the cap per file; the rest counted.
         problems: Diagnostics,
+        /// e.g. "the batch does not fit the new rule pack (--against)";
+        /// printed as a last `error:` line.
         context: Option<String>,
     },
     /// The command line asks for something clap cannot check (exit 2).

@@ -60,16 +60,20 @@ impl EventKind {
 pub struct Event {
     /// Index of the person in the batch.
     pub person: u32,
+    /// `date`: never before the person's birth; may be after the as-of date.
     pub date: Date,
     /// The event's row in events.csv (0 for the first): where its id is kept,
     /// and its place in input order.
     pub(crate) row: u32,
     /// Index of its case id in the batch, or `NO_CASE`.
     pub(crate) case: u32,
-    /// Index into the offence catalogue.
+    /// Index of its `offence_code` in the offence catalogue
+    /// ([`Catalogue::get`](crate::offence::Catalogue::get)); `Some` exactly
+    /// for the kinds that need one.
     pub offence: Option<u16>,
     /// 1 + the index of its tag in the tag vocabulary, or 0 for none.
     pub(crate) tag: u16,
+    /// `kind`.
     pub kind: EventKind,
 }
 

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+/// How a command ends: the process exit status of SPEC §5 (the
+/// discriminant is the status, 0–3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Everything screened (or the command succeeded).

@@ -27,40 +27,61 @@ use crate::time::{self, Date};
 /// How far ahead lapse dates are searched: ten years.
 pub const HORIZON_DAYS: i64 = 3653;
 
+/// One event of the person as a reviewer reads it, with its offence code
+/// looked up in the catalogue.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventInfo {
+    /// `event_id` from events.csv.
     pub id: String,
+    /// `YYYY-MM-DD`.
     pub date: String,
+    /// The event kind token: `suspicion`, `charge`, `conviction`, `victim`, …
     pub kind: &'static str,
+    /// The police offence code (gerningskode), for the kinds that carry one.
     pub offence_code: Option<String>,
+    /// The code's `name` in offences.toml.
     pub offence_name: Option<String>,
+    /// The code's `category` in offences.toml (`violence`, `drugs_sale`, …).
     pub category: Option<&'static str>,
+    /// The `tag` of an observation or concern (`gang_contact`, …).
     pub tag: Option<String>,
 }
 
+/// One effect of a rule on the person: its reason, the evidence events in
+/// full, and when it lapses.
 #[derive(Debug, Clone, Serialize)]
 pub struct Effect {
+    /// The reason as in the outcome's `explanation` (flattened in JSON).
     #[serde(flatten)]
     pub reason: Reason,
+    /// The events of `reason.evidence`, in the same order.
     pub evidence_events: Vec<EventInfo>,
-    /// The first day on which, with no new events, this effect no longer
-    /// applies; `None` when it does not lapse with time alone.
+    /// The first day (`YYYY-MM-DD`) on which, with no new events, this effect
+    /// no longer applies; `None` when it does not lapse with time alone within
+    /// [`HORIZON_DAYS`], or the search stopped before it did.
     pub until: Option<String>,
 }
 
 /// One line of a rule that asked something: the chain of questions on it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Looked {
+    /// 1-based line in the rule file.
     pub line: usize,
     /// ("offences within 12 months", "1 offence"), ("serious", "0 offences"), …
     pub steps: Vec<(String, String)>,
 }
 
+/// One rule file of `[rules] order` as it ran for the person.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleStep {
+    /// The rule file's stem, as reasons name it (`level2_crime`).
     pub rule: String,
+    /// The file as the user finds it (`rules/level2_crime.rhai`).
     pub file: String,
+    /// Its effects, in the order they fired; empty when it proposed nothing.
     pub effects: Vec<Effect>,
+    /// What it asked, line by line, in the order asked (empty when the outcome
+    /// is an error or the person is born after the as-of date).
     pub looked_at: Vec<Looked>,
 }
 
@@ -82,33 +103,47 @@ pub enum Use {
     NotScreened,
 }
 
+/// One event of the person and what became of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventUse {
+    /// The event (flattened in JSON).
     #[serde(flatten)]
     pub event: EventInfo,
+    /// Evidence, looked at, or why it was not used.
     pub used: Use,
-    /// The rules it was evidence for (or looked at by).
+    /// The rules it was evidence for (or looked at by), each once; empty for
+    /// the other uses.
     pub rules: Vec<String>,
 }
 
+/// Everything `tryg explain` says about one person.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
+    /// The person's `person_id`.
     pub person_id: String,
     /// Set when the search for lapse dates stopped early because a rule failed
     /// for this person on a later day. Lapse dates not found by then are `None`.
     pub lapse_search_stopped: Option<LapseSearchStopped>,
+    /// The as-of date, `YYYY-MM-DD`.
     pub as_of: String,
+    /// The person's outcome, as the screening of the whole batch gave it (so a
+    /// letter's rank is the batch's rank).
     pub outcome: Outcome,
     /// What tryg itself did before any rule ran (retention, later events).
     pub host: Vec<Reason>,
+    /// Every rule file of `[rules] order`, in that order; for an out-of-scope
+    /// person, up to the rule that put them out of scope.
     pub rules: Vec<RuleStep>,
+    /// Every event of the person in events.csv, in date order.
     pub events: Vec<EventUse>,
 }
 
 /// The later day on which a rule failed for the person, and its error.
 #[derive(Debug, Clone, Serialize)]
 pub struct LapseSearchStopped {
+    /// The day, `YYYY-MM-DD`, after the as-of date.
     pub date: String,
+    /// The rule's error: file, line and what went wrong.
     pub error: String,
 }
 
@@ -117,7 +152,12 @@ pub struct LapseSearchStopped {
 pub enum ExplainError {
     /// No person has this id; `similar` is an id that differs only by case.
     #[error("no person {id:?} in the batch{}", similar.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
-    UnknownPerson { id: String, similar: Option<String> },
+    UnknownPerson {
+        /// The id asked for.
+        id: String,
+        /// A `person_id` equal to it but for ASCII case.
+        similar: Option<String>,
+    },
     /// The rules ran for the screening, but failed when run again to record
     /// what they looked at (they are deterministic, so this is a bug in tryg).
     #[error("the rules could not be traced for this person: {0}")]
@@ -128,7 +168,8 @@ pub enum ExplainError {
 ///
 /// # Errors
 /// [`ExplainError::UnknownPerson`] when the id is not in the batch (with an id
-/// that differs only by case, if there is one).
+/// that differs only by case, if there is one); [`ExplainError::Traced`] when
+/// the rules fail on the traced run that a plain run passed.
 pub fn explain(
     rules: &RuleSet,
     batch: Batch,

@@ -12,24 +12,43 @@ crate::proposal::token_enum! {
     /// The categories of SPEC §1. Fixed in code so a typo in the catalogue or a
     /// rule is caught, not silently matched against nothing.
     Category {
+        /// `homicide`: manddrab, forsøg på manddrab, drab efter begæring.
         Homicide,
+        /// `violence`: vold.
         Violence,
+        /// `aggravated_violence`: vold, kvalificeret.
         AggravatedViolence,
+        /// `robbery`: røveri, e.g. gaderøveri (76319).
         Robbery,
+        /// `sexual`: sexual offences, e.g. voldtægt.
         Sexual,
+        /// `threats`: trusler.
         Threats,
+        /// `burglary`: indbrud.
         Burglary,
+        /// `theft`: tyveri.
         Theft,
+        /// `vandalism`: hærværk.
         Vandalism,
+        /// `arson`: brandstiftelse.
         Arson,
+        /// `weapons`: the weapons act and the knife act.
         Weapons,
+        /// `drugs_possession`: the drugs act (lov om euforiserende stoffer).
         DrugsPossession,
+        /// `drugs_sale`: sale under the drugs act.
         DrugsSale,
+        /// `public_order`: offentlig orden.
         PublicOrder,
+        /// `traffic`: færdselsloven; no offence by default (`[offences] not_offences`).
         Traffic,
+        /// `police_business`: registrations without a case (61600, 61615), not
+        /// crimes; no offence by default.
         PoliceBusiness,
-        /// Serious drug crime under straffeloven § 191: organised sale.
+        /// `drugs_organised`: serious drug crime under straffeloven § 191:
+        /// organised sale.
         DrugsOrganised,
+        /// `other`: a code of none of the categories above.
         Other,
     }
 }
@@ -47,18 +66,22 @@ impl Category {
 pub struct CategorySet(pub u32);
 
 impl CategorySet {
+    /// Adds a category.
     pub fn insert(&mut self, category: Category) {
         self.0 |= category.bit();
     }
 
+    /// Whether the set holds `category`.
     pub fn contains(self, category: Category) -> bool {
         self.0 & category.bit() != 0
     }
 
+    /// Whether the two sets share a category.
     pub fn intersects(self, other: CategorySet) -> bool {
         self.0 & other.0 != 0
     }
 
+    /// The categories held, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Category> {
         Category::all().filter(move |c| self.contains(*c))
     }
@@ -77,11 +100,18 @@ impl FromIterator<Category> for CategorySet {
 /// One catalogue entry.
 #[derive(Debug, Clone)]
 pub struct OffenceDef {
+    /// The police offence code (gerningskode): ASCII digits, e.g. `73111`.
     pub code: ImmutableString,
+    /// Its name, e.g. `manddrab`.
     pub name: ImmutableString,
+    /// Its one category.
     pub category: Category,
+    /// Personfarlig: a danger to persons.
     pub person_dangerous: bool,
+    /// Betydelig strafferamme: a significant penalty range.
     pub serious: bool,
+    /// Where the code is documented, or `placeholder` for a code a police
+    /// district replaces with its own.
     pub source: String,
 }
 
@@ -105,7 +135,13 @@ struct Entry {
 }
 
 impl Catalogue {
-    /// Parses `offences.toml`: one table per code, `[73111]`.
+    /// Parses `offences.toml`: one table per code, `[73111]`, with `name`,
+    /// `category`, `person_dangerous`, `serious` and `source`.
+    ///
+    /// # Errors
+    /// A file that is not TOML of that shape (the first such problem); else
+    /// every code that is not digits or has an unknown category (with a "did
+    /// you mean"); or 65,535 codes or more.
     pub fn parse(file: &str, text: &str) -> Result<Catalogue, Diagnostics> {
         let mut problems = Diagnostics::with_cap(50);
         let entries: BTreeMap<String, toml::Spanned<Entry>> = match toml::from_str(text) {
@@ -175,22 +211,27 @@ impl Catalogue {
         &self.file
     }
 
+    /// The index of an offence code, or `None` when the catalogue lacks it.
     pub fn lookup(&self, code: &str) -> Option<u16> {
         self.by_code.get(code).copied()
     }
 
+    /// The entry at an index [`Catalogue::lookup`] gave; panics when out of range.
     pub fn get(&self, index: u16) -> &OffenceDef {
         &self.defs[usize::from(index)]
     }
 
+    /// How many codes the catalogue holds.
     pub fn len(&self) -> usize {
         self.defs.len()
     }
 
+    /// Whether the catalogue holds no code.
     pub fn is_empty(&self) -> bool {
         self.defs.is_empty()
     }
 
+    /// Every entry, in the order of their codes compared as text.
     pub fn iter(&self) -> impl Iterator<Item = &OffenceDef> {
         self.defs.iter()
     }

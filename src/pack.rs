@@ -12,7 +12,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 /// The default pack, compiled into the binary so `tryg screen` works anywhere.
 pub static DEFAULT_PACK: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
+/// The pack's settings file, at its top level: `tryg.toml`.
 pub const CONFIG_FILE: &str = "tryg.toml";
+/// The pack's offence catalogue (SPEC §1), at its top level: `offences.toml`.
 pub const CATALOGUE_FILE: &str = "offences.toml";
 
 /// The files of a rule pack, before validation.

@@ -59,7 +59,14 @@ token_enum! {
     /// Who refers a youth crime board candidate, by age at the most recent
     /// qualifying offence (SPEC §4; Københavns Vestegns Politi, cooperation
     /// plan 2025): 10–14 to the board's secretariat, 15–17 to the prosecution.
-    Route { Secretariat, Prosecution }
+    Route {
+        /// `secretariat`: 10–14 in the default pack (`secretariat_max_age`);
+        /// the police refer directly to the board's secretariat.
+        Secretariat,
+        /// `prosecution`: 15–17 in the default pack; the police recommend to
+        /// Anklagemyndigheden, which brings it before the court.
+        Prosecution,
+    }
 }
 
 token_enum! {
@@ -76,7 +83,13 @@ token_enum! {
 
 token_enum! {
     /// Who a concern letter goes to: the person, and the guardians of a minor.
-    Recipient { Person, Guardians }
+    Recipient {
+        /// `person`: the person.
+        Person,
+        /// `guardians`: the person's guardians; the default pack adds them
+        /// under 18 (`guardians_under_age`).
+        Guardians,
+    }
 }
 
 /// A concern letter's priority: the number letters are ranked by (higher
@@ -120,16 +133,27 @@ pub enum Proposal {
     /// default); the highest proposed wins.
     Level(u8),
     /// A youth crime board candidacy.
-    YouthBoard { route: Route, limb: Limb },
+    YouthBoard {
+        /// Who refers, by age at the most recent qualifying offence.
+        route: Route,
+        /// The limb of § 2: `listed` when any qualifying offence is listed.
+        limb: Limb,
+    },
     /// A concern letter, before the batch-wide ranking.
     ConcernLetter {
+        /// As the rule listed them (`["person", "guardians"]` under 18 in the
+        /// default pack).
         recipients: Vec<Recipient>,
+        /// What the batch-wide ranking orders letters by.
         priority: Priority,
     },
     /// An action with its legal deadline, if it has one. `kind` is a
     /// lower-case token (`network_council`), owned by the rule pack.
     Action {
+        /// e.g. `network_council`, `concern_conversation`, `exit_conversation`.
         kind: ImmutableString,
+        /// The due date (e.g. the event's date + 7 days for a network council),
+        /// or `None` when there is no deadline.
         due: Option<Date>,
     },
     /// The person is not screened; no further rule file runs.

@@ -25,7 +25,10 @@ pub use crate::pack::{CATALOGUE_FILE, CONFIG_FILE, DEFAULT_PACK, RulePack};
 #[derive(Debug, thiserror::Error)]
 #[error("the rule set has {} problem(s)", diagnostics.total())]
 pub struct RulesError {
+    /// Every problem found, up to 50 per file; the rest counted.
     pub diagnostics: Diagnostics,
+    /// The pack that was refused, so a message can show its source lines
+    /// (and `tryg check` can still report on it).
     pub pack: Box<RulePack>,
 }
 
@@ -53,6 +56,7 @@ pub struct RuleSet {
     table: toml::Table,
     /// Where each setting of tryg.toml is, by dotted path, from the parser.
     pub setting_spans: BTreeMap<String, Range<usize>>,
+    /// offences.toml, parsed; shared with every screening's [`World`].
     pub catalogue: Arc<Catalogue>,
     /// The rule files of `[rules] order`, compiled, in that order.
     pub files: Vec<RuleFile>,

@@ -10,10 +10,14 @@ use crate::ruleset::RuleSet;
 /// `tryg check [--rules DIR]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The pack to check.
     #[command(flatten)]
     pub rules: super::RulesArg,
 }
 
+/// Checks the pack and prints every problem to stderr (or one clean line to
+/// stdout). Exit 0 when there is no error (warnings allowed), 1 when there is
+/// one; a pack folder that cannot be read is a [`Failure::Rules`](crate::error::Failure::Rules).
 pub fn run(args: Args) -> CommandResult {
     let pack = super::pack(&args.rules)?;
     let folder = pack.folder.clone();

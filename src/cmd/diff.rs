@@ -17,6 +17,7 @@ pub struct Args {
     /// The changed rules folder.
     #[arg(long, value_name = "NEW_DIR")]
     pub against: std::path::PathBuf,
+    /// The batch both packs screen, and its as-of date.
     #[command(flatten)]
     pub batch: super::BatchArgs,
     /// Output format.
@@ -24,6 +25,9 @@ pub struct Args {
     pub format: super::TextOrJson,
 }
 
+/// Screens the batch with both packs and prints the difference (text or
+/// JSON) to stdout. Exit 0 when both ran, whatever changed; a pack that does
+/// not load, or a batch either pack refuses (saying which), is a [`Failure`].
 pub fn run(args: Args) -> CommandResult {
     let old = super::load_rules(&args.rules)?;
     let new = super::load_rules(&super::RulesArg {

@@ -10,8 +10,10 @@ pub struct Args {
     /// The person to explain.
     #[arg(value_name = "PERSON_ID")]
     pub person_id: String,
+    /// The batch the person is in, and the as-of date.
     #[command(flatten)]
     pub batch: super::BatchArgs,
+    /// The rule pack.
     #[command(flatten)]
     pub rules: super::RulesArg,
     /// Output format.
@@ -19,6 +21,9 @@ pub struct Args {
     pub format: super::TextOrJson,
 }
 
+/// Explains one person and prints it (text or JSON) to stdout. Exit 0; a
+/// person id not in persons.csv is a [`Failure::Other`] naming the file (and
+/// an id differing only by case, if there is one).
 pub fn run(args: Args) -> CommandResult {
     let rules = super::load_rules(&args.rules)?;
     let as_of = super::as_of(&args.batch);

@@ -17,6 +17,9 @@ pub struct Args {
     pub dir: std::path::PathBuf,
 }
 
+/// Writes every file of the built-in pack (sub-folders too) under `args.dir`,
+/// creating folders as needed. Exit 0; a file that already exists, or one
+/// that cannot be written, is a [`Failure::Other`].
 pub fn run(args: Args) -> CommandResult {
     let mut files = Vec::new();
     collect(&DEFAULT_PACK, &mut files);

@@ -12,8 +12,10 @@ use crate::screen::Screening;
 /// `tryg screen --persons FILE --events FILE [options]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The batch and the as-of date.
     #[command(flatten)]
     pub batch: super::BatchArgs,
+    /// The rule pack.
     #[command(flatten)]
     pub rules: super::RulesArg,
     /// Output format. Default: from the --out file's extension (.json, .csv,
@@ -34,6 +36,11 @@ pub struct Args {
     pub threads: Option<u16>,
 }
 
+/// Resolves the rules, the as-of date and the output, loads the batch,
+/// screens every person and writes the report in the chosen format. Exit 0,
+/// or 3 ([`Exit::OutcomeErrors`]) when some outcomes are `status = error`; a
+/// bad pack, bad batch or unwritable `--out` is a [`Failure`](crate::error::Failure)
+/// and nothing is written.
 pub fn run(args: Args) -> CommandResult {
     // Resolve everything before any screening starts.
     let mut rules = super::load_rules(&args.rules)?;

@@ -16,6 +16,7 @@ use crate::exit::Exit;
 /// `tryg test [--rules DIR] [CASE_FILE...]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The pack under test; its `tests/` holds the default case files.
     #[command(flatten)]
     pub rules: super::RulesArg,
     /// Case files to run. Default: every .toml file in the rules folder's tests/.
@@ -23,6 +24,10 @@ pub struct Args {
     pub cases: Vec<PathBuf>,
 }
 
+/// Runs the case files, prints each verdict, the totals and the effect calls
+/// no case exercised to stdout. Exit 0 when every case passed, 1
+/// ([`Exit::BadInput`]) when one failed or could not run; no case files
+/// at all is a [`Failure::Other`].
 pub fn run(args: Args) -> CommandResult {
     let rules = super::load_rules(&args.rules)?;
     let pack = &rules.pack;

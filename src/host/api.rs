@@ -41,7 +41,7 @@
 //!
 //! | function | effect |
 //! |----------|--------|
-//! | `propose_level(level, text[, evidence])` | case level 1–3; the highest wins |
+//! | `propose_level(level, text[, evidence])` | case level 1–3 by default (up to 9 with another scheme); the highest wins |
 //! | `propose_youth_board(route, limb, text, evidence)` | youth crime board candidate |
 //! | `propose_concern_letter(recipients, priority, text, evidence)` | concern letter |
 //! | `propose_action(kind, due, text, evidence)` | an action, `due` a `Date` or `()` |

@@ -12,6 +12,9 @@ use rhai::{Dynamic, EvalAltResult, ImmutableString};
 
 use crate::diagnostic::did_you_mean;
 
+/// One table of tryg.toml as rules read it (`cfg`, `cfg.level2`): a shared,
+/// immutable map from key to value. Sub-tables are `ConfigTable`s, arrays
+/// rhai arrays, TOML dates strings. Rules know the type as `Config`.
 #[derive(Clone)]
 pub struct ConfigTable {
     /// Dotted path of this table in tryg.toml (empty for the root).
@@ -20,6 +23,7 @@ pub struct ConfigTable {
 }
 
 impl ConfigTable {
+    /// The root table (`cfg`) of a parsed tryg.toml.
     pub fn from_toml(table: &toml::Table) -> ConfigTable {
         Self::build("", table)
     }
@@ -60,6 +64,11 @@ impl ConfigTable {
         }
     }
 
+    /// `cfg.key` / `cfg[key]`: the value of a key of this table.
+    ///
+    /// # Errors
+    /// A key the table lacks: "tryg.toml has no setting `level1.window_month`;
+    /// did you mean `window_months`?".
     pub fn get(&mut self, key: &str) -> Result<Dynamic, Box<EvalAltResult>> {
         if let Some(v) = self.map.get(key) {
             return Ok(v.clone());
@@ -84,10 +93,13 @@ impl ConfigTable {
         }
     }
 
+    /// `cfg.contains("home_visit")`: whether this table has the key.
     pub fn contains(&mut self, key: &str) -> bool {
         self.map.contains_key(key)
     }
 
+    /// How the table prints in a rule: `tryg.toml` for the root, else
+    /// `tryg.toml [level2]`.
     pub fn describe(&mut self) -> String {
         if self.path.is_empty() {
             "tryg.toml".into()

@@ -175,7 +175,7 @@ macro_rules! handle_type {
         pub struct $name(Handle);
 
         impl $name {
-            /// Asks `op` of this handle (see [`Handle::ask`]); `call` is given
+            /// Asks `op` of this handle (see `Handle::ask`); `call` is given
             /// for the questions `explain` lists.
             pub fn ask(&self, call: Option<&NativeCallContext>, op: Op) -> Fallible<Dynamic> {
                 self.0.ask(call, op)

@@ -22,7 +22,10 @@ pub type Items = SmallVec<[u32; 6]>;
 /// How far back a window reaches from the as-of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
+    /// `within(n)`: dated on or after the as-of date minus n calendar months
+    /// (the month's last day when that day does not exist).
     Months(u32),
+    /// `within_days(n)`: dated on or after the as-of date minus n days.
     Days(u32),
 }
 
@@ -42,49 +45,89 @@ impl Span {
     }
 }
 
+/// A field of `person` (`person.age`): the columns of persons.csv, and
+/// what the host works out from them and the events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonField {
+    /// `id`: the pseudonymous `person_id`.
     Id,
+    /// `age`: whole years on the as-of date.
     Age,
+    /// `birth_date`: a `Date`.
     BirthDate,
+    /// `sex`: `M`, `F`, `X`, or `""` when not given.
     Sex,
+    /// `municipality`: the place name as written.
     Municipality,
+    /// `district`: the place name, or `""` when not given.
     District,
+    /// `address_known`: a bool (`true` when not given).
     AddressKnown,
+    /// `gang_affiliation`: `none`, `peripheral`, `bubbler` or `core`.
     GangAffiliation,
+    /// `in_custody`: a bool.
     InCustody,
+    /// `exit_program`: a bool.
     ExitProgram,
+    /// `last_letter_date`: a `Date`, or `()` when not given.
     LastLetterDate,
+    /// `risk_factors`: an array of tokens.
     RiskFactors,
+    /// `protective_factors`: an array of tokens.
     ProtectiveFactors,
+    /// `offences`: every usable offence, in date order.
     Offences,
+    /// `events`: every usable event, in date order.
     Events,
 }
 
+/// A field of one event (`e.kind`). Text fields an event lacks are `""`;
+/// the flags of an event without an offence code are `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventField {
+    /// `id`: the `event_id`.
     Id,
+    /// `date`: a `Date`.
     Date,
+    /// `kind`: `suspicion`, `charge`, `conviction`, `victim`, …
     Kind,
+    /// `tag`: a token of `[vocabulary] tags`.
     Tag,
+    /// `case_id`: the police case.
     CaseId,
+    /// `offence_code`: the gerningskode.
     OffenceCode,
+    /// `offence_name`: the code's name in the catalogue.
     OffenceName,
+    /// `category`: the code's category token.
     Category,
+    /// `serious`: the code's `serious` flag.
     Serious,
+    /// `person_dangerous`: the code's `person_dangerous` flag.
     PersonDangerous,
+    /// `age`: the person's age in whole years on the event's date.
     Age,
 }
 
+/// A field of one offence (`o.serious`): its police case's usable offending
+/// events taken together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OffenceField {
+    /// `date`: the date of its earliest event.
     Date,
+    /// `age`: the person's age in whole years on that date.
     Age,
+    /// `serious`: whether any of its events' codes is.
     Serious,
+    /// `person_dangerous`: whether any of its events' codes is.
     PersonDangerous,
+    /// `case_id`: the police case, or `""` for a lone event.
     CaseId,
+    /// `categories`: an array of category tokens, in SPEC §1's order.
     Categories,
+    /// `codes`: its events' offence codes, each once, in date order.
     Codes,
+    /// `events`: its events, as a list, in date order.
     Events,
 }
 
@@ -92,26 +135,46 @@ pub enum OffenceField {
 /// and kept as given for the words `explain` shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
+    /// A field of `person`.
     Person(PersonField),
+    /// `person.offences_within(n)` / `offences_within_days(n)`.
     OffencesWithin(Span),
+    /// `person.events_within(n)` / `events_within_days(n)`.
     EventsWithin(Span),
+    /// `person.age_on(date)`: whole years; 0 before birth.
     AgeOn(Date),
+    /// `list.len()`.
     Len,
+    /// `list.is_empty()`.
     IsEmpty,
+    /// `list[i]`, 0-based; a negative index or one past the end fails.
     Index(INT),
+    /// `list.latest()`: the last item in date order; `()` for an empty list.
     Latest,
+    /// `list.earliest()`: the first item in date order; `()` for an empty list.
     Earliest,
     /// `for x in list`, or the items a `filter` closure is called with.
     Iterate,
+    /// `list.within(n)` / `within_days(n)`: the items dated inside the window.
     Within(Span),
+    /// `events.of_kind(k)`: the tokens as written, and the kinds they name.
     OfKind(Vec<ImmutableString>, Vec<EventKind>),
+    /// `events.tagged(t)`: tokens of `[vocabulary] tags`.
     Tagged(Vec<ImmutableString>),
+    /// `list.in_category(c)`: events whose code is of, or offences with any
+    /// category in, the set; the tokens as written, and the set.
     InCategory(Vec<ImmutableString>, CategorySet),
+    /// `list.serious()`: the serious items.
     Serious,
+    /// `list.person_dangerous()`: the person-dangerous items.
     PersonDangerous,
+    /// `offences.from_age(n)`: offences committed at age n or older.
     FromAge(u32),
+    /// A field of one event.
     Event(EventField),
+    /// A field of one offence.
     Offence(OffenceField),
+    /// `offence.in_category(c)`: whether any of its categories is in the set.
     OffenceInCategory(CategorySet),
     /// `to_string` / `"${x}"` of a handle.
     Describe,
@@ -140,10 +203,15 @@ impl Op {
 /// What a question is asked of.
 #[derive(Clone, Copy)]
 pub enum Target<'a> {
+    /// The person.
     Person,
+    /// A list of events: indices into the batch's events, in date order.
     Events(&'a [u32]),
+    /// A list of offences: indices into the person's offences, in date order.
     Offences(&'a [u32]),
+    /// One event: its index in the batch's events.
     Event(u32),
+    /// One offence: its index in the person's offences.
     Offence(u32),
 }
 
@@ -154,10 +222,15 @@ pub enum Target<'a> {
 /// number 0), which numbers them for recording and replay alike.
 #[derive(Debug, Clone)]
 pub enum Held {
+    /// `person` (handle number 0).
     Person,
+    /// A list of events: indices into the batch's events.
     Events(Items),
+    /// A list of offences: indices into the person's offences.
     Offences(Items),
+    /// One event: its index in the batch's events.
     Event(u32),
+    /// One offence: its index in the person's offences.
     Offence(u32),
 }
 
@@ -218,25 +291,38 @@ impl ExactSizeIterator for Handles {}
 /// can key the memo's branches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
+    /// `()`: no value (no `last_letter_date`, the latest of an empty list).
     Unit,
+    /// A bool.
     Bool(bool),
+    /// A rhai integer (an age, a length).
     Int(INT),
+    /// Text; `""` for a value not given.
     Str(ImmutableString),
+    /// A date.
     Date(Date),
+    /// An array of tokens (risk factors, categories, codes).
     Tokens(Vec<ImmutableString>),
 }
 
 /// An answer: a value, or a new handle (or several, for `Iterate`).
 #[derive(Debug, Clone)]
 pub enum Answer {
+    /// A plain value.
     Value(Value),
+    /// A new list of events: indices into the batch's events.
     Events(Items),
+    /// A new list of offences: indices into the person's offences.
     Offences(Items),
+    /// One event: its index in the batch's events.
     Event(u32),
+    /// One offence: its index in the person's offences.
     Offence(u32),
     /// The items of a list, each to become a handle: events when `events`.
     Items {
+        /// Whether the items are events (else offences).
         events: bool,
+        /// Their indices, in the list's order.
         items: Items,
     },
 }
@@ -245,8 +331,11 @@ pub enum Answer {
 /// handle only that it is one (what is in it is only seen by asking again).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
+    /// A value: the value itself.
     Value(Value),
+    /// A list or an item: only that a handle was made.
     Handle,
+    /// A list's items: how many handles were made.
     Items(usize),
 }
 
@@ -291,6 +380,7 @@ fn tokens(list: &[ImmutableString]) -> Value {
 pub enum Fail {
     /// `list[i]` past the end: (length, index).
     Bounds(usize, INT),
+    /// Any other failure, in words (a question this target cannot be asked).
     Message(String),
 }
 

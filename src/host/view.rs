@@ -22,14 +22,22 @@ use crate::time::{self, Date};
 /// What every person's evaluation shares: the batch, the catalogue and the run's
 /// fixed parameters.
 pub struct World {
+    /// The validated batch.
     pub batch: Arc<Batch>,
+    /// The offence catalogue the batch's events point into.
     pub catalogue: Arc<Catalogue>,
+    /// The run's one as-of date: ages and windows count from it (SPEC §2).
     pub as_of: Date,
     /// Events after this date are not used. It is the as-of date, except when
     /// `explain` looks ahead to when a proposal lapses "with no new events".
     pub events_until: Date,
+    /// tryg.toml's `retention_months`: events dated before the as-of date
+    /// minus this many calendar months are not used.
     pub retention_months: u32,
+    /// tryg.toml's `[offences] not_offences`: categories that make no offence.
     pub not_offences: CategorySet,
+    /// tryg.toml's `[vocabulary] tags`, which `tagged(…)` checks its tokens
+    /// against.
     pub tags: Vec<String>,
 }
 
@@ -58,12 +66,17 @@ impl World {
 /// without a case), dated by the earliest of them.
 #[derive(Debug, Clone)]
 pub struct Offence {
+    /// The date of its earliest usable event.
     pub date: Date,
     /// The person's age on `date`.
     pub age: u32,
+    /// The categories of all its events (one per event's offence code).
     pub categories: CategorySet,
+    /// Whether any of its events' codes is `serious` in the catalogue.
     pub serious: bool,
+    /// Whether any of its events' codes is `person_dangerous` in the catalogue.
     pub person_dangerous: bool,
+    /// The police case (`case_id`) its events share; `None` for a lone event.
     pub case_id: Option<ImmutableString>,
     /// Indices into the batch's events, in date order.
     pub events: Vec<u32>,
@@ -71,7 +84,9 @@ pub struct Offence {
 
 /// One person prepared for evaluation.
 pub struct PersonCtx {
+    /// What every person of the run shares.
     pub world: Arc<World>,
+    /// The person's index in the batch (and in the outcomes).
     pub index: usize,
     /// `None` when the person is born after the as-of date (then no rule runs).
     pub age: Option<u32>,
@@ -79,11 +94,15 @@ pub struct PersonCtx {
     pub usable: Vec<u32>,
     /// Offences in date order.
     pub offences: Vec<Offence>,
+    /// Events left out as older than `retention_months`.
     pub left_out_retention: usize,
+    /// Events left out as dated after the as-of date (or after `events_until`).
     pub left_out_future: usize,
 }
 
 impl PersonCtx {
+    /// Prepares person `index` of the world's batch: age, usable events and
+    /// offences, and counts of what was left out.
     pub fn new(world: &Arc<World>, index: usize) -> PersonCtx {
         let batch = &world.batch;
         let person = &batch.persons[index];
@@ -114,10 +133,12 @@ impl PersonCtx {
         }
     }
 
+    /// The person's row.
     pub fn person(&self) -> &Person {
         &self.world.batch.persons[self.index]
     }
 
+    /// An event by its index in the batch's events.
     pub fn event(&self, index: u32) -> &Event {
         &self.world.batch.events[index as usize]
     }
@@ -127,6 +148,7 @@ impl PersonCtx {
         self.world.batch.event_id(self.event(index)).into()
     }
 
+    /// An event's catalogue entry, for the kinds that carry an offence code.
     pub fn offence_def(&self, event: &Event) -> Option<&OffenceDef> {
         event.offence.map(|o| self.world.catalogue.get(o))
     }

@@ -17,6 +17,7 @@ pub struct Vocab {
 }
 
 impl Vocab {
+    /// The vocabulary of these tokens (a list of tryg.toml's `[vocabulary]`).
     pub fn new(names: &[String]) -> Vocab {
         Vocab {
             tokens: names
@@ -41,21 +42,27 @@ pub type RowProblems = Vec<(usize, Diagnostic)>;
 
 /// The cells of one row being validated.
 pub struct Cells<'r> {
+    /// The file as messages name it.
     pub file: &'r str,
+    /// The CSV line the row starts on (the header is line 1).
     pub line: usize,
     /// The record's number in its chunk.
     pub record: usize,
+    /// The file's header, for column positions.
     pub header: &'r Header,
+    /// Where this row's problems go.
     pub problems: &'r mut RowProblems,
     /// False once any cell of the row failed.
     pub ok: bool,
 }
 
 impl Cells<'_> {
+    /// Records a problem with `column` of this row; the row is refused.
     pub fn fail(&mut self, column: &str, code: &'static str, message: String) {
         self.fail_with_hint(column, code, message, None);
     }
 
+    /// [`Cells::fail`] with a hint.
     pub fn fail_with_hint(
         &mut self,
         column: &str,
@@ -70,6 +77,7 @@ impl Cells<'_> {
         self.problems.push((self.record, d));
     }
 
+    /// A required value: `missing-value` when empty.
     pub fn required<'a>(&mut self, column: &str, value: Option<&'a str>) -> Option<&'a str> {
         match value {
             Some(v) if !v.is_empty() => Some(v),
@@ -117,6 +125,7 @@ impl Cells<'_> {
             .and_then(|v| self.id(column, v))
     }
 
+    /// A `YYYY-MM-DD` date: `bad-date` otherwise.
     pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
         let date = parse_date(value);
         if date.is_none() {
@@ -132,12 +141,15 @@ impl Cells<'_> {
         date
     }
 
+    /// A date, or `None` for an empty cell.
     pub fn optional_date(&mut self, column: &str, value: Option<&str>) -> Option<Date> {
         value
             .filter(|v| !v.is_empty())
             .and_then(|v| self.date(column, v))
     }
 
+    /// `true/false`, `yes/no` or `1/0` in any case; `default` for an empty
+    /// cell; `bad-bool` (and `default`) otherwise.
     pub fn bool(&mut self, column: &str, value: Option<&str>, default: bool) -> bool {
         match value.filter(|v| !v.is_empty()) {
             None => default,

@@ -11,12 +11,15 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// One column of the data contract.
 pub struct Column {
+    /// The exact column name (`person_id`).
     pub name: &'static str,
+    /// Whether the header must have it (`missing-column` otherwise).
     pub required: bool,
 }
 
 /// The header of a file that passed the header checks.
 pub struct Header {
+    /// The header row as read, trimmed.
     pub record: StringRecord,
     index: HashMap<String, usize>,
     /// For each field of a record, the contract column it holds.
@@ -150,6 +153,8 @@ fn not_utf8(file: &str, line: usize, field: usize, name: &str) -> Diagnostic {
     .hint("save the file as UTF-8 (in Excel: \"CSV UTF-8\"); it looks like Latin-1 or Windows-1252")
 }
 
+/// A CSV reading error as a diagnostic at its line: `not-utf8`,
+/// `wrong-field-count`, or `unreadable-csv` for anything else.
 pub fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
     let line = error.position().map_or(1, |p| p.line() as usize);
     match error.kind() {

@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostics;
 use crate::event::{Event, EventKind};
 use crate::offence::Catalogue;
 
+/// The columns of events.csv (SPEC §1), in contract order.
 pub const COLUMNS: &[Column] = &[
     Column {
         name: "event_id",
@@ -47,9 +48,11 @@ pub const COLUMNS: &[Column] = &[
 
 /// Validated events in input order, with their ids and case ids.
 pub struct Events {
+    /// The events so far, in file order.
     pub list: Vec<Event>,
     /// Every row's id: an event's id is `rows.ids.get(event.row)`.
     pub rows: RowIds,
+    /// The case ids, an event's `case` being an index into them.
     pub cases: Strings,
     /// The tag vocabulary, an event's tag being an index into it.
     pub tags: Vec<ImmutableString>,
@@ -79,6 +82,9 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker for events.csv (`file` names it in messages) against the
+    /// persons read, the catalogue (named `catalogue_file` in hints) and the
+    /// tag vocabulary.
     pub fn new(
         file: &'a str,
         header: &'a Header,
@@ -264,6 +270,7 @@ impl<'a> Checker<'a> {
 }
 
 impl Events {
+    /// None yet, with the tag vocabulary of tryg.toml.
     pub fn new(config: &HostConfig, hasher: IdHasher) -> Events {
         Events {
             list: Vec::new(),

@@ -19,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 pub struct IdHasher(ahash::RandomState);
 
 impl IdHasher {
+    /// The hash of an id, the same on every thread.
     pub fn hash(&self, id: &str) -> u64 {
         self.0.hash_one(id)
     }
@@ -32,6 +33,7 @@ pub struct IdIndex {
 }
 
 impl IdIndex {
+    /// An empty index hashing with `hasher`.
     pub fn new(hasher: IdHasher) -> IdIndex {
         IdIndex {
             table: HashTable::new(),
@@ -39,6 +41,8 @@ impl IdIndex {
         }
     }
 
+    /// Makes room for `additional` more ids (`ids` holds the ids of the rows
+    /// already in, to rehash them).
     pub fn reserve(&mut self, additional: usize, ids: &Strings) {
         let hasher = &self.hasher;
         self.table
@@ -80,6 +84,7 @@ pub struct RowIds {
 }
 
 impl RowIds {
+    /// No rows yet, hashing with `hasher`.
     pub fn new(hasher: IdHasher) -> RowIds {
         RowIds {
             index: IdIndex::new(hasher),
@@ -132,6 +137,7 @@ impl RowIds {
         self.index.find(hash, id, &self.ids)
     }
 
+    /// Rows added so far.
     pub fn len(&self) -> usize {
         self.ids.len()
     }

@@ -31,11 +31,14 @@ use crate::offence::Catalogue;
 use crate::person::Person;
 use strings::Strings;
 
-/// Column names of each file, for documentation and tests.
+/// The column names of persons.csv (SPEC §1), in contract order, for
+/// documentation and tests.
 pub fn person_columns() -> impl Iterator<Item = &'static str> {
     persons::COLUMNS.iter().map(|c| c.name)
 }
 
+/// The column names of events.csv (SPEC §1), in contract order, for
+/// documentation and tests.
 pub fn event_columns() -> impl Iterator<Item = &'static str> {
     events::COLUMNS.iter().map(|c| c.name)
 }
@@ -44,7 +47,10 @@ pub fn event_columns() -> impl Iterator<Item = &'static str> {
 /// so each person's events are one contiguous, dated slice.
 #[derive(Debug)]
 pub struct Batch {
+    /// Every person, in persons.csv order (the order of the outcomes).
     pub persons: Vec<Person>,
+    /// Every event, by person, then date, then events.csv row; a person's are
+    /// [`Batch::event_range`].
     pub events: Vec<Event>,
     /// `events[starts[i]..starts[i + 1]]` are person `i`'s events.
     starts: Vec<u32>,
@@ -53,7 +59,11 @@ pub struct Batch {
     event_ids: Strings,
     case_ids: Strings,
     tags: Vec<ImmutableString>,
+    /// SHA-256 of persons.csv's bytes as read, 64 lower-case hex digits (the
+    /// run header's `persons_digest`).
     pub persons_digest: String,
+    /// SHA-256 of events.csv's bytes as read, 64 lower-case hex digits (the
+    /// run header's `events_digest`).
     pub events_digest: String,
 }
 

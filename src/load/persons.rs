@@ -13,6 +13,7 @@ use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
 use crate::person::{GangAffiliation, Person, Sex};
 
+/// The columns of persons.csv (SPEC §1), in contract order.
 pub const COLUMNS: &[Column] = &[
     Column {
         name: "person_id",
@@ -73,6 +74,7 @@ const REFUSED: u32 = u32::MAX;
 /// Validated persons in input order, and where to find each id.
 #[derive(Default)]
 pub struct Persons {
+    /// The persons so far, in file order.
     pub list: Vec<Person>,
     /// False when the header was unusable: then no person id is known at all,
     /// and events are not checked against persons (that would only add noise).
@@ -106,6 +108,8 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker for persons.csv (`file` names it in messages) under its
+    /// checked header and the vocabulary of tryg.toml.
     pub fn new(file: &'a str, header: &'a Header, config: &HostConfig, hasher: IdHasher) -> Self {
         Checker {
             file,
@@ -244,6 +248,7 @@ impl<'a> Checker<'a> {
 }
 
 impl Persons {
+    /// None yet; `header_ok` false when persons.csv's header was refused.
     pub fn new(header_ok: bool, hasher: IdHasher) -> Persons {
         Persons {
             header_ok,

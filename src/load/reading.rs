@@ -20,10 +20,15 @@ use crate::offence::Catalogue;
 
 /// Both files read and checked.
 pub struct Read {
+    /// Every valid person, in file order.
     pub persons: Persons,
+    /// Every valid event, in file order.
     pub events: Events,
+    /// SHA-256 of persons.csv, 64 lower-case hex digits.
     pub persons_digest: String,
+    /// SHA-256 of events.csv, 64 lower-case hex digits.
     pub events_digest: String,
+    /// Every problem of both files, in file order, capped per file.
     pub problems: Diagnostics,
 }
 
@@ -33,6 +38,11 @@ enum Which {
     Events,
 }
 
+/// Reads persons.csv, then events.csv, checking rows on the current rayon
+/// pool's threads.
+///
+/// # Errors
+/// A file that cannot be read; problems of the input are in [`Read::problems`].
 pub fn read(
     persons: Input,
     events: Input,

@@ -44,6 +44,7 @@ impl Chunk {
         }
     }
 
+    /// How many records the chunk holds.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
@@ -81,6 +82,7 @@ pub enum Part {
     /// The header's problems, and the header when it is usable (then its
     /// records follow).
     Header(Vec<Diagnostic>, Option<Header>),
+    /// The next records.
     Rows(Chunk),
     /// The file was read to its end: its SHA-256, lower-case hex.
     End(String),

@@ -3,6 +3,7 @@
 //! where that is not so (after a quoted line break or an unreadable row) are
 //! stored.
 
+/// The 1-based CSV line of each row of a file, stored as jumps.
 #[derive(Default)]
 pub struct RowLines {
     /// (row, line) where the line is not the previous row's line + 1.
@@ -21,6 +22,7 @@ impl RowLines {
         self.last = line;
     }
 
+    /// The line of a row, rows numbered from 0 in the order pushed.
     pub fn line(&self, row: u32) -> usize {
         let k = self.jumps.partition_point(|&(r, _)| r <= row);
         let (first, line) = self.jumps[k - 1];

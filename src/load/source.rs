@@ -12,12 +12,15 @@ use sha2::{Digest, Sha256};
 /// An input file held in memory: its display name and bytes.
 #[derive(Debug, Clone)]
 pub struct InputFile {
+    /// How the file is named in messages (`persons.csv`).
     pub name: String,
+    /// The whole file, unchecked (UTF-8 is checked as it is read).
     pub bytes: Vec<u8>,
 }
 
 /// An input file to read once: its display name and its bytes as a stream.
 pub struct Input<'a> {
+    /// How the file is named in messages: the path as given.
     pub name: String,
     /// The size in bytes, when known: what is built from the rows is sized
     /// for it up front rather than grown.
@@ -43,6 +46,7 @@ impl Input<'static> {
 }
 
 impl InputFile {
+    /// The bytes as a stream to read once, sized.
     pub fn input(&self) -> Input<'_> {
         Input {
             name: self.name.clone(),
@@ -53,6 +57,8 @@ impl InputFile {
 }
 
 impl<'a> Input<'a> {
+    /// The stream, wrapped so that everything read from it is digested
+    /// (SHA-256; `Hashing::finish` gives it).
     pub fn into_hashing(self) -> Hashing<Box<dyn Read + Send + 'a>> {
         Hashing {
             inner: self.reader,
@@ -93,7 +99,9 @@ pub fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read {file}")]
 pub struct ReadError {
+    /// The file as named in messages.
     pub file: String,
+    /// Why it could not be read.
     #[source]
     pub error: io::Error,
 }

@@ -9,6 +9,7 @@ pub struct Strings {
 }
 
 impl Strings {
+    /// How many strings are held.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -31,6 +32,7 @@ impl Strings {
         u32::try_from(self.ends.len() - 1).expect("fewer than 4 billion strings")
     }
 
+    /// String number `i`; panics when there is none.
     pub fn get(&self, i: u32) -> &str {
         let i = i as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
@@ -44,6 +46,7 @@ impl Strings {
         self.ends.extend(other.ends.iter().map(|e| base + e));
     }
 
+    /// Frees spare capacity once no more strings come.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
