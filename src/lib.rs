@@ -19,6 +19,8 @@
 //! - [`diagnostic`]: one located error type for every input.
 //! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases;
 //!   [`explain`]: one person rule by rule; [`diff`]: a rule change's effect on a batch.
+//! - [`pseudonymise`]: a raw extract with CPR numbers made into a batch of
+//!   keyed pseudonyms (`tryg pseudonymise`, `tryg reidentify`).
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -39,6 +41,7 @@ pub mod offence;
 pub mod outcome;
 pub mod output;
 pub mod person;
+pub mod pseudonymise;
 pub mod ruleset;
 pub mod screen;
 pub mod time;
