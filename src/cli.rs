@@ -39,6 +39,12 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(InitArgs),
+    /// Make a raw extract with CPR numbers into a batch: keyed pseudonyms, only
+    /// the columns screening uses. `pseudonymise keygen KEYFILE` makes the key.
+    Pseudonymise(PseudonymiseArgs),
+    /// Look pseudonyms up in a map from `pseudonymise --write-map`; prints CPR
+    /// numbers, for the one person entitled to re-identify.
+    Reidentify(ReidentifyArgs),
 }
 
 /// Where the rules come from: a folder, or the pack built into tryg.
@@ -145,6 +151,68 @@ pub struct InitArgs {
     pub dir: PathBuf,
 }
 
+/// `tryg pseudonymise`: either the nested `keygen` command, or the
+/// pseudonymisation itself, whose flags are then required.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "The key is a way back: whoever holds it can test every CPR number in minutes. It stays with the data controller, never with the batches. See docs/pseudonymise.md."
+)]
+pub struct PseudonymiseArgs {
+    #[command(subcommand)]
+    pub command: Option<PseudonymiseCommand>,
+    /// The key file, from `tryg pseudonymise keygen`; only its owner may read it.
+    #[arg(long, value_name = "KEYFILE", required = true)]
+    pub key: Option<PathBuf>,
+    /// The extract's persons file (CSV, UTF-8).
+    #[arg(long, value_name = "IN", required = true)]
+    pub persons: Option<PathBuf>,
+    /// The extract's events file (CSV, UTF-8).
+    #[arg(long, value_name = "IN", required = true)]
+    pub events: Option<PathBuf>,
+    /// A new folder for the batch (persons.csv, events.csv), written whole or
+    /// not at all; an existing folder must be empty.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out_dir: Option<PathBuf>,
+    /// The column holding the CPR number, in both files.
+    #[arg(long, value_name = "NAME", default_value = "person_id")]
+    pub id_column: String,
+    /// Also write the pseudonym → CPR map to MAPFILE (mode 0600), for the one
+    /// person entitled to re-identify. Off by default.
+    #[arg(long, value_name = "MAPFILE")]
+    pub write_map: Option<PathBuf>,
+    /// Rules folder whose tryg.toml lists the special-category columns.
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PseudonymiseCommand {
+    /// Write a new random key (OS random source) to KEYFILE with mode 0600; never overwrites.
+    Keygen(KeygenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The new key file; it must not exist.
+    #[arg(value_name = "KEYFILE")]
+    pub keyfile: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReidentifyArgs {
+    /// The key the map was made with.
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// The map, from `tryg pseudonymise --write-map`.
+    #[arg(long, value_name = "MAPFILE")]
+    pub map: PathBuf,
+    /// Pseudonyms to look up (`p…` persons, `e…` events, `c…` cases).
+    #[arg(value_name = "PSEUDONYM", required = true)]
+    pub pseudonyms: Vec<String>,
+}
+
 fn parse_as_of(text: &str) -> Result<Date, String> {
     crate::time::parse_date(text)
         .ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
@@ -172,6 +240,8 @@ pub fn run() -> ExitCode {
         Command::Test(args) => cmd::test::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
+        Command::Reidentify(args) => cmd::reidentify::run(args),
     };
     match result {
         Ok(exit) => exit.into(),
