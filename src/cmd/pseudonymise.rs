@@ -172,13 +172,6 @@ impl Target {
                 "{} exists already; tryg never overwrites a map: choose another name",
                 map.display()
             );
-            let resolved = |p: &Path| -> Option<PathBuf> {
-                let parent = match p.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                Some(parent.canonicalize().ok()?.join(p.file_name()?))
-            };
             let inside = match (resolved(map), resolved(out_dir)) {
                 (Some(m), Some(o)) => m.starts_with(&o),
                 _ => false,
@@ -191,6 +184,22 @@ impl Target {
             );
         }
         Ok(Target { parent })
+    }
+}
+
+/// A path made absolute with its longest existing ancestor resolved (links,
+/// `..`), so that a map path can be compared with a folder not made yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(mut real) = existing.canonicalize() {
+            real.extend(rest.iter().rev());
+            return Some(real);
+        }
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
     }
 }
 

@@ -31,7 +31,12 @@ pub enum CprError {
     StrayCharacter { position: usize },
     /// Digits only (and the hyphen), but not ten of them.
     #[error("has {digits} digits; a CPR number has 10 (DDMMYY-SSSS)")]
-    WrongLength { digits: usize },
+    WrongLength {
+        /// How many digits the cell has.
+        digits: usize,
+        /// Whether it has the hyphen after the sixth digit.
+        hyphen: bool,
+    },
     /// Ten digits whose first six are no date in the century the seventh
     /// digit gives (day 1–31, or 61–91 for a replacement number).
     #[error(
@@ -53,7 +58,10 @@ impl CprError {
     /// What the user can do about it.
     pub fn hint(self) -> &'static str {
         match self {
-            CprError::WrongLength { digits: 9 } => {
+            CprError::WrongLength {
+                digits: 9,
+                hyphen: false,
+            } => {
                 "a spreadsheet may have dropped a leading zero: format the CPR column as text before exporting"
             }
             CprError::StrayCharacter { .. } | CprError::WrongLength { .. } => {
@@ -74,7 +82,7 @@ impl Cpr {
     /// date that does not exist.
     pub fn parse(text: &str) -> Result<Cpr, CprError> {
         let mut digits = [0u8; 10];
-        let mut count = 0;
+        let (mut count, mut hyphen) = (0, false);
         for (i, c) in text.chars().enumerate() {
             match c {
                 '0'..='9' => {
@@ -83,12 +91,15 @@ impl Cpr {
                     }
                     count += 1;
                 }
-                '-' if i == 6 && count == 6 => {}
+                '-' if i == 6 && count == 6 => hyphen = true,
                 _ => return Err(CprError::StrayCharacter { position: i + 1 }),
             }
         }
         if count != 10 {
-            return Err(CprError::WrongLength { digits: count });
+            return Err(CprError::WrongLength {
+                digits: count,
+                hyphen,
+            });
         }
         let cpr = Cpr(digits);
         cpr.date().ok_or(CprError::ImpossibleDate)?;
@@ -275,19 +286,23 @@ mod tests {
 
     #[test]
     fn wrong_lengths_are_refused() {
-        for (bad, digits) in [
-            ("102121234", 9),
-            ("01021212345", 11),
-            ("010212-123", 9),
-            ("010212-12345", 11),
-            ("0", 1),
+        for (bad, digits, hyphen) in [
+            ("102121234", 9, false),
+            ("01021212345", 11, false),
+            ("010212-123", 9, true),
+            ("010212-12345", 11, true),
+            ("0", 1, false),
         ] {
             assert_eq!(
                 Cpr::parse(bad),
-                Err(CprError::WrongLength { digits }),
+                Err(CprError::WrongLength { digits, hyphen }),
                 "{bad}"
             );
         }
+        // Only nine bare digits look like a number a spreadsheet shortened.
+        let hint = |text| Cpr::parse(text).unwrap_err().hint();
+        assert!(hint("102121234").contains("leading zero"));
+        assert!(!hint("010212-123").contains("leading zero"));
     }
 
     #[test]
