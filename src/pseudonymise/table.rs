@@ -61,7 +61,7 @@ pub enum OpenError {
     },
     /// The file has no usable header row.
     #[error("{0}")]
-    Header(Diagnostic),
+    Header(Box<Diagnostic>),
 }
 
 /// Opens an input file by its name.
@@ -76,14 +76,14 @@ pub fn open(path: &Path) -> Result<Box<dyn Table>, OpenError> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     if let Some(ext @ ("xlsx" | "xls" | "xlsm" | "ods")) = extension.as_deref() {
-        return Err(OpenError::Header(
+        return Err(OpenError::Header(Box::new(
             Diagnostic::new(
                 "unsupported-form",
                 &name,
                 format!("pseudonymise reads CSV files, not .{ext} spreadsheets, for now"),
             )
             .hint("save the sheet as \"CSV UTF-8 (comma delimited)\" and give that file"),
-        ));
+        )));
     }
     let file = std::fs::File::open(path).map_err(|error| OpenError::Io {
         file: name.clone(),
@@ -113,20 +113,20 @@ impl<R: io::Read> CsvTable<R> {
             Err(e) => return Err(open_error(&name, e)),
         };
         if header.is_empty() || header.iter().all(<[u8]>::is_empty) {
-            return Err(OpenError::Header(
+            return Err(OpenError::Header(Box::new(
                 Diagnostic::new(
                     "missing-header",
                     &name,
                     "the file is empty: it needs a header row naming its columns",
                 )
                 .at(1, None),
-            ));
+            )));
         }
         let mut names = Vec::with_capacity(header.len());
         for (i, cell) in header.iter().enumerate() {
             match std::str::from_utf8(cell) {
                 Ok(text) => names.push(text.to_string()),
-                Err(_) => return Err(OpenError::Header(not_utf8(&name, 1, i + 1))),
+                Err(_) => return Err(OpenError::Header(Box::new(not_utf8(&name, 1, i + 1)))),
             }
         }
         Ok(CsvTable {
@@ -192,14 +192,14 @@ fn open_error(name: &str, e: csv::Error) -> OpenError {
         },
         // Byte headers are never decoded, so nothing else is expected here;
         // say what csv says, which holds no cell values.
-        other => OpenError::Header(
+        other => OpenError::Header(Box::new(
             Diagnostic::new(
                 "unreadable-csv",
                 name,
                 format!("cannot read the header: {other:?}"),
             )
             .at(line, None),
-        ),
+        )),
     }
 }
 
