@@ -76,6 +76,7 @@ pub fn run(args: PseudonymiseArgs) -> anyhow::Result<Exit> {
         id_column: args.id_column.clone(),
         forbidden_columns: rules.config.forbidden_columns.clone(),
         max_problems_per_file: rules.config.input.max_problems_per_file,
+        collect_map: args.write_map.is_some(),
     };
     // Dropped on every early return: the temporary folder goes with it.
     let staging = tempfile::Builder::new()

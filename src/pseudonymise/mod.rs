@@ -46,6 +46,9 @@ pub struct Settings {
     pub forbidden_columns: Vec<String>,
     /// Problems listed per file before the rest are only counted.
     pub max_problems_per_file: usize,
+    /// Whether to collect [`Report::entries`] (for `--write-map`); without a
+    /// map they would only take memory.
+    pub collect_map: bool,
 }
 
 /// What a run did, for the summary. Holds no personal value except in
@@ -59,7 +62,8 @@ pub struct Report {
     /// Where the birth dates came from.
     pub birth_dates: BirthDates,
     /// Every pseudonym made, with its value, in order of first appearance
-    /// (persons, then events and cases): the map's rows.
+    /// (persons, then events and cases): the map's rows. Empty unless
+    /// [`Settings::collect_map`].
     pub entries: Vec<map::Entry>,
 }
 
@@ -169,6 +173,7 @@ pub fn pseudonymise(
         events: HashMap::new(),
         cases: HashMap::new(),
         entries: Vec::new(),
+        collect_map: settings.collect_map,
         derived: 0,
     };
     let persons_report = walk.file(persons, &person_plan, out.persons, Walk::person)?;
@@ -204,6 +209,7 @@ struct Walk<'k> {
     events: HashMap<Pseudonym, (String, usize)>,
     cases: HashMap<Pseudonym, (String, usize)>,
     entries: Vec<map::Entry>,
+    collect_map: bool,
     /// Birth dates taken from a CPR number where the cell was empty.
     derived: usize,
 }
@@ -263,10 +269,7 @@ impl Walk<'_> {
             match self.persons.entry(pseudonym) {
                 Slot::Vacant(slot) => {
                     slot.insert((cpr, row.line));
-                    self.entries.push(map::Entry {
-                        pseudonym,
-                        value: cpr.digits().to_string(),
-                    });
+                    self.remember(pseudonym, cpr.digits().to_string());
                 }
                 Slot::Occupied(seen) => {
                     let (first, line) = *seen.get();
@@ -329,6 +332,16 @@ impl Walk<'_> {
         (self.problems.total() == before).then_some(cells)
     }
 
+    /// Keeps a pseudonym and its value for the map, when one is asked for.
+    fn remember(&mut self, pseudonym: Pseudonym, value: impl Into<String>) {
+        if self.collect_map {
+            self.entries.push(map::Entry {
+                pseudonym,
+                value: value.into(),
+            });
+        }
+    }
+
     /// The row's CPR number, or `None` after reporting why it is not one.
     fn cpr(&mut self, file: &str, plan: &Plan, row: &Row) -> Option<Cpr> {
         let text = &row.cells[plan.id];
@@ -377,10 +390,7 @@ impl Walk<'_> {
         match self.events.entry(pseudonym) {
             Slot::Vacant(slot) => {
                 slot.insert((id.clone(), row.line));
-                self.entries.push(map::Entry {
-                    pseudonym,
-                    value: id.clone(),
-                });
+                self.remember(pseudonym, id.clone());
             }
             Slot::Occupied(seen) => {
                 let (first, line) = seen.get();
@@ -408,10 +418,7 @@ impl Walk<'_> {
         match self.cases.entry(pseudonym) {
             Slot::Vacant(slot) => {
                 slot.insert((id.clone(), row.line));
-                self.entries.push(map::Entry {
-                    pseudonym,
-                    value: id.clone(),
-                });
+                self.remember(pseudonym, id.clone());
             }
             // Events of one case share its id: only another id is a problem.
             Slot::Occupied(seen) if seen.get().0 != *id => {

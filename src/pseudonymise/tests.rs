@@ -14,6 +14,7 @@ fn settings(id_column: &str) -> Settings {
         id_column: id_column.into(),
         forbidden_columns: vec!["ethnicity".into(), "religion".into()],
         max_problems_per_file: 50,
+        collect_map: true,
     }
 }
 
