@@ -766,3 +766,33 @@ fn the_readme_walk_through_from_an_extract_runs() {
         "README.md shows another summary than `tryg pseudonymise` prints"
     );
 }
+
+#[test]
+fn a_value_screen_would_refuse_is_reported_at_its_place_in_the_extract() {
+    // The first row's note spans two lines of the extract; the second row
+    // has a name where `sex` belongs, the fourth an offence code the
+    // catalogue does not know.
+    let persons = extract_persons()
+        .replacen(&canaries(), "\"a note\nover two lines\"", 1)
+        .replacen(",Amager,F,", &format!(",Amager,{NAME_CANARY},"), 1);
+    let events = extract_events().replacen(",84111,", ",99999,", 1);
+    let w = Workspace::with(&persons, &events);
+    let out = w.pseudonymise("batch", &["--write-map", "map.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "\
+extract/persons.csv:5:8: error[unknown-token]: `sex` holds a value (not shown) that is not one of its known values
+  hint: known values: M, F, X
+extract/events.csv:7:5: error[unknown-offence-code]: offence_code \"99999\" is not in the offence catalogue
+  hint: add it to rules/offences.toml, with its category and source
+error: 2 problem(s) in the extract; nothing was written
+"
+    );
+    assert_clean("stderr", &stderr(&out));
+    assert_eq!(
+        w.entries(),
+        ["extract", "tryg.key"],
+        "nothing written, no temporary folder left"
+    );
+}

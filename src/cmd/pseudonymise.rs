@@ -16,10 +16,11 @@ use anyhow::Context;
 use super::{load_rules, report};
 use crate::cli::{PseudonymiseArgs, PseudonymiseCommand};
 use crate::exit::Exit;
+use crate::load::Input;
 use crate::pseudonymise::key::Key;
 use crate::pseudonymise::pseudonym::Pseudonymiser;
 use crate::pseudonymise::table::{self, OpenError};
-use crate::pseudonymise::{self as ps, BirthDates, FileReport, Output, Settings, map};
+use crate::pseudonymise::{self as ps, BirthDates, FileReport, Output, Settings, map, screenable};
 
 /// The two files of the batch, as `tryg screen` expects them.
 const PERSONS_FILE: &str = "persons.csv";
@@ -115,6 +116,24 @@ pub fn run(args: PseudonymiseArgs) -> anyhow::Result<Exit> {
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()
             .with_context(|| format!("cannot write into {}", out_dir.display()))?;
+    }
+
+    // The batch must be one `tryg screen` accepts, with these rules.
+    let written = |name: &str| {
+        Input::open(&staging.path().join(name))
+            .with_context(|| format!("cannot read back {}", out_dir.join(name).display()))
+    };
+    let check = screenable::check(
+        (&done.persons, written(PERSONS_FILE)?),
+        (&done.events, written(EVENTS_FILE)?),
+        &rules,
+    )?;
+    if let Err(problems) = check {
+        report(&format!(
+            "{problems}error: {} problem(s) in the extract; nothing was written\n",
+            problems.total()
+        ));
+        return Ok(Exit::BadInput);
     }
 
     // The map first: if it cannot be put in place, the batch is not either.

@@ -20,6 +20,7 @@ pub mod key;
 pub mod map;
 mod private_file;
 pub mod pseudonym;
+pub mod screenable;
 pub mod table;
 
 use std::collections::HashMap;
@@ -80,6 +81,8 @@ pub struct FileReport {
     pub dropped: Vec<ColumnName>,
     /// Special-category columns dropped (GDPR art. 9).
     pub forbidden: Vec<ColumnName>,
+    /// Where the output's rows and columns came from in this file.
+    pub origins: screenable::Origins,
 }
 
 /// Where the output's birth dates came from.
@@ -230,6 +233,7 @@ impl Walk<'_> {
         let mut writer = csv::Writer::from_writer(out);
         let names: Vec<&str> = plan.columns.iter().map(|(n, _)| *n).collect();
         writer.write_record(&names).map_err(write_error)?;
+        let mut origins = screenable::Origins::new(plan);
         let mut rows = 0;
         loop {
             let next = table.next_row().map_err(|error| Error::Read {
@@ -245,6 +249,7 @@ impl Walk<'_> {
                         // stop writing, keep checking.
                         if self.problems.is_empty() {
                             writer.write_record(&cells).map_err(write_error)?;
+                            origins.row(row.line, &cells);
                         }
                         rows += 1;
                     }
@@ -258,6 +263,7 @@ impl Walk<'_> {
             columns: names,
             dropped: plan.dropped.clone(),
             forbidden: plan.forbidden.clone(),
+            origins,
         })
     }
 
