@@ -182,7 +182,8 @@ pub struct PseudonymiseArgs {
     /// person entitled to re-identify. Off by default.
     #[arg(long, value_name = "MAPFILE")]
     pub write_map: Option<PathBuf>,
-    /// Rules folder whose tryg.toml lists the special-category columns.
+    /// The rules the batch is checked against (special-category columns,
+    /// vocabulary, offence catalogue): the ones you screen with.
     #[command(flatten)]
     pub rules: RulesArg,
 }

@@ -9,10 +9,13 @@
 //! - [`columns`]: which columns go on, and which are dropped.
 //! - [`table`]: the one function that reads an input file as rows of cells.
 //! - [`map`]: the re-identification map for the one person entitled to it.
+//! - [`screenable`]: the batch made, read back as `tryg screen` would, its
+//!   problems pointed at the extract.
 //!
 //! [`pseudonymise`] streams both files once, writing the output rows to the
-//! writers it is given; the caller puts them in place only when it returns
-//! `Ok`, so an extract with any problem leaves nothing behind.
+//! writers it is given; the caller checks the result with
+//! [`screenable::check`] and puts it in place only when both pass, so an
+//! extract with any problem leaves nothing behind.
 
 pub mod columns;
 pub mod cpr;
