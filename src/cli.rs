@@ -42,6 +42,12 @@ pub enum Command {
     Diff(cmd::diff::Args),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(cmd::init::Args),
+    /// Make a raw extract with CPR numbers into a batch: keyed pseudonyms, only
+    /// the columns screening uses. `pseudonymise keygen KEYFILE` makes the key.
+    Pseudonymise(cmd::pseudonymise::Args),
+    /// Look pseudonyms up in a map from `pseudonymise --write-map`; prints CPR
+    /// numbers, for the one person entitled to re-identify.
+    Reidentify(cmd::reidentify::Args),
 }
 
 /// Parses the command line, runs the command and returns its exit status.
@@ -66,6 +72,8 @@ pub fn run() -> ExitCode {
         Command::Test(args) => cmd::test::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
+        Command::Reidentify(args) => cmd::reidentify::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

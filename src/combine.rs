@@ -23,8 +23,11 @@ use crate::time::Date;
 /// A concern-letter proposal before the batch-wide ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LetterProposal {
+    /// Every recipient any proposal named, in the order first named.
     pub recipients: Vec<Recipient>,
+    /// The highest priority proposed, with its terms.
     pub priority: Priority,
+    /// Every reason for the letter, in order.
     pub reasons: Vec<Reason>,
 }
 
@@ -33,9 +36,13 @@ pub struct LetterProposal {
 pub struct Proposals {
     /// The highest level proposed; 0 when none was.
     pub level: u8,
+    /// A rule put the person out of scope.
     pub out_of_scope: bool,
+    /// The youth crime board candidacy, if any rule proposed one.
     pub youth_board: Option<YouthBoard>,
+    /// The concern letter, if any rule proposed one.
     pub letter: Option<LetterProposal>,
+    /// One action per kind, in the order first proposed.
     pub actions: Vec<Action>,
     /// Every reason, in the order made.
     pub explanation: Vec<Reason>,

@@ -252,6 +252,12 @@ impl Diagnostics {
         &self.items
     }
 
+    /// The problems shown, to adjust in place (e.g. to point them at the file
+    /// a batch was made from).
+    pub fn items_mut(&mut self) -> &mut [Diagnostic] {
+        &mut self.items
+    }
+
     /// All problems found, shown or not.
     pub fn total(&self) -> usize {
         self.items.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()

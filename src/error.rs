@@ -26,6 +26,9 @@ pub enum Failure {
         /// printed as a last `error:` line.
         context: Option<String>,
     },
+    /// Bad input of a command's own kind (an extract, a key, a map), whose
+    /// problems the command has put in words; nothing was written (exit 1).
+    Refused(String),
     /// The command line asks for something clap cannot check (exit 2).
     Usage(String),
     /// Anything else: a file that cannot be read or written, with its causes.
@@ -57,6 +60,7 @@ impl Failure {
                 }
                 out
             }
+            Failure::Refused(rendered) => rendered.clone(),
             Failure::Usage(message) => format!("error: {message}\n"),
             Failure::Other(e) => {
                 let mut out = format!("error: {e}\n");
@@ -67,6 +71,11 @@ impl Failure {
             }
         }
     }
+}
+
+/// Any other error as a [`Failure::Other`], for `.map_err(other)?`.
+pub fn other(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::Other(e.into())
 }
 
 impl From<anyhow::Error> for Failure {

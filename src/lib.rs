@@ -19,6 +19,8 @@
 //! - [`diagnostic`]: one located error type for every input.
 //! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases;
 //!   [`explain`]: one person rule by rule; [`diff`]: a rule change's effect on a batch.
+//! - [`pseudonymise`]: a raw extract with CPR numbers made into a batch of
+//!   keyed pseudonyms (`tryg pseudonymise`, `tryg reidentify`).
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -45,6 +47,7 @@ pub mod output;
 pub mod pack;
 pub mod person;
 pub mod proposal;
+pub mod pseudonymise;
 pub mod ruleset;
 pub mod screen;
 pub mod time;

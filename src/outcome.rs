@@ -8,16 +8,22 @@ pub use crate::proposal::Reason;
 use crate::proposal::{Limb, Number, Recipient, Route};
 use crate::time::Date;
 
+/// Whether a person was screened (SPEC §3 `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Screened: everything in the outcome is a proposal for human review.
     Proposed,
+    /// Not screened: outside the screened municipalities, born after the
+    /// as-of date, or put out of scope by a rule; the reason says which.
     OutOfScope,
+    /// A rule failed for this person: nothing is proposed, `error` says
+    /// which rule file and line, and the exit status is 3.
     Error,
 }
 
 impl Status {
+    /// The token JSON and CSV use: `proposed`, `out_of_scope`, `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Proposed => "proposed",
@@ -30,8 +36,11 @@ impl Status {
 /// A youth crime board candidacy (SPEC §3 `youth_board`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YouthBoard {
+    /// Who refers: by the age at the most recent qualifying offence.
     pub route: Route,
+    /// `listed` when any qualifying offence is listed in § 2.
     pub limb: Limb,
+    /// Every reason for the candidacy, in the order the rules gave them.
     pub reasons: Vec<Reason>,
 }
 
@@ -40,7 +49,9 @@ pub struct YouthBoard {
 /// when the rule named its terms (docs/data-format.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConcernLetter {
+    /// `person`, and `guardians` for a minor.
     pub recipients: Vec<Recipient>,
+    /// What letters are ranked by, highest first (any real number).
     #[serde(serialize_with = "number")]
     pub priority: f64,
     /// `[{ "name", "value" }]` in the rule's order; empty when the rule gave
@@ -51,30 +62,51 @@ pub struct ConcernLetter {
     pub rank: usize,
     /// Among the first `batch_size`: proposed for this coordination meeting.
     pub in_batch: bool,
+    /// Every reason for the letter, in order.
     pub reasons: Vec<Reason>,
 }
 
+/// An action with its legal deadline (SPEC §3 `actions`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
+    /// The rule pack's token: `network_council`, `concern_conversation`, …
     pub kind: ImmutableString,
+    /// The deadline, `YYYY-MM-DD`; `null` when the action has none.
     #[serde(serialize_with = "optional_date")]
     pub due: Option<Date>,
+    /// The as-of date is after `due`.
     pub overdue: bool,
+    /// Every reason for the action; a second proposal of the same kind adds
+    /// its reason and keeps the earlier due date.
     pub reasons: Vec<Reason>,
 }
 
+/// One person's outcome (SPEC §3 OUTCOME): proposals for people to decide on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
+    /// The pseudonymous id from persons.csv.
     pub person_id: ImmutableString,
+    /// Screened, not screened, or failed.
     pub status: Status,
+    /// Whole years on the as-of date; `null` for a person not yet born.
     pub age: Option<u32>,
+    /// 0 to the scheme's highest level (3 by default); 0 for anyone not
+    /// screened (read `status` too).
     pub level: u8,
+    /// The level's name from `[levels] names`.
     pub level_name: ImmutableString,
+    /// The forum for the age from `[[forums]]` (`none`, `SSP`, `SSP+`, `adult`).
     pub forum: ImmutableString,
+    /// A youth crime board candidacy, if proposed.
     pub youth_board: Option<YouthBoard>,
+    /// A concern letter, if proposed.
     pub concern_letter: Option<ConcernLetter>,
+    /// Actions proposed, one per kind, in the order first proposed.
     pub actions: Vec<Action>,
+    /// Every reason given, in the order the rules ran (what the host left out
+    /// first).
     pub explanation: Vec<Reason>,
+    /// For `status = error`: which rule file and line failed, and how.
     pub error: Option<String>,
 }
 
@@ -91,13 +123,19 @@ impl Outcome {
 /// Counts for the run header.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Counts {
+    /// Rows of persons.csv: every person has one outcome.
     pub persons: usize,
+    /// Rows of events.csv.
     pub events: usize,
     /// Screened persons per level name, levels in order.
-    pub by_level: indexmap_like::OrderedCounts,
+    pub by_level: ordered::OrderedCounts,
+    /// Persons not screened.
     pub out_of_scope: usize,
+    /// Youth crime board candidates.
     pub youth_board: usize,
+    /// Concern letters proposed (in this meeting's batch or not).
     pub concern_letters: usize,
+    /// Persons for whom a rule failed.
     pub errors: usize,
     /// Letters in this meeting's batch (the first `batch_size` by rank); not
     /// in the JSON document, whose counts SPEC §3 names.
@@ -105,23 +143,32 @@ pub struct Counts {
     pub concern_letters_in_batch: usize,
 }
 
+/// The run header (SPEC §3 `run`): what was screened, with what, as of when.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Run {
+    /// tryg's version (Cargo.toml).
     pub tool_version: &'static str,
+    /// The day ages and windows were computed against.
     #[serde(serialize_with = "date")]
     pub as_of: Date,
+    /// SHA-256 of the rule pack's files (64 hex digits; see `RulePack::digest`).
     pub ruleset_digest: String,
+    /// SHA-256 of persons.csv as given (64 hex digits).
     pub persons_digest: String,
+    /// SHA-256 of events.csv as given (64 hex digits).
     pub events_digest: String,
     /// The municipalities screened (from tryg.toml, or `--municipality`).
     pub municipalities: Vec<String>,
+    /// What the screening found, counted.
     pub counts: Counts,
 }
 
 /// A whole screening: the run header and one outcome per person, in input order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The run header.
     pub run: Run,
+    /// One outcome per person of persons.csv, in its order.
     pub outcomes: Vec<Outcome>,
     /// Filled only for formats that show events (html); never in the JSON
     /// document, whose fields SPEC §3 names.
@@ -139,10 +186,12 @@ pub struct EventDetails {
     pub uncited: std::collections::BTreeMap<ImmutableString, Vec<ImmutableString>>,
 }
 
-pub mod indexmap_like {
-    //! A tiny ordered map of counts, so `by_level` keeps level order in JSON.
+pub mod ordered {
+    //! Counts by name in a fixed order, serialised as a JSON object, so
+    //! `by_level` keeps level order (serde_json's map would sort by name).
     use serde::ser::{Serialize, SerializeMap, Serializer};
 
+    /// `(name, count)` pairs in the order they are written.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OrderedCounts(pub Vec<(String, usize)>);
 

@@ -207,6 +207,7 @@ pub struct ReasonTemplate {
     pub rule: ImmutableString,
     /// 1-based line of the call (or of the tryg.toml setting); 0 when none.
     pub line: usize,
+    /// What was proposed.
     pub proposal: Proposal,
     /// The rule's own words.
     pub text: ImmutableString,

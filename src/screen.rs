@@ -24,7 +24,7 @@ use crate::combine::Proposals;
 use crate::host::{self, Memo, Mode, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
-    ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, indexmap_like::OrderedCounts,
+    ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, ordered::OrderedCounts,
 };
 use crate::proposal::{LeftOut, Proposal, ReasonTemplate};
 use crate::ruleset::RuleSet;
@@ -101,7 +101,9 @@ impl Part {
         self.decisions.push(Decision {
             reasons: start,
             len: u16::try_from(self.reasons.len() as u32 - start).unwrap_or(u16::MAX),
-            age: decided.age.map_or(u16::MAX, |a| a.min(u32::from(u16::MAX - 1)) as u16),
+            age: decided
+                .age
+                .map_or(u16::MAX, |a| a.min(u32::from(u16::MAX - 1)) as u16),
             status: decided.status,
             level: decided.level,
         });
@@ -308,19 +310,21 @@ impl<'r> Screening<'r> {
             return outcome;
         }
         let start = d.reasons as usize;
-        let reasons = part.reasons[start..start + usize::from(d.len)].iter().map(|r| {
-            let said = &*r.said;
-            Reason {
-                rule: said.rule.clone(),
-                line: said.line,
-                proposal: said.proposal.clone(),
-                text: said.text.clone(),
-                evidence: part.evidence[r.evidence.start as usize..r.evidence.end as usize]
-                    .iter()
-                    .map(|&e| ImmutableString::from(batch.event_id(&batch.events[e as usize])))
-                    .collect(),
-            }
-        });
+        let reasons = part.reasons[start..start + usize::from(d.len)]
+            .iter()
+            .map(|r| {
+                let said = &*r.said;
+                Reason {
+                    rule: said.rule.clone(),
+                    line: said.line,
+                    proposal: said.proposal.clone(),
+                    text: said.text.clone(),
+                    evidence: part.evidence[r.evidence.start as usize..r.evidence.end as usize]
+                        .iter()
+                        .map(|&e| ImmutableString::from(batch.event_id(&batch.events[e as usize])))
+                        .collect(),
+                }
+            });
         if d.status == Status::OutOfScope {
             outcome.explanation = reasons.collect();
             return outcome;

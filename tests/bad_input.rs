@@ -1,7 +1,6 @@
 //! One folder per bad-input class under fixtures/bad/. Each must be refused
 //! with its exact, located message, exit 1, and nothing written.
 
-
 use crate::support::{AS_OF, screen_in, tryg_in};
 
 #[test]

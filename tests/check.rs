@@ -1,7 +1,6 @@
 //! `tryg check`: a clean pack passes; every kind of mistake a policy officer
 //! can make is reported at once, at its spot, with a hint.
 
-
 use crate::support::{rule_pack_copy, run, tryg_in};
 
 fn edit(pack: &std::path::Path, file: &str, from: &str, to: &str) {

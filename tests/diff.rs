@@ -1,7 +1,6 @@
 //! `tryg diff`: a threshold changed in a copy of the pack, screened against the
 //! sample batch: who moves, what is gained and lost, and where it falls.
 
-
 use crate::support::{AS_OF, root, rule_pack_copy, run, tryg_in};
 
 fn diff_against(pack: &std::path::Path) -> std::process::Command {

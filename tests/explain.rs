@@ -1,7 +1,6 @@
 //! `tryg explain`: one person's outcome for a reviewer: every rule's effect or
 //! what it looked at, the evidence, when each proposal lapses, unused events.
 
-
 use crate::support::{AS_OF, root, run, tryg_in};
 
 fn explain(person: &str) -> std::process::Command {

@@ -38,3 +38,6 @@ mod rule_cases;
 mod floor;
 // The memo replays rule files' paths: it must change nothing, and must replay.
 mod memo;
+// `tryg pseudonymise` and `reidentify`: an extract with CPR numbers to a batch
+// that screens, with no CPR number or name in any output (canaries).
+mod pseudonymise;

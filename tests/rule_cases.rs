@@ -13,7 +13,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
 use crate::support::{AS_OF, root, rule_pack_copy};
 
 /// `fixtures/rules/<name>/`.

@@ -1,7 +1,6 @@
 //! Rules run sandboxed: a rule that fails or runs away costs the persons it
 //! touches (status = error, exit 3), never the batch, never a panic.
 
-
 use crate::support::{Batch, outcome, rule_pack_copy};
 
 fn append(pack: &tempfile::TempDir, file: &str, text: &str) {

@@ -2,7 +2,6 @@
 //! against SPEC §4 and fixtures/README.md (which says what each person is for)
 //! before they were accepted; a change to them is a change of decisions.
 
-
 use crate::support::screen_fixture;
 
 #[test]

@@ -1,7 +1,6 @@
 //! `tryg test`: the default pack's own cases pass and cover every effect call;
 //! a failing case shows expected against actual; a broken case says why.
 
-
 use crate::support::{root, run, tryg_in};
 
 #[test]

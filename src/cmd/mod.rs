@@ -8,6 +8,8 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod pseudonymise;
+pub mod reidentify;
 pub mod screen;
 pub mod test;
 

@@ -65,9 +65,8 @@ pub fn run(args: Args) -> CommandResult {
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
-    let screening = pool.install(|| {
-        Screening::new(&rules, std::sync::Arc::clone(&batch), as_of, true, &tick)
-    });
+    let screening =
+        pool.install(|| Screening::new(&rules, std::sync::Arc::clone(&batch), as_of, true, &tick));
     bar.finish_and_clear();
     if format == Format::Html {
         // The reviewers' report is one page: every outcome at once.

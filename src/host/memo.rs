@@ -24,7 +24,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-
 use super::handle::select;
 use super::query::{self, Answer, Held, Items, Key, Op, Target};
 use super::recorder::Effects;
@@ -38,7 +37,9 @@ pub const MAX_NODES: usize = 200_000;
 /// 0 is `person`) and what was asked of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
+    /// The handle asked, by number.
     pub slot: u32,
+    /// The question.
     pub op: Op,
 }
 
@@ -46,6 +47,7 @@ pub struct Query {
 /// by every replay of this path) and the handles it cited as evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EffectCall {
+    /// What the call said: rule, line, proposal, text.
     pub said: Arc<ReasonTemplate>,
     /// Handles cited as evidence, in the order given.
     pub evidence: Vec<u32>,
@@ -54,11 +56,14 @@ pub struct EffectCall {
 /// What happened in a run besides questions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
+    /// An effect function was called.
     Effect(EffectCall),
     /// `list.filter(…)`: a new list of the items of `list` whose closure
     /// returned true.
     Filtered {
+        /// The list filtered, by handle number.
         list: u32,
+        /// For each item of the list, in order: whether it was kept.
         kept: Vec<bool>,
     },
 }
@@ -66,7 +71,9 @@ pub enum Fact {
 /// One step of a recorded run.
 #[derive(Debug)]
 pub enum Step {
+    /// A question and what of its answer the run depended on.
     Ask(Query, Key),
+    /// Something the run did.
     Fact(Fact),
 }
 
@@ -156,10 +163,12 @@ impl Tree {
         !self.closed
     }
 
+    /// Nodes in the tree (at most [`MAX_NODES`]).
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
+    /// Whether no path has been added yet.
     pub fn is_empty(&self) -> bool {
         matches!(self.nodes[0], Node::Open)
     }
@@ -305,7 +314,9 @@ pub struct Scratch {
 /// How often one rule file was replayed and how often rhai ran it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RuleStats {
+    /// Runs replayed from the tree.
     pub replayed: u64,
+    /// Runs rhai did (a new path, or a closed tree).
     pub ran: u64,
 }
 

@@ -61,7 +61,9 @@ pub struct RuleFile {
     pub stem: ImmutableString,
     /// The file as the user would find it (`rules/level2_crime.rhai`).
     pub file: String,
+    /// The file's text.
     pub source: String,
+    /// The compiled file, its source name set to the stem.
     pub ast: AST,
 }
 
@@ -102,8 +104,11 @@ pub fn compile(
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{file}{} {message}", line.map(|l| format!(" line {l}:")).unwrap_or_else(|| ":".into()))]
 pub struct RuleFailure {
+    /// The rule file as the user would find it (`rules/level2_crime.rhai`).
     pub file: String,
+    /// 1-based line, when rhai knows it.
     pub line: Option<usize>,
+    /// What went wrong, without rhai's position suffix.
     pub message: String,
 }
 
@@ -111,8 +116,11 @@ pub struct RuleFailure {
 /// rule files in `[rules] order`, and tryg.toml as rules read it (`cfg`).
 #[derive(Clone, Copy)]
 pub struct Program<'a> {
+    /// The engine, with tryg.toml's limits and the rule API.
     pub engine: &'a Engine,
+    /// The rule files that run, in order.
     pub files: &'a [RuleFile],
+    /// `cfg`.
     pub settings: &'a ConfigTable,
 }
 

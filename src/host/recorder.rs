@@ -19,7 +19,9 @@ use crate::proposal::{Proposal, ReasonTemplate};
 /// One thing a rule looked at (only recorded for `tryg explain`).
 #[derive(Debug, Clone)]
 pub struct Look {
+    /// The rule file's stem.
     pub rule: ImmutableString,
+    /// 1-based line of the question.
     pub line: usize,
     /// What was asked, in words: "offences within 12 months", "serious",
     /// "setting level2.min_offences".

@@ -43,6 +43,16 @@ pub fn event_columns() -> impl Iterator<Item = &'static str> {
     events::COLUMNS.iter().map(|c| c.name)
 }
 
+/// Every column of persons.csv with whether it is required (SPEC §1).
+pub fn person_contract() -> impl Iterator<Item = (&'static str, bool)> {
+    persons::COLUMNS.iter().map(|c| (c.name, c.required))
+}
+
+/// Every column of events.csv with whether it is required (SPEC §1).
+pub fn event_contract() -> impl Iterator<Item = (&'static str, bool)> {
+    events::COLUMNS.iter().map(|c| (c.name, c.required))
+}
+
 /// A validated batch. Events are sorted by person, then date, then input order,
 /// so each person's events are one contiguous, dated slice.
 #[derive(Debug)]

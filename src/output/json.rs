@@ -52,6 +52,7 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// Writes the document's start and the run header.
     pub fn start(run: &Run, out: &mut dyn Write) -> io::Result<Stream> {
         out.write_all(b"{\n  \"run\": ")?;
         out.write_all(&pretty(run, 2)?)?;
@@ -95,6 +96,7 @@ impl Stream {
         Ok(())
     }
 
+    /// Writes the document's end.
     pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(if self.written {
             b"\n  ]\n}\n"

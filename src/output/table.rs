@@ -45,10 +45,9 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         for o in outcomes {
             match o.status {
                 Status::Proposed if o.has_proposal() => rows.push(row(o)),
-                Status::Error => errors.push((
-                    o.person_id.to_string(),
-                    o.error.clone().unwrap_or_default(),
-                )),
+                Status::Error => {
+                    errors.push((o.person_id.to_string(), o.error.clone().unwrap_or_default()))
+                }
                 _ => {}
             }
         }
