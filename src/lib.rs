@@ -19,6 +19,8 @@
 //! - [`diagnostic`]: one located error type for every input.
 //! - [`check`]: static checks of a rule pack; [`cases`]: policy staff's test cases;
 //!   [`explain`]: one person rule by rule; [`diff`]: a rule change's effect on a batch.
+//! - [`store`]: the case register (runs, outcomes, decisions, the hash chain;
+//!   SQLite or PostgreSQL).
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -41,4 +43,5 @@ pub mod output;
 pub mod person;
 pub mod ruleset;
 pub mod screen;
+pub mod store;
 pub mod time;
