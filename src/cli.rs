@@ -39,6 +39,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write the default rule pack to DIR, for policy staff to edit.
     Init(InitArgs),
+    /// The case register: runs, pending proposals, decisions, history, export, verify.
+    Review(cmd::review::ReviewArgs),
 }
 
 /// Where the rules come from: a folder, or the pack built into tryg.
@@ -84,6 +86,10 @@ pub struct ScreenArgs {
     /// Worker threads. Default: one per core. Output is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Record the run in the case register: an SQLite file (created, mode
+    /// 0600) or postgres://user@host/db. Default: $TRYG_DB.
+    #[arg(long, env = "TRYG_DB", value_name = "PATH|URL")]
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +178,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => cmd::test::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Review(args) => cmd::review::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

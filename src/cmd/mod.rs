@@ -4,6 +4,8 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod register;
+pub mod review;
 pub mod screen;
 pub mod test;
 
@@ -30,7 +32,11 @@ pub fn load_pack(arg: &RulesArg) -> Result<RulePack, Exit> {
 
 /// Loads the rule set named on the command line, or prints why it cannot.
 pub fn load_rules(arg: &RulesArg) -> Result<RuleSet, Exit> {
-    let pack = load_pack(arg)?;
+    compile_rules(load_pack(arg)?)
+}
+
+/// Compiles a rule pack already read, or prints why it cannot.
+pub fn compile_rules(pack: RulePack) -> Result<RuleSet, Exit> {
     RuleSet::load(pack).map_err(|e| {
         report(&format!(
             "{}error: the rule set has {} problem(s); nothing was screened\n",

@@ -10,7 +10,13 @@ use crate::output;
 
 pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     // Resolve everything before any screening starts.
-    let mut rules = match super::load_rules(&args.rules) {
+    let pack = match super::load_pack(&args.rules) {
+        Ok(pack) => pack,
+        Err(exit) => return Ok(exit),
+    };
+    // The files a recorded run keeps, content-addressed (case register).
+    let files = args.db.as_ref().map(|_| pack.files.clone());
+    let mut rules = match super::compile_rules(pack) {
         Ok(rules) => rules,
         Err(exit) => return Ok(exit),
     };
@@ -24,6 +30,13 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     if let Some(out) = &args.out {
         check_out(out, &args.batch)?;
     }
+    let (mut store, location) = match &args.db {
+        Some(db) => {
+            let (store, location) = super::register::open(db)?;
+            (Some(store), Some(location))
+        }
+        None => (None, None),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
@@ -45,11 +58,22 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         let screening =
             pool.install(|| crate::screen::screen_two_pass(&rules, shared, as_of, &tick));
         bar.finish_and_clear();
+        let recording = record_start(&mut store, &screening.run, &files);
+        let mut position = 0;
         write_out(&args, &pool, |out| {
             let mut json = output::json::Stream::start(&screening.run, out)?;
-            screening.outcomes(WAVE, |outcomes| json.write(outcomes, out))?;
+            screening.outcomes(WAVE, |outcomes| {
+                json.write(outcomes, out)?;
+                if let Some(recording) = &recording {
+                    let rows = super::register::rows(outcomes, position, &batch, &rules);
+                    recording.add(rows).map_err(std::io::Error::other)?;
+                }
+                position += outcomes.len();
+                Ok::<(), std::io::Error>(())
+            })?;
             json.finish(out)
         })?;
+        record_finish(recording, location.as_ref())?;
         let errors = screening.run.counts.errors;
         std::mem::forget(screening);
         errors
@@ -61,8 +85,16 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         if format == output::Format::Html {
             crate::screen::describe_events(&mut report, &batch, &rules);
         }
+        let recording = record_start(&mut store, &report.run, &files);
+        if let Some(recording) = &recording {
+            for (i, wave) in report.outcomes.chunks(WAVE).enumerate() {
+                let rows = pool.install(|| super::register::rows(wave, i * WAVE, &batch, &rules));
+                recording.add(rows)?;
+            }
+        }
         // Streamed: the report is never held in memory a second time as text.
         write_out(&args, &pool, |out| output::render(&report, format, out))?;
+        record_finish(recording, location.as_ref())?;
         let errors = report.run.counts.errors;
         std::mem::forget(report);
         errors
@@ -76,6 +108,31 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// Starts recording the run when --db was given.
+fn record_start(
+    store: &mut Option<crate::store::Store>,
+    run: &crate::outcome::Run,
+    files: &Option<Vec<(String, String)>>,
+) -> Option<crate::store::record::Recording> {
+    let store = store.take()?;
+    let files = files.as_deref().unwrap_or_default();
+    Some(super::register::start(store, run, files))
+}
+
+/// Commits the recorded run (after the report was written) and says its id.
+fn record_finish(
+    recording: Option<crate::store::record::Recording>,
+    location: Option<&crate::store::Location>,
+) -> anyhow::Result<()> {
+    if let (Some(recording), Some(location)) = (recording, location) {
+        let recorded = recording
+            .finish()
+            .context("the report was written, but the run was not recorded")?;
+        super::register::announce(&recorded, location);
+    }
+    Ok(())
 }
 
 /// Writes the report to --out (whole or not at all) or stdout, in the pool:
