@@ -38,3 +38,5 @@ mod rule_cases;
 mod floor;
 // The memo replays rule files' paths: it must change nothing, and must replay.
 mod memo;
+// The case register: `screen --db` and `review`, on SQLite and PostgreSQL.
+mod register;

@@ -55,10 +55,10 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
-    Postgres(#[from] ::postgres::Error),
+    #[error("SQLite: {}", chain_of(.0))]
+    Sqlite(rusqlite::Error),
+    #[error("PostgreSQL: {}", chain_of(.0))]
+    Postgres(::postgres::Error),
     #[error("PostgreSQL COPY: {0}")]
     Copy(String),
     #[error(
@@ -90,6 +90,22 @@ pub enum StoreError {
     Refused(String),
     #[error("the store's data is not what tryg wrote: {0}")]
     Corrupt(String),
+}
+
+/// An error and its causes on one line (the drivers' errors nest the
+/// server's message one level down).
+fn chain_of(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Where a store is: `--db` or `TRYG_DB`.

@@ -106,7 +106,9 @@ fn row(row: &postgres::Row) -> Result<Row, StoreError> {
     let mut cells = Vec::with_capacity(row.len());
     for (i, column) in row.columns().iter().enumerate() {
         let ty = column.type_();
-        let cell = if *ty == Type::INT8 {
+        let cell = if *ty == Type::VOID {
+            Ok(None)
+        } else if *ty == Type::INT8 {
             row.try_get::<_, Option<i64>>(i).map(|v| v.map(Cell::Int))
         } else if *ty == Type::INT4 {
             row.try_get::<_, Option<i32>>(i)
@@ -145,9 +147,14 @@ impl Backend for Postgres {
 
     fn compact(&mut self) -> Result<(), StoreError> {
         // Dead row versions keep erased values on disk until vacuumed.
-        self.client
-            .batch_execute("VACUUM outcomes; VACUUM actions; VACUUM decisions")
-            .map_err(postgres)
+        // One statement each: several in one string run as one transaction
+        // block, where VACUUM cannot run.
+        for table in ["outcomes", "actions", "decisions"] {
+            self.client
+                .batch_execute(&format!("VACUUM {table}"))
+                .map_err(postgres)?;
+        }
+        Ok(())
     }
 }
 

@@ -137,7 +137,7 @@ pub fn migrate(backend: &mut dyn Backend, now: &str) -> Result<(), StoreError> {
     loop {
         let mut tx = backend.begin(Mode::Write)?;
         if dialect == Dialect::Postgres {
-            tx.query(&super::postgres::Postgres::migration_lock(), &[])?;
+            tx.execute(&super::postgres::Postgres::migration_lock(), &[])?;
         }
         tx.script(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
