@@ -1010,3 +1010,45 @@ fn a_recording_dropped_before_commit_leaves_no_run() {
     let mut store = Store::open(&location, false).unwrap();
     assert_eq!(store.runs().unwrap().len(), 1);
 }
+
+#[test]
+fn the_readme_case_register_commands_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## The case register").expect("the section")..];
+    let start = section.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(root().join("fixtures"), dir.path().join("fixtures")).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_tryg")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env_remove("TRYG_DB")
+        .output()
+        .unwrap();
+    let stdout = ok(out.clone());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("recorded run 1 in register.db (48 outcomes)"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("recorded D3: P026 youth_board reject (run 1)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("youth_board: reject · by Ann Holm, Bo Lund"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("ok: every entry matches its hash and follows the one before it\n"),
+        "{stdout}"
+    );
+    assert!(dir.path().join("report.html").is_file());
+}
