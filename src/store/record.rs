@@ -141,7 +141,7 @@ fn write(
         match receiver.recv() {
             Ok(Message::Rows(rows)) => {
                 outcomes += rows.len() as i64;
-                insert_outcomes(&mut *tx, run_id, &rows)?;
+                insert_outcomes(&mut *tx, run_id, rows)?;
             }
             Ok(Message::Commit) => break,
             // Hung up without Commit: roll back.
@@ -235,23 +235,7 @@ const ACTION_COLUMNS: &[&str] = &[
     "event_code",
 ];
 
-fn insert_outcomes(tx: &mut dyn Tx, run_id: i64, rows: &[OutcomeRow]) -> Result<(), StoreError> {
-    let mut outcomes = rows.iter().map(|r| {
-        vec![
-            Value::from(run_id),
-            Value::from(r.position),
-            Value::from(r.person_id.as_str()),
-            Value::from(r.status),
-            Value::from(r.level),
-            Value::from(r.proposed),
-            Value::from(r.youth_board_route.as_deref()),
-            Value::from(r.youth_board_limb.as_deref()),
-            Value::from(r.letter_rank),
-            Value::Int(r.letter_in_batch.map(i64::from)),
-            Value::from(r.document.as_str()),
-        ]
-    });
-    tx.insert_many("outcomes", OUTCOME_COLUMNS, &mut outcomes)?;
+fn insert_outcomes(tx: &mut dyn Tx, run_id: i64, rows: Vec<OutcomeRow>) -> Result<(), StoreError> {
     let mut actions = rows.iter().flat_map(|r| {
         r.actions.iter().map(|a| {
             let t = a.trigger.as_ref();
@@ -268,5 +252,22 @@ fn insert_outcomes(tx: &mut dyn Tx, run_id: i64, rows: &[OutcomeRow]) -> Result<
             ]
         })
     });
-    tx.insert_many("actions", ACTION_COLUMNS, &mut actions)
+    tx.insert_many("actions", ACTION_COLUMNS, &mut actions)?;
+    // The documents move into the statement's values, uncopied.
+    let mut outcomes = rows.into_iter().map(|r| {
+        vec![
+            Value::from(run_id),
+            Value::from(r.position),
+            Value::from(r.person_id),
+            Value::from(r.status),
+            Value::from(r.level),
+            Value::from(r.proposed),
+            Value::from(r.youth_board_route),
+            Value::from(r.youth_board_limb),
+            Value::from(r.letter_rank),
+            Value::Int(r.letter_in_batch.map(i64::from)),
+            Value::from(r.document),
+        ]
+    });
+    tx.insert_many("outcomes", OUTCOME_COLUMNS, &mut outcomes)
 }
