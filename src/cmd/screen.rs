@@ -15,7 +15,9 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     // The files a recorded run keeps, content-addressed (case register).
-    let files = args.db.as_ref().map(|_| pack.files.clone());
+    // (An empty TRYG_DB is no store.)
+    let db = args.db.as_deref().filter(|db| !db.is_empty());
+    let files = db.map(|_| pack.files.clone());
     let mut rules = match super::compile_rules(pack) {
         Ok(rules) => rules,
         Err(exit) => return Ok(exit),
@@ -30,7 +32,7 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
     if let Some(out) = &args.out {
         check_out(out, &args.batch)?;
     }
-    let (mut store, location) = match &args.db {
+    let (mut store, location) = match db {
         Some(db) => {
             let (store, location) = super::register::open(db)?;
             (Some(store), Some(location))

@@ -12,7 +12,9 @@ use super::StoreError;
 /// Which SQL dialect a backend speaks, for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
+    /// SQLite 3 (bundled with rusqlite).
     Sqlite,
+    /// PostgreSQL (tested on 15).
     Postgres,
 }
 
@@ -21,8 +23,11 @@ pub enum Dialect {
 /// (PostgreSQL wants to know the type of a `NULL` too).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// `BIGINT` / `INTEGER`.
     Int(Option<i64>),
+    /// `TEXT` (UTF-8).
     Text(Option<String>),
+    /// `BYTEA` / `BLOB`.
     Bytes(Option<Vec<u8>>),
 }
 

@@ -233,7 +233,6 @@ impl Store {
             &[Value::from(run)],
         )?;
         let mut items = Vec::new();
-        let mut keys = Vec::new();
         let outcomes = tx.query(
             "SELECT person_id, position, level, youth_board_route, youth_board_limb, letter_rank,
                  letter_in_batch
@@ -347,7 +346,6 @@ impl Store {
         for (_, item) in &mut items {
             let key = (item.person_id.clone(), item.proposal.clone());
             item.deferred = deferred.contains(&key);
-            keys.push(key);
         }
         items.retain(|(_, item)| {
             !settled.contains(&(item.person_id.clone(), item.proposal.clone()))
