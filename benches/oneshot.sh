@@ -7,7 +7,8 @@
 # Generates the batch (examples/generate.rs, seed 1, as of 2026-11-23) into
 # target/bench-data/ when missing, writes the I/O-floor pack (the built-in pack
 # with `[rules] order = []`), then runs `tryg screen --format json > /dev/null`
-# under /usr/bin/time -v: the pack on 2 and 1 threads, the I/O floor on 2 and 1.
+# under /usr/bin/time -v: the pack on 2 and 1 threads, recorded in a case
+# register (--db), the I/O floor on 2 and 1.
 # Prints wall time, persons/s, peak RSS and peak RSS / input size per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,5 +51,15 @@ run() {
 
 run screen 2
 run screen 1
+# Issue 17: the same screening recorded in a new SQLite store (at most 1.5x
+# the screen's wall time), and in PostgreSQL when TRYG_BENCH_POSTGRES names a
+# database (each run adds a run to it).
+store=$(mktemp -d)
+run screen_db 2 --db "$store/register.db"
+ls -l "$store/register.db" | awk '{ printf "store: %.0f MiB\n", $5 / 1048576 }'
+rm -rf "$store"
+if [ -n "${TRYG_BENCH_POSTGRES:-}" ]; then
+    run screen_pg 2 --db "$TRYG_BENCH_POSTGRES"
+fi
 run io_floor 2 --rules "$floor_pack"
 run io_floor 1 --rules "$floor_pack"

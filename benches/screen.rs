@@ -6,7 +6,9 @@
 //!   it (read the CSVs, load, screen, stream the JSON through a 1 MiB buffer,
 //!   here to `io::sink`) at 10,000 and 100,000 persons, 1 and 2 threads, and
 //!   the I/O floor: the same with a pack whose `[rules] order = []`;
-//! - `heavy`: one person with 1,000 and with 10,000 events (cost linear in events?).
+//! - `heavy`: one person with 1,000 and with 10,000 events (cost linear in events?);
+//! - in the ratios: `screen --db` (every outcome recorded in a new SQLite store)
+//!   against `screen` alone at 100,000 persons (issue 17: at most 1.5×).
 //!
 //! ```text
 //! cargo bench --bench screen
@@ -117,6 +119,24 @@ fn screen_json(rules: &RuleSet, dir: &Path) {
     let mut out = BufWriter::with_capacity(1 << 20, io::sink());
     output::stream(&screening, output::Format::Json, &mut out).expect("rendered");
     out.flush().expect("flushed");
+}
+
+/// [`screen_json`] with the run recorded in a new SQLite store at `db`, as
+/// `tryg screen --format json --db FILE > /dev/null` does (issue 17).
+fn screen_json_recorded(rules: &RuleSet, dir: &Path, db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let batch = Arc::new(load(rules, &read(dir)));
+    let screening = tryg::screen::Screening::new(rules, Arc::clone(&batch), as_of(), true, &|| {});
+    let store =
+        tryg::store::Store::open(&tryg::store::Location::Sqlite(db.into()), true).expect("a store");
+    let recording = tryg::store::record::Recording::start(store, &screening.run, &rules.pack.files);
+    let teed = tryg::cmd::register::Teed::new(&screening, Some(&recording), &batch, rules);
+    let mut out = BufWriter::with_capacity(1 << 20, io::sink());
+    output::stream(&teed, output::Format::Json, &mut out).expect("rendered");
+    out.flush().expect("flushed");
+    recording.finish().expect("recorded");
 }
 
 fn eval(c: &mut Criterion) {
@@ -361,6 +381,22 @@ fn ratios() {
             "ns/person",
         );
     }
+
+    // Issue 17: recording every outcome may add at most half the screening.
+    let store = tempfile::tempdir().expect("a temp dir");
+    let db = store.path().join("register.db");
+    let dir = batch_dir(100_000);
+    row(
+        "e2e 100k, 2 threads: screen+record (SQLite) / screen",
+        paired(
+            3,
+            || two.install(|| screen_json_recorded(&rules, &dir, &db)),
+            || two.install(|| screen_json(&rules, &dir)),
+        ),
+        100_000.0,
+        "ns/person",
+    );
+    drop(store);
 
     let small = Arc::new(heavy_batch(&rules, 1_000));
     let big = Arc::new(heavy_batch(&rules, 10_000));

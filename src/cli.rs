@@ -48,6 +48,8 @@ pub enum Command {
     /// Look pseudonyms up in a map from `pseudonymise --write-map`; prints CPR
     /// numbers, for the one person entitled to re-identify.
     Reidentify(cmd::reidentify::Args),
+    /// The case register: runs, pending proposals, decisions, history, export, verify.
+    Review(cmd::review::Args),
 }
 
 /// Parses the command line, runs the command and returns its exit status.
@@ -74,6 +76,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
         Command::Reidentify(args) => cmd::reidentify::run(args),
+        Command::Review(args) => cmd::review::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

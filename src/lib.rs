@@ -21,6 +21,8 @@
 //!   [`explain`]: one person rule by rule; [`diff`]: a rule change's effect on a batch.
 //! - [`pseudonymise`]: a raw extract with CPR numbers made into a batch of
 //!   keyed pseudonyms (`tryg pseudonymise`, `tryg reidentify`).
+//! - [`store`]: the case register (runs, outcomes, decisions, the hash chain;
+//!   SQLite or PostgreSQL).
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -50,4 +52,5 @@ pub mod proposal;
 pub mod pseudonymise;
 pub mod ruleset;
 pub mod screen;
+pub mod store;
 pub mod time;

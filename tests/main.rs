@@ -41,3 +41,5 @@ mod memo;
 // `tryg pseudonymise` and `reidentify`: an extract with CPR numbers to a batch
 // that screens, with no CPR number or name in any output (canaries).
 mod pseudonymise;
+// The case register: `screen --db` and `review`, on SQLite and PostgreSQL.
+mod register;

@@ -9,7 +9,9 @@ pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod pseudonymise;
+pub mod register;
 pub mod reidentify;
+pub mod review;
 pub mod screen;
 pub mod test;
 

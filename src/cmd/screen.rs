@@ -34,6 +34,10 @@ pub struct Args {
     /// Worker threads. Default: one per core. Output is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Record the run in the case register: an SQLite file (created, mode
+    /// 0600) or postgres://user@host/db. Default: $TRYG_DB.
+    #[arg(long, env = "TRYG_DB", value_name = "PATH|URL")]
+    pub db: Option<String>,
 }
 
 /// Resolves the rules, the as-of date and the output, loads the batch,
@@ -54,6 +58,12 @@ pub fn run(args: Args) -> CommandResult {
     if let Some(out) = &args.out {
         check_out(out, &args.batch)?;
     }
+    // The store is opened before any work, so a bad --db costs nothing. (An
+    // empty TRYG_DB is no store.)
+    let store = match args.db.as_deref().filter(|db| !db.is_empty()) {
+        Some(db) => Some(super::register::open(db)?),
+        None => None,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
@@ -68,15 +78,30 @@ pub fn run(args: Args) -> CommandResult {
     let screening =
         pool.install(|| Screening::new(&rules, std::sync::Arc::clone(&batch), as_of, true, &tick));
     bar.finish_and_clear();
+    let recording = store.map(|(store, location)| {
+        let recording = super::register::start(store, &screening.run, &rules.pack.files);
+        (recording, location)
+    });
+    let recorded = |source| {
+        super::register::Teed::new(source, recording.as_ref().map(|r| &r.0), &batch, &rules)
+    };
     if format == Format::Html {
         // The reviewers' report is one page: every outcome at once.
         let mut report = pool.install(|| screening.report());
+        pool.install(|| recorded(&report).record_all())?;
         crate::screen::describe_events(&mut report, &batch, &rules);
         write_out(&args, &pool, |out| output::render(&report, format, out))?;
     } else {
         // Written as it is made, a wave at a time: a million outcomes are
-        // never held at once.
-        write_out(&args, &pool, |out| output::stream(&screening, format, out))?;
+        // never held at once; each wave is recorded as it is written.
+        let source = recorded(&screening);
+        write_out(&args, &pool, |out| output::stream(&source, format, out))?;
+    }
+    if let Some((recording, location)) = recording {
+        let recorded = recording
+            .finish()
+            .context("the report was written, but the run was not recorded")?;
+        super::register::announce(&recorded, &location);
     }
     let errors = screening.run.counts.errors;
     Ok(if errors > 0 {

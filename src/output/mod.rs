@@ -28,7 +28,7 @@ pub enum Format {
 /// Outcomes in input order, a wave at a time, with their run header: what
 /// the streamed formats (table, json, csv) read. A [`crate::screen::Screening`]
 /// makes each wave when it is asked for; a [`Report`] is one wave.
-pub trait Outcomes {
+pub trait Outcomes: Sync {
     /// The run header.
     fn run(&self) -> &Run;
 

@@ -1,0 +1,611 @@
+//! Reading the register: runs, the agenda of pending proposals, one person's
+//! history, the decisions for export, the chain for verification, and the
+//! lookups a later screening needs (the person's previous outcome, their
+//! decisions by kind).
+
+use std::collections::HashSet;
+
+use super::backend::{Mode, Row, Tx, Value};
+use super::chain::{self, Content, Entry, Problem, Stored};
+use super::decide::run_of;
+use super::{Store, StoreError};
+
+/// A recorded run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub recorded_at: String,
+    pub tool_version: String,
+    /// `YYYY-MM-DD`.
+    pub as_of: String,
+    pub ruleset_digest: String,
+    pub persons_digest: String,
+    pub events_digest: String,
+    pub municipalities: Vec<String>,
+    pub outcomes: i64,
+    /// The chain's head hash when the run was recorded.
+    pub chain_head: String,
+    /// When retention dropped its outcomes.
+    pub purged_on: Option<String>,
+}
+
+const RUN_COLUMNS: &str = "id, recorded_at, tool_version, as_of, ruleset_digest, persons_digest,
+    events_digest, municipalities, outcome_count, chain_head, purged_on";
+
+fn run_info(row: &Row) -> RunInfo {
+    RunInfo {
+        id: row.int(0).unwrap_or(0),
+        recorded_at: row.text(1).unwrap_or_default(),
+        tool_version: row.text(2).unwrap_or_default(),
+        as_of: row.text(3).unwrap_or_default(),
+        ruleset_digest: row.text(4).unwrap_or_default(),
+        persons_digest: row.text(5).unwrap_or_default(),
+        events_digest: row.text(6).unwrap_or_default(),
+        municipalities: row
+            .text(7)
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
+        outcomes: row.int(8).unwrap_or(0),
+        chain_head: row.text(9).unwrap_or_default(),
+        purged_on: row.text(10),
+    }
+}
+
+/// A decision as stored (payload present).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    /// The decision id (`D{seq}`).
+    pub seq: i64,
+    pub run_id: Option<i64>,
+    pub person_id: String,
+    pub proposal: String,
+    pub decision: String,
+    pub by: Vec<String>,
+    pub agency: Option<String>,
+    pub effort: Option<String>,
+    pub level: Option<i64>,
+    pub note: Option<String>,
+    pub decided_on: String,
+    pub replaces: Option<i64>,
+    /// The later decision that corrects this one, if any.
+    pub replaced_by: Option<i64>,
+    pub event_id: Option<String>,
+    pub event_date: Option<String>,
+    pub event_kind: Option<String>,
+    pub event_code: Option<String>,
+    pub recorded_at: String,
+    pub hash: String,
+}
+
+const DECISION_COLUMNS: &str = "d.seq, d.run_id, d.person_id, d.proposal, d.decision,
+    d.decided_by, d.agency, d.effort, d.level, d.note, d.decided_on, d.replaces,
+    (SELECT MIN(r.seq) FROM decisions r WHERE r.replaces = d.seq),
+    d.event_id, d.event_date, d.event_kind, d.event_code, d.recorded_at, d.hash";
+
+fn decision_row(row: &Row) -> DecisionRow {
+    DecisionRow {
+        seq: row.int(0).unwrap_or(0),
+        run_id: row.int(1),
+        person_id: row.text(2).unwrap_or_default(),
+        proposal: row.text(3).unwrap_or_default(),
+        decision: row.text(4).unwrap_or_default(),
+        by: names(row.text(5)),
+        agency: row.text(6),
+        effort: row.text(7),
+        level: row.int(8),
+        note: row.text(9),
+        decided_on: row.text(10).unwrap_or_default(),
+        replaces: row.int(11),
+        replaced_by: row.int(12),
+        event_id: row.text(13),
+        event_date: row.text(14),
+        event_kind: row.text(15),
+        event_code: row.text(16),
+        recorded_at: row.text(17).unwrap_or_default(),
+        hash: row.text(18).unwrap_or_default(),
+    }
+}
+
+/// `decided_by` as stored (a JSON array); text that is not one is kept as a
+/// single name, so an edit outside tryg shows in `verify`.
+fn names(text: Option<String>) -> Vec<String> {
+    match text {
+        None => Vec::new(),
+        Some(t) => serde_json::from_str(&t).unwrap_or_else(|_| vec![t]),
+    }
+}
+
+/// Where a pending proposal stands on the meeting's agenda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// This meeting's concern letters, by rank.
+    Letters,
+    /// Youth-board candidates.
+    YouthBoard,
+    /// Actions past their due date, oldest first.
+    Overdue,
+    /// Everything else: levels (highest first), letters outside this
+    /// meeting's batch, actions not yet due.
+    Rest,
+}
+
+/// One pending proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub section: Section,
+    pub person_id: String,
+    /// `level`, `youth_board`, `letter` or an action kind (`--on`).
+    pub proposal: String,
+    /// What is proposed, in a few words: `level 3`, `#2 this meeting`,
+    /// `secretariat (listed)`, `due 2026-11-06, overdue`.
+    pub what: String,
+    /// Whether a decision deferred it.
+    pub deferred: bool,
+}
+
+/// The pending proposals of a run, in agenda order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agenda {
+    pub run: RunInfo,
+    pub items: Vec<Pending>,
+}
+
+/// One thing in a person's history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryItem {
+    /// The person's outcome in a run: the run, and the SPEC §3 JSON.
+    Outcome {
+        run: RunInfo,
+        outcome: serde_json::Value,
+    },
+    Decision(DecisionRow),
+}
+
+/// The result of checking the chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    /// Entries in the chain.
+    pub entries: i64,
+    pub head: String,
+    pub problems: Vec<Problem>,
+}
+
+impl Store {
+    /// Every run, oldest first.
+    pub fn runs(&mut self) -> Result<Vec<RunInfo>, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let rows = tx.query(&format!("SELECT {RUN_COLUMNS} FROM runs ORDER BY id"), &[])?;
+        Ok(rows.iter().map(run_info).collect())
+    }
+
+    /// The store's retention period in months.
+    pub fn retention_months(&mut self) -> Result<u32, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        retention_months(&mut *tx)
+    }
+
+    /// The pending proposals of `run` (default: the latest) in agenda order.
+    ///
+    /// A proposal is pending until a decision on it in this run stands (one
+    /// not replaced) other than `defer`. An action is also settled by a
+    /// standing `done` in an earlier run on the same action: same person and
+    /// kind, and the same triggering event (the same id, or the same date,
+    /// kind and offence code when the export gave it a new id).
+    pub fn agenda(&mut self, run: Option<i64>) -> Result<Agenda, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let run = run_of(&mut *tx, run)?.id;
+        let info = run_info(
+            tx.query(
+                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1"),
+                &[Value::from(run)],
+            )?
+            .first()
+            .ok_or(StoreError::NoSuchRun(run))?,
+        );
+        let standing = "NOT EXISTS (SELECT 1 FROM decisions r WHERE r.replaces = d.seq)";
+        let mut settled = HashSet::new();
+        let mut deferred = HashSet::new();
+        for row in tx.query(
+            &format!(
+                "SELECT d.person_id, d.proposal, d.decision FROM decisions d
+                 WHERE d.entry = 'decision' AND d.run_id = $1 AND {standing}"
+            ),
+            &[Value::from(run)],
+        )? {
+            let key = (
+                row.text(0).unwrap_or_default(),
+                row.text(1).unwrap_or_default(),
+            );
+            if row.text(2).as_deref() == Some("defer") {
+                deferred.insert(key);
+            } else {
+                settled.insert(key);
+            }
+        }
+        let done_before = tx.query(
+            &format!(
+                "SELECT d.person_id, d.proposal, d.event_id, d.event_date, d.event_kind, d.event_code
+                 FROM decisions d
+                 WHERE d.entry = 'decision' AND d.decision = 'done' AND d.run_id <> $1
+                   AND d.proposal NOT IN ('level', 'youth_board', 'letter') AND {standing}"
+            ),
+            &[Value::from(run)],
+        )?;
+        let mut items = Vec::new();
+        let outcomes = tx.query(
+            "SELECT person_id, position, level, youth_board_route, youth_board_limb, letter_rank,
+                 letter_in_batch
+             FROM outcomes WHERE run_id = $1 AND proposed = 1 ORDER BY position",
+            &[Value::from(run)],
+        )?;
+        let positions: std::collections::HashMap<String, i64> = outcomes
+            .iter()
+            .map(|r| (r.text(0).unwrap_or_default(), r.int(1).unwrap_or(0)))
+            .collect();
+        for row in &outcomes {
+            let person = row.text(0).unwrap_or_default();
+            let position = row.int(1).unwrap_or(0);
+            let level = row.int(2).unwrap_or(0);
+            if level > 0 {
+                items.push((
+                    (Section::Rest, 0, -level, String::new(), position),
+                    Pending {
+                        section: Section::Rest,
+                        person_id: person.clone(),
+                        proposal: "level".into(),
+                        what: format!("level {level}"),
+                        deferred: false,
+                    },
+                ));
+            }
+            if let Some(route) = row.text(3) {
+                let limb = row.text(4).unwrap_or_default();
+                items.push((
+                    (Section::YouthBoard, 0, 0, String::new(), position),
+                    Pending {
+                        section: Section::YouthBoard,
+                        person_id: person.clone(),
+                        proposal: "youth_board".into(),
+                        what: format!("{route} ({limb})"),
+                        deferred: false,
+                    },
+                ));
+            }
+            if let Some(rank) = row.int(5) {
+                let this_meeting = row.int(6) == Some(1);
+                let section = if this_meeting {
+                    Section::Letters
+                } else {
+                    Section::Rest
+                };
+                items.push((
+                    (section, 1, rank, String::new(), position),
+                    Pending {
+                        section,
+                        person_id: person.clone(),
+                        proposal: "letter".into(),
+                        what: if this_meeting {
+                            format!("#{rank} this meeting")
+                        } else {
+                            format!("#{rank}, outside this meeting's batch")
+                        },
+                        deferred: false,
+                    },
+                ));
+            }
+        }
+        for row in tx.query(
+            "SELECT person_id, kind, due, overdue, event_id, event_date, event_kind, event_code
+             FROM actions WHERE run_id = $1",
+            &[Value::from(run)],
+        )? {
+            let person = row.text(0).unwrap_or_default();
+            let kind = row.text(1).unwrap_or_default();
+            let done = done_before.iter().any(|d| {
+                d.text(0).as_deref() == Some(person.as_str())
+                    && d.text(1).as_deref() == Some(kind.as_str())
+                    && same_trigger(
+                        [row.text(4), row.text(5), row.text(6), row.text(7)],
+                        [d.text(2), d.text(3), d.text(4), d.text(5)],
+                    )
+            });
+            if done {
+                continue;
+            }
+            let due = row.text(2);
+            let overdue = row.int(3) == Some(1);
+            let section = if overdue {
+                Section::Overdue
+            } else {
+                Section::Rest
+            };
+            let what = match &due {
+                Some(d) if overdue => format!("due {d}, overdue"),
+                Some(d) => format!("due {d}"),
+                None => "no due date".to_string(),
+            };
+            let position = positions.get(&person).copied().unwrap_or(0);
+            items.push((
+                (
+                    section,
+                    2,
+                    0,
+                    due.unwrap_or_else(|| "9999".into()),
+                    position,
+                ),
+                Pending {
+                    section,
+                    person_id: person,
+                    proposal: kind,
+                    what,
+                    deferred: false,
+                },
+            ));
+        }
+        for (_, item) in &mut items {
+            let key = (item.person_id.clone(), item.proposal.clone());
+            item.deferred = deferred.contains(&key);
+        }
+        items.retain(|(_, item)| {
+            !settled.contains(&(item.person_id.clone(), item.proposal.clone()))
+        });
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Agenda {
+            run: info,
+            items: items.into_iter().map(|(_, item)| item).collect(),
+        })
+    }
+
+    /// Every outcome and decision of one person, oldest first (by when they
+    /// were recorded). Empty when the store has none (or they were erased).
+    pub fn history(&mut self, person: &str) -> Result<Vec<HistoryItem>, StoreError> {
+        super::check_person_id(person)?;
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let mut items: Vec<(String, i64, HistoryItem)> = Vec::new();
+        let runs = tx.query(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE id IN
+                 (SELECT run_id FROM outcomes WHERE person_id = $1) ORDER BY id"
+            ),
+            &[Value::from(person)],
+        )?;
+        for run in runs.iter().map(run_info) {
+            let doc = tx.query(
+                "SELECT document FROM outcomes WHERE person_id = $1 AND run_id = $2",
+                &[Value::from(person), Value::from(run.id)],
+            )?;
+            let outcome = doc
+                .first()
+                .and_then(|r| r.text(0))
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(serde_json::Value::Null);
+            items.push((
+                run.recorded_at.clone(),
+                0,
+                HistoryItem::Outcome { run, outcome },
+            ));
+        }
+        for d in decisions_of(&mut *tx, person, None)? {
+            items.push((d.recorded_at.clone(), d.seq, HistoryItem::Decision(d)));
+        }
+        items.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        Ok(items.into_iter().map(|(_, _, item)| item).collect())
+    }
+
+    /// Every decision whose content is kept, in chain order, and the head.
+    pub fn export(&mut self) -> Result<(Vec<DecisionRow>, String), StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let rows = tx.query(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d
+                 WHERE d.entry = 'decision' AND d.salt IS NOT NULL ORDER BY d.seq"
+            ),
+            &[],
+        )?;
+        let head = super::head(&mut *tx)?;
+        Ok((rows.iter().map(decision_row).collect(), head))
+    }
+
+    /// Checks the whole chain (see [`chain::verify`]); `head` is a head hash
+    /// the user kept from earlier.
+    pub fn verify(&mut self, head: Option<&str>) -> Result<Verification, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let appended = tx
+            .query("SELECT appended FROM chain_lock WHERE id = 1", &[])?
+            .first()
+            .and_then(|r| r.int(0))
+            .unwrap_or(0);
+        let rows = tx.query(
+            "SELECT seq, entry, prev_hash, content_digest, hash, salt, dropped_by, recorded_at,
+                 run_id, person_id, proposal, decision, decided_by, agency, effort, level, note,
+                 decided_on, replaces, event_id, event_date, event_kind, event_code, detail
+             FROM decisions ORDER BY seq",
+            &[],
+        )?;
+        let stored: Vec<Stored> = rows.iter().map(stored).collect();
+        let problems = chain::verify(&stored, appended, head);
+        Ok(Verification {
+            entries: stored.len() as i64,
+            head: stored
+                .last()
+                .map_or_else(|| chain::GENESIS.to_string(), |s| s.hash.clone()),
+            problems,
+        })
+    }
+
+    /// The latest run before `as_of` over the same municipalities (in any
+    /// order): the run a new screening compares with (issue 17, item 6).
+    pub fn previous_run(
+        &mut self,
+        as_of: crate::time::Date,
+        municipalities: &[String],
+    ) -> Result<Option<RunInfo>, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let rows = tx.query(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE scope_key = $1 AND as_of < $2
+                 AND purged_on IS NULL ORDER BY as_of DESC, id DESC LIMIT 1"
+            ),
+            &[
+                Value::from(super::record::scope_key(municipalities)),
+                Value::from(as_of.format("%Y-%m-%d").to_string()),
+            ],
+        )?;
+        Ok(rows.first().map(run_info))
+    }
+
+    /// A person's outcome in a run, as SPEC §3 JSON text.
+    pub fn outcome_json(&mut self, run: i64, person: &str) -> Result<Option<String>, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        Ok(tx
+            .query(
+                "SELECT document FROM outcomes WHERE person_id = $1 AND run_id = $2",
+                &[Value::from(person), Value::from(run)],
+            )?
+            .first()
+            .and_then(|r| r.text(0)))
+    }
+
+    /// A person's decisions (on `proposal`, or all), in chain order, each
+    /// with the decision that replaced it if any (issue 17, item 5).
+    pub fn decisions_of(
+        &mut self,
+        person: &str,
+        proposal: Option<&str>,
+    ) -> Result<Vec<DecisionRow>, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        decisions_of(&mut *tx, person, proposal)
+    }
+}
+
+fn decisions_of(
+    tx: &mut dyn Tx,
+    person: &str,
+    proposal: Option<&str>,
+) -> Result<Vec<DecisionRow>, StoreError> {
+    let rows = match proposal {
+        Some(p) => tx.query(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d WHERE d.entry = 'decision'
+                 AND d.person_id = $1 AND d.proposal = $2 ORDER BY d.seq"
+            ),
+            &[Value::from(person), Value::from(p)],
+        )?,
+        None => tx.query(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d WHERE d.entry = 'decision'
+                 AND d.person_id = $1 ORDER BY d.seq"
+            ),
+            &[Value::from(person)],
+        )?,
+    };
+    Ok(rows.iter().map(decision_row).collect())
+}
+
+/// Whether two triggering events (id, date, kind, code) are the same event:
+/// the same id, or, when the id changed (a new export), the same date, kind
+/// and code. Two actions with no triggering event match each other.
+fn same_trigger(a: [Option<String>; 4], b: [Option<String>; 4]) -> bool {
+    if a[0].is_none() && b[0].is_none() {
+        return true;
+    }
+    a[0].is_some() && a[0] == b[0] || (a[1].is_some() && a[1..] == b[1..])
+}
+
+pub(crate) fn retention_months(tx: &mut dyn Tx) -> Result<u32, StoreError> {
+    let value = tx
+        .query(
+            "SELECT value FROM settings WHERE key = 'retention_months'",
+            &[],
+        )?
+        .first()
+        .and_then(|r| r.text(0));
+    value
+        .as_deref()
+        .unwrap_or("60")
+        .parse()
+        .map_err(|_| StoreError::Corrupt("settings.retention_months is not a number".into()))
+}
+
+fn stored(row: &Row) -> Stored {
+    let entry = row.text(1).unwrap_or_default();
+    let payload = row.text(5).map(|salt| {
+        (
+            salt,
+            Content {
+                recorded_at: row.text(7).unwrap_or_default(),
+                run_id: row.int(8),
+                person_id: row.text(9),
+                proposal: row.text(10),
+                decision: row.text(11),
+                decided_by: names(row.text(12)),
+                agency: row.text(13),
+                effort: row.text(14),
+                level: row.int(15),
+                note: row.text(16),
+                decided_on: row.text(17),
+                replaces: row.int(18),
+                event_id: row.text(19),
+                event_date: row.text(20),
+                event_kind: row.text(21),
+                event_code: row.text(22),
+                detail: row.text(23),
+            },
+        )
+    });
+    let drops = match Entry::parse(&entry) {
+        Some(Entry::Erasure | Entry::Purge) => row
+            .text(23)
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .and_then(|d| {
+                d["entries"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Stored {
+        seq: row.int(0).unwrap_or(0),
+        entry,
+        prev_hash: row.text(2).unwrap_or_default(),
+        content_digest: row.text(3).unwrap_or_default(),
+        hash: row.text(4).unwrap_or_default(),
+        payload,
+        dropped_by: row.int(6),
+        drops,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_trigger;
+
+    fn t(id: &str, date: &str) -> [Option<String>; 4] {
+        [
+            Some(id.into()),
+            Some(date.into()),
+            Some("charge".into()),
+            Some("73241".into()),
+        ]
+    }
+
+    #[test]
+    fn an_action_matches_by_event_id_or_by_what_the_event_was() {
+        assert!(same_trigger(t("E1", "2026-11-01"), t("E1", "2026-11-01")));
+        assert!(
+            same_trigger(t("E1", "2026-11-01"), t("X9", "2026-11-01")),
+            "a new id for the same event"
+        );
+        assert!(!same_trigger(t("E1", "2026-11-01"), t("E2", "2026-11-02")));
+        assert!(same_trigger(
+            [None, None, None, None],
+            [None, None, None, None]
+        ));
+        assert!(!same_trigger(
+            t("E1", "2026-11-01"),
+            [None, None, None, None]
+        ));
+    }
+}

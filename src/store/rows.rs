@@ -1,0 +1,165 @@
+//! From an [`Outcome`] to the rows the store keeps of it: the whole outcome as
+//! its SPEC §3 JSON, plus the typed columns the register queries on.
+//!
+//! **This is the one place that reads an `Outcome`'s fields for the store.**
+//! When the outcome's shape changes (typed proposals), [`OutcomeRow::of`] is
+//! what changes; the SQL and everything above it read only these rows.
+
+use crate::outcome::{Outcome, Status};
+use crate::time::Date;
+
+/// What the register keeps of an event an action rests on, so the same action
+/// can be recognised in a later run even when a monthly export gave the event
+/// a new id (SPEC §1 fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFacts {
+    pub id: String,
+    pub date: Date,
+    /// `suspicion`, `charge`, … (SPEC §1 `kind`).
+    pub kind: String,
+    /// The offence code, for events that have one.
+    pub code: Option<String>,
+}
+
+/// One outcome as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeRow {
+    /// 0-based place in the batch (input order).
+    pub position: i64,
+    pub person_id: String,
+    /// `proposed`, `out_of_scope` or `error`.
+    pub status: &'static str,
+    pub level: i64,
+    /// Whether anything is proposed: a level above 0, a candidacy, a letter
+    /// or an action (what `review list` considers).
+    pub proposed: bool,
+    pub youth_board_route: Option<String>,
+    pub youth_board_limb: Option<String>,
+    pub letter_rank: Option<i64>,
+    pub letter_in_batch: Option<bool>,
+    /// The outcome as SPEC §3 JSON (compact).
+    pub document: String,
+    pub actions: Vec<ActionRow>,
+}
+
+/// One proposed action as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRow {
+    pub kind: String,
+    /// `YYYY-MM-DD`, or none.
+    pub due: Option<String>,
+    pub overdue: bool,
+    /// The triggering event: the latest-dated event among the action's
+    /// evidence (its due date is counted from it), if it has evidence.
+    pub trigger: Option<EventFacts>,
+}
+
+impl OutcomeRow {
+    /// The rows of `outcome`, the person at `position` of the batch. `facts`
+    /// looks up an evidence event of this person by id.
+    pub fn of(
+        outcome: &Outcome,
+        position: usize,
+        facts: &dyn Fn(&str) -> Option<EventFacts>,
+    ) -> OutcomeRow {
+        let proposed = outcome.status == Status::Proposed && outcome.has_proposal();
+        let actions = outcome
+            .actions
+            .iter()
+            .map(|action| {
+                let trigger = action
+                    .reasons
+                    .iter()
+                    .flat_map(|r| r.evidence.iter())
+                    .filter_map(|id| facts(id))
+                    .fold(None::<EventFacts>, |latest, e| match latest {
+                        Some(l) if l.date > e.date => Some(l),
+                        _ => Some(e),
+                    });
+                ActionRow {
+                    kind: action.kind.to_string(),
+                    due: action.due.map(|d| d.format("%Y-%m-%d").to_string()),
+                    overdue: action.overdue,
+                    trigger,
+                }
+            })
+            .collect();
+        OutcomeRow {
+            position: position as i64,
+            person_id: outcome.person_id.to_string(),
+            status: outcome.status.as_str(),
+            level: i64::from(outcome.level),
+            proposed,
+            youth_board_route: outcome.youth_board.as_ref().map(|y| y.route.to_string()),
+            youth_board_limb: outcome.youth_board.as_ref().map(|y| y.limb.to_string()),
+            letter_rank: outcome.concern_letter.as_ref().map(|l| l.rank as i64),
+            letter_in_batch: outcome.concern_letter.as_ref().map(|l| l.in_batch),
+            // An outcome is plain data; serialising it cannot fail.
+            document: serde_json::to_string(outcome).expect("an outcome serialises"),
+            actions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Action, Reason};
+
+    fn reason(evidence: &[&str]) -> Reason {
+        Reason {
+            rule: "network_council".into(),
+            line: 4,
+            proposal: crate::proposal::Proposal::Action {
+                kind: "network_council".into(),
+                due: None,
+            },
+            text: "t".into(),
+            evidence: evidence.iter().map(|e| (*e).into()).collect(),
+        }
+    }
+
+    #[test]
+    fn an_action_is_keyed_on_its_latest_evidence_event() {
+        let date = |d: &str| crate::time::parse_date(d).unwrap();
+        let outcome = Outcome {
+            person_id: "P1".into(),
+            status: Status::Proposed,
+            age: Some(15),
+            level: 2,
+            level_name: "crime".into(),
+            forum: "SSP".into(),
+            youth_board: None,
+            concern_letter: None,
+            actions: vec![Action {
+                kind: "network_council".into(),
+                due: Some(date("2026-11-27")),
+                overdue: false,
+                reasons: vec![reason(&["E1", "E2", "E3"])],
+            }],
+            explanation: Vec::new(),
+            error: None,
+        };
+        let facts = |id: &str| {
+            let d = match id {
+                "E1" => "2026-11-01",
+                "E2" => "2026-11-20",
+                "E3" => "2026-11-10",
+                _ => return None,
+            };
+            Some(EventFacts {
+                id: id.into(),
+                date: date(d),
+                kind: "charge".into(),
+                code: Some("73241".into()),
+            })
+        };
+        let row = OutcomeRow::of(&outcome, 7, &facts);
+        assert!(row.proposed);
+        assert_eq!(row.position, 7);
+        assert_eq!(row.actions[0].trigger.as_ref().unwrap().id, "E2");
+        assert_eq!(row.actions[0].due.as_deref(), Some("2026-11-27"));
+        let back: serde_json::Value = serde_json::from_str(&row.document).unwrap();
+        assert_eq!(back["actions"][0]["kind"], "network_council");
+    }
+}
