@@ -67,17 +67,41 @@ pub fn run() -> ExitCode {
             .into();
         }
     };
-    let result = match cli.command {
-        Command::Screen(args) => cmd::screen::run(args),
-        Command::Check(args) => cmd::check::run(args),
-        Command::Explain(args) => cmd::explain::run(args),
-        Command::Test(args) => cmd::test::run(args),
-        Command::Diff(args) => cmd::diff::run(args),
-        Command::Init(args) => cmd::init::run(args),
-        Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
-        Command::Reidentify(args) => cmd::reidentify::run(args),
-        Command::Review(args) => cmd::review::run(args),
-    };
+    // A backstop (see `host::Backstop`) is reported as an error below, not as
+    // a panic.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info
+            .payload()
+            .downcast_ref::<crate::host::Backstop>()
+            .is_none()
+        {
+            default_hook(info);
+        }
+    }));
+    // Every command runs on a thread with a stack sized for the rules (see
+    // `host::WORKER_STACK`), and so does the pool of workers it screens on:
+    // no allowed `[limits]` setting can overflow a stack and abort.
+    let result = std::thread::Builder::new()
+        .name("tryg".into())
+        .stack_size(crate::host::WORKER_STACK)
+        .spawn(move || {
+            if let Ok(pool) = cmd::worker_pool(None) {
+                pool.install(|| dispatch(cli.command))
+            } else {
+                dispatch(cli.command)
+            }
+        })
+        .map_err(|e| crate::error::Failure::Other(anyhow::anyhow!("cannot start tryg: {e}")))
+        .and_then(|thread| {
+            thread.join().unwrap_or_else(|payload| {
+                let message = match payload.downcast_ref::<crate::host::Backstop>() {
+                    Some(backstop) => backstop.to_string(),
+                    None => "tryg stopped on an internal error; nothing was written".into(),
+                };
+                Err(crate::error::Failure::Other(anyhow::anyhow!(message)))
+            })
+        });
     match result {
         Ok(exit) => exit.into(),
         Err(failure) => {
@@ -87,5 +111,19 @@ pub fn run() -> ExitCode {
                 .write_all(failure.render().as_bytes());
             failure.exit().into()
         }
+    }
+}
+
+fn dispatch(command: Command) -> crate::error::CommandResult {
+    match command {
+        Command::Screen(args) => cmd::screen::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::Test(args) => cmd::test::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
+        Command::Reidentify(args) => cmd::reidentify::run(args),
+        Command::Review(args) => cmd::review::run(args),
     }
 }

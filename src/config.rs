@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, line_col, toml_diagnostic};
+use crate::diagnostic::{Diagnostic, Diagnostics, line_col, toml_diagnostic};
 use crate::offence::{Category, CategorySet};
 
 /// The parts of tryg.toml the host itself acts on.
@@ -60,8 +60,8 @@ pub struct RulesSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
-    /// rhai operations one rule file may take on one person (200,000 by
-    /// default); 0: no limit.
+    /// rhai operations one rule file may take on one person, what it proposes
+    /// included (50,000 by default; the default pack needs under 5,000).
     pub max_operations: u64,
     /// How deep calls of functions the rule defines (`fn`, closures) may nest
     /// (32 by default); 0 forbids calling them at all.
@@ -69,12 +69,56 @@ pub struct Limits {
     /// How deep expressions may nest, in the body and in functions alike (64
     /// by default); checked when the file is compiled; 0: no limit.
     pub max_expr_depth: usize,
-    /// Longest string a rule may build, in bytes (10,000 by default); 0: no limit.
+    /// Longest string a rule may build, in bytes (10,000 by default).
     pub max_string_size: usize,
-    /// Most elements in one array (10,000 by default); 0: no limit.
+    /// Most elements in one array, nested arrays' counted too (1,000 by
+    /// default), which also bounds how deep arrays can nest.
     pub max_array_size: usize,
-    /// Most properties in one object map (1,000 by default); 0: no limit.
+    /// Most properties in one object map, nested maps' counted too (100 by
+    /// default).
     pub max_map_size: usize,
+    /// Most functions (`fn`) one rule file may define (32 by default); 0
+    /// allows none. A pack written before this setting existed gets the
+    /// default.
+    #[serde(default = "default_max_functions")]
+    pub max_functions: usize,
+}
+
+fn default_max_functions() -> usize {
+    32
+}
+
+/// The range each `[limits]` setting may take: `(name, lowest, highest)`.
+///
+/// rhai reads 0 as "no limit", so 0 is refused (but `max_functions = 0`,
+/// which allows no `fn`). The highest values are the ones the hostile-rule
+/// tests and benchmark (`tests/hostile.rs`, `benches/hostile.rs`) run at:
+/// with them, a rule file stays inside the bound docs/limits.md states on
+/// a worker thread's stack ([`crate::host::WORKER_STACK`]), and no allowed
+/// setting can abort the process.
+pub const LIMIT_RANGES: &[(&str, u64, u64)] = &[
+    ("max_operations", 1_000, 500_000),
+    ("max_call_levels", 4, 64),
+    ("max_expr_depth", 16, 128),
+    ("max_string_size", 100, 100_000),
+    ("max_array_size", 10, 2_000),
+    ("max_map_size", 10, 1_000),
+    ("max_functions", 0, 1_000),
+];
+
+impl Limits {
+    /// Each setting with its value, in [`LIMIT_RANGES`]' order.
+    pub fn values(&self) -> [(&'static str, u64); 7] {
+        [
+            ("max_operations", self.max_operations),
+            ("max_call_levels", self.max_call_levels as u64),
+            ("max_expr_depth", self.max_expr_depth as u64),
+            ("max_string_size", self.max_string_size as u64),
+            ("max_array_size", self.max_array_size as u64),
+            ("max_map_size", self.max_map_size as u64),
+            ("max_functions", self.max_functions as u64),
+        ]
+    }
 }
 
 /// `[input]` of tryg.toml.
@@ -153,33 +197,43 @@ impl HostConfig {
     /// wrong type or unknown in a section that allows none; an unknown
     /// `not_offences` category; fewer than 2 or more than [`MAX_LEVELS`] level
     /// names; forums not starting at age 0 or not rising strictly.
-    pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Box<Diagnostic>> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| toml_diagnostic(file, text, &e))?;
-        let host: HostConfig =
-            toml::from_str(text).map_err(|e| Box::new(toml_diagnostic(file, text, &e)))?;
+    pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Diagnostics> {
+        let one = |e: toml::de::Error| {
+            let mut problems = Diagnostics::unlimited();
+            problems.push(toml_diagnostic(file, text, &e));
+            problems
+        };
+        let table: toml::Table = toml::from_str(text).map_err(one)?;
+        let host: HostConfig = toml::from_str(text).map_err(one)?;
         host.validate(file, text)?;
         Ok((host, table))
     }
 
-    fn validate(&self, file: &str, text: &str) -> Result<(), Box<Diagnostic>> {
-        let at_key = |key: &str, code: &'static str, message: String| {
-            let offset = text.find(key).unwrap_or(0);
-            let (line, col) = line_col(text, offset);
-            Box::new(Diagnostic::new(code, file, message).at(line, Some(col)))
+    fn validate(&self, file: &str, text: &str) -> Result<(), Diagnostics> {
+        let spans = setting_spans(text);
+        let mut problems = Diagnostics::unlimited();
+        let at = |key: &str, code: &'static str, message: String| {
+            let d = Diagnostic::new(code, file, message);
+            match spans.get(key) {
+                Some(span) => {
+                    let (line, col) = line_col(text, span.start);
+                    d.at(line, Some(col)).span(span.clone())
+                }
+                None => d,
+            }
         };
         for name in &self.offences.not_offences {
             if Category::parse(name).is_none() {
-                return Err(at_key(
-                    "not_offences",
+                problems.push(at(
+                    "offences.not_offences",
                     "unknown-category",
                     format!("offences.not_offences: unknown category {name:?}"),
                 ));
             }
         }
         if !(2..=MAX_LEVELS).contains(&self.levels.names.len()) {
-            return Err(at_key(
-                "[levels]",
+            problems.push(at(
+                "levels.names",
                 "bad-config",
                 format!(
                     "levels.names must name level 0 (none) and 1 to {} more levels, in order",
@@ -193,13 +247,32 @@ impl HostConfig {
                 .windows(2)
                 .any(|w| w[0].from_age >= w[1].from_age)
         {
-            return Err(at_key(
-                "[[forums]]",
+            problems.push(at(
+                "forums",
                 "bad-config",
                 "forums must start at from_age = 0 and rise strictly".into(),
             ));
         }
-        Ok(())
+        for ((name, value), (_, lowest, highest)) in self.limits.values().iter().zip(LIMIT_RANGES) {
+            if !(*lowest..=*highest).contains(value) {
+                let zero = if *value == 0 && *lowest > 0 {
+                    " (0 would mean no limit at all)"
+                } else {
+                    ""
+                };
+                problems.push(
+                    at(
+                        &format!("limits.{name}"),
+                        "bad-limit",
+                        format!("limits.{name} = {value} is outside {lowest} to {highest}{zero}"),
+                    )
+                    .hint(format!(
+                        "set it between {lowest} and {highest}: tryg is tested up to {highest} (docs/limits.md)"
+                    )),
+                );
+            }
+        }
+        problems.into_result()
     }
 
     /// Categories whose events never make an offence.

@@ -91,7 +91,7 @@ impl RuleSet {
         let config_text = pack.file(CONFIG_FILE).unwrap_or("");
         let parsed = match pack.file(CONFIG_FILE) {
             Some(text) => HostConfig::parse(&config_path, text)
-                .map_err(|d| problems.push(*d))
+                .map_err(|d| problems.extend(d))
                 .ok(),
             None => {
                 problems.push(missing(&config_path, CONFIG_FILE));
@@ -156,6 +156,10 @@ impl RuleSet {
             let Some(stem) = name.strip_suffix(".rhai") else {
                 continue;
             };
+            if let Some(d) = beyond_positions(&pack.path(name), source) {
+                problems.push(d);
+                continue;
+            }
             match host::compile(&engine, &pack.path(name), stem, source) {
                 Ok(file) => {
                     compiled.insert(stem.to_string(), file);
@@ -196,6 +200,7 @@ impl RuleSet {
             engine: &self.engine,
             files: &self.files,
             settings: &self.settings,
+            stopped: &[],
         }
     }
 
@@ -219,4 +224,35 @@ impl RuleSet {
         self.config.municipalities = names;
         self.settings = ConfigTable::from_toml(&self.table);
     }
+}
+
+/// The longest rule file, in lines, and the longest line, in characters,
+/// whose positions can be reported: rhai keeps positions in 16 bits, and a
+/// reason must cite its true line.
+pub const MAX_POSITION: usize = u16::MAX as usize;
+
+/// A rule file too long for its positions to be reported, refused.
+fn beyond_positions(file: &str, source: &str) -> Option<Diagnostic> {
+    let lines = source.lines().count();
+    if lines > MAX_POSITION {
+        return Some(Diagnostic::new(
+            "rule-too-long",
+            file,
+            format!("the file has {lines} lines; a rule file may have at most {MAX_POSITION}, so that every reason can cite its line"),
+        ).hint("split it into several rule files"));
+    }
+    let (line, longest) = source
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.chars().count()))
+        .max_by_key(|(_, n)| *n)?;
+    (longest > MAX_POSITION).then(|| {
+        Diagnostic::new(
+            "rule-too-long",
+            file,
+            format!("line {line} has {longest} characters; a line may have at most {MAX_POSITION}"),
+        )
+        .at(line, None)
+        .hint("break the line")
+    })
 }

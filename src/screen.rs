@@ -37,6 +37,54 @@ pub const HOST_RULE: &str = "tryg";
 /// own stretches (see [`Screening::new`]).
 const STRIDE: usize = 512;
 
+/// Stretches decided before looking for rule files to stop: 8,192 persons.
+const STRETCHES_PER_WAVE: usize = 16;
+
+/// Persons in a row (input order) for whom one rule file fails the same way
+/// before it is stopped for the rest of the batch: a failed run is never
+/// memoised, so each would pay its whole budget again.
+pub const STOP_AFTER: usize = 16;
+
+/// Consecutive persons, in input order, failing in the same rule file with
+/// the same message.
+#[derive(Default)]
+struct Streak {
+    current: Option<(usize, String)>,
+    length: usize,
+}
+
+impl Streak {
+    /// Notes the next person's failure (or its absence); returns the rule
+    /// file to stop, and why, when a streak reaches [`STOP_AFTER`].
+    fn see(
+        &mut self,
+        failure: Option<(usize, String)>,
+        files: &[host::RuleFile],
+    ) -> Option<(usize, String)> {
+        match failure {
+            Some(f) if self.current.as_ref() == Some(&f) => self.length += 1,
+            Some(f) => {
+                self.current = Some(f);
+                self.length = 1;
+            }
+            None => {
+                self.current = None;
+                self.length = 0;
+            }
+        }
+        let (file, message) = self.current.as_ref()?;
+        (self.length == STOP_AFTER).then(|| {
+            let stem = files.get(*file).map_or("the rule file", |f| f.stem.as_str());
+            (
+                *file,
+                format!(
+                    "{stem} was stopped for the rest of the batch after failing for {STOP_AFTER} persons in a row: {message}"
+                ),
+            )
+        })
+    }
+}
+
 /// Screens every person of `batch` as of `as_of`, and makes every outcome.
 pub fn screen(rules: &RuleSet, batch: Batch, as_of: Date) -> Report {
     screen_shared(rules, Arc::new(batch), as_of)
@@ -117,7 +165,16 @@ struct Decided {
     level: u8,
     reasons: Vec<(Arc<ReasonTemplate>, host::query::Items)>,
     error: Option<String>,
+    /// For a rule failure: the rule file's place in `[rules] order`, and its
+    /// message (what a streak of failures is matched on).
+    failed: Option<(usize, String)>,
 }
+
+/// A rule failure: the rule file's place in `[rules] order`, and its message.
+type Failed = Option<(usize, String)>;
+
+/// One stretch decided: its part, each person's summary and failure.
+type StretchDecided = (Part, Vec<Summary>, Vec<Failed>);
 
 /// What the run header's counts and the letter ranking need of a person.
 #[derive(Clone, Copy)]
@@ -183,54 +240,92 @@ impl<'r> Screening<'r> {
             .step_by(STRIDE)
             .map(|start| start..(start + STRIDE).min(persons))
             .collect();
-        let decide_stretch = |stretch: &Range<usize>, mut memo: Option<&mut Memo>| {
-            let mut part = Part::default();
-            let mut summaries = Vec::with_capacity(stretch.len());
-            for i in stretch.clone() {
-                let mode = match memo.as_deref_mut() {
-                    Some(memo) => Mode::Memoised(memo),
-                    None => Mode::Plain,
-                };
-                let decided = decide(rules, &world, i, mode);
-                summaries.push(decided.summary());
-                part.push(decided);
-                screened();
+        // Why each rule file was stopped, if it was (see `Streak`).
+        let mut stopped: Vec<Option<String>> = vec![None; rules.files.len()];
+        // A stretch is decided in order, so a streak inside it stops the
+        // rule file for the rest of the stretch at once; a streak across
+        // stretches stops it for the rest of the batch from the next wave.
+        // Both depend only on input order and fixed boundaries.
+        let decide_stretch =
+            |stretch: &Range<usize>, mut memo: Option<&mut Memo>, stopped: &[Option<String>]| {
+                let mut part = Part::default();
+                let mut summaries = Vec::with_capacity(stretch.len());
+                let mut failures = Vec::with_capacity(stretch.len());
+                let mut stopped = stopped.to_vec();
+                let mut streak = Streak::default();
+                for i in stretch.clone() {
+                    let mode = match memo.as_deref_mut() {
+                        Some(memo) => Mode::Memoised(memo),
+                        None => Mode::Plain,
+                    };
+                    let decided = decide(rules, &world, i, mode, &stopped);
+                    if let Some((file, why)) = streak.see(decided.failed.clone(), &rules.files) {
+                        stopped[file].get_or_insert(why);
+                    }
+                    summaries.push(decided.summary());
+                    failures.push(decided.failed.clone());
+                    part.push(decided);
+                    screened();
+                }
+                (part, summaries, failures)
+            };
+        // One memo per worker, each learning the paths of its own stretches.
+        // (One shared memo made two threads no faster than one: a worker
+        // adding a path waits for the other's whole person, and the lock's
+        // cache line bounces between the cores; learning a path twice costs
+        // little.)
+        let ways = rayon::current_num_threads().max(1);
+        let memos: Vec<Mutex<Memo>> = (0..ways)
+            .map(|_| {
+                Mutex::new(Memo::new(
+                    rules.files.len(),
+                    rules.config.limits.max_operations,
+                ))
+            })
+            .collect();
+        let mut decided: Vec<(Part, Vec<Summary>)> = Vec::with_capacity(stretches.len());
+        let mut streak = Streak::default();
+        // Stretches are decided a wave at a time, so that a rule file failing
+        // the same way for person after person can be stopped for the rest of
+        // the batch. Waves have a fixed size, so where a stop takes effect
+        // does not depend on the number of threads.
+        for (w, wave) in stretches.chunks(STRETCHES_PER_WAVE).enumerate() {
+            let first = w * STRETCHES_PER_WAVE;
+            let results: Vec<StretchDecided> = if memo {
+                let mut by_way: Vec<Vec<_>> = (0..ways)
+                    .into_par_iter()
+                    .map(|k| {
+                        let mut memo = memos[k].lock().unwrap_or_else(|e| e.into_inner());
+                        wave.iter()
+                            .enumerate()
+                            .filter(|(s, _)| (first + s) % ways == k)
+                            .map(|(_, stretch)| decide_stretch(stretch, Some(&mut memo), &stopped))
+                            .collect()
+                    })
+                    .collect();
+                // Stretch s went to way s % ways, in order.
+                let mut taken: Vec<_> = by_way.iter_mut().map(|v| v.drain(..)).collect();
+                (0..wave.len())
+                    .map(|s| {
+                        taken[(first + s) % ways]
+                            .next()
+                            .expect("every stretch decided")
+                    })
+                    .collect()
+            } else {
+                wave.par_iter()
+                    .map(|stretch| decide_stretch(stretch, None, &stopped))
+                    .collect()
+            };
+            for (part, summaries, failures) in results {
+                for failure in failures {
+                    if let Some((file, why)) = streak.see(failure, &rules.files) {
+                        stopped[file].get_or_insert(why);
+                    }
+                }
+                decided.push((part, summaries));
             }
-            (part, summaries)
-        };
-        let decided: Vec<(Part, Vec<Summary>)> = if memo {
-            // One memo per worker, each learning the paths of its own
-            // stretches. (One shared memo made two threads no faster than
-            // one: a worker adding a path waits for the other's whole person,
-            // and the lock's cache line bounces between the cores; learning a
-            // path twice costs little.)
-            let ways = rayon::current_num_threads().max(1);
-            let memos: Vec<Mutex<Memo>> = (0..ways)
-                .map(|_| Mutex::new(Memo::new(rules.files.len())))
-                .collect();
-            let mut by_way: Vec<Vec<(Part, Vec<Summary>)>> = (0..ways)
-                .into_par_iter()
-                .map(|k| {
-                    let mut memo = memos[k].lock().unwrap_or_else(|e| e.into_inner());
-                    stretches
-                        .iter()
-                        .skip(k)
-                        .step_by(ways)
-                        .map(|stretch| decide_stretch(stretch, Some(&mut memo)))
-                        .collect()
-                })
-                .collect();
-            // Stretch s was decided by way s % ways, as its (s / ways)-th.
-            let mut taken: Vec<_> = by_way.iter_mut().map(|v| v.drain(..)).collect();
-            (0..stretches.len())
-                .map(|s| taken[s % ways].next().expect("every stretch decided"))
-                .collect()
-        } else {
-            stretches
-                .par_iter()
-                .map(|stretch| decide_stretch(stretch, None))
-                .collect()
-        };
+        }
         let (parts, summaries): (Vec<Part>, Vec<Vec<Summary>>) = decided.into_iter().unzip();
         let summaries: Vec<Summary> = summaries.into_iter().flatten().collect();
 
@@ -380,7 +475,13 @@ impl<'r> Screening<'r> {
 }
 
 /// Decides one person.
-fn decide(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Decided {
+fn decide(
+    rules: &RuleSet,
+    world: &Arc<World>,
+    index: usize,
+    mode: Mode,
+    stopped: &[Option<String>],
+) -> Decided {
     let ctx = Arc::new(PersonCtx::new(world, index));
     let config = &rules.config;
     let mut decided = Decided {
@@ -389,6 +490,7 @@ fn decide(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Deci
         level: 0,
         reasons: Vec::new(),
         error: None,
+        failed: None,
     };
     if ctx.age.is_none() {
         decided.status = Status::OutOfScope;
@@ -399,11 +501,16 @@ fn decide(rules: &RuleSet, world: &Arc<World>, index: usize, mode: Mode) -> Deci
         ));
         return decided;
     }
-    let effects = match host::evaluate(rules.program(), &ctx, mode) {
+    let program = host::Program {
+        stopped,
+        ..rules.program()
+    };
+    let effects = match host::evaluate(program, &ctx, mode) {
         Ok(effects) => effects,
         Err(failure) => {
             decided.status = Status::Error;
             decided.error = Some(failure.to_string());
+            decided.failed = Some((failure.file_index, failure.message));
             return decided;
         }
     };

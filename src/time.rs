@@ -67,6 +67,34 @@ pub fn add_days(date: Date, days: i64) -> Date {
     shifted.unwrap_or(if days >= 0 { Date::MAX } else { Date::MIN })
 }
 
+/// The days a rule's date arithmetic may reach: years 1 to 9999, the dates
+/// `YYYY-MM-DD` can write. Beyond them a due date would never be overdue, so a
+/// rule that computes one fails instead.
+pub fn in_written_range(date: Date) -> bool {
+    (1..=9999).contains(&year(date))
+}
+
+/// [`add_days`] for rules: `None` when the result is outside years 1–9999.
+pub fn checked_add_days(date: Date, days: i64) -> Option<Date> {
+    let shifted = if days >= 0 {
+        date.checked_add_days(chrono::Days::new(days.unsigned_abs()))
+    } else {
+        date.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
+    };
+    shifted.filter(|d| in_written_range(*d))
+}
+
+/// [`add_months`] for rules: `None` when the result is outside years 1–9999.
+pub fn checked_add_months(date: Date, months: i64) -> Option<Date> {
+    let m = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+    let shifted = if months >= 0 {
+        date.checked_add_months(m)
+    } else {
+        date.checked_sub_months(m)
+    };
+    shifted.filter(|d| in_written_range(*d))
+}
+
 /// Adds calendar months (negative subtracts), clamping the day like [`months_before`].
 pub fn add_months(date: Date, months: i64) -> Date {
     let m = Months::new(u32::try_from(months.unsigned_abs()).unwrap_or(u32::MAX));

@@ -12,6 +12,8 @@ mod bad_input;
 mod calendar;
 // Rules that fail, loop or reach for what they must not: status = error, exit 3.
 mod sandbox;
+// Rules written to hurt: budgets, stacks, limits in range, streaks stopped.
+mod hostile;
 // The rule pack: built in, written out by `init`, replaced by `--rules`.
 mod rule_pack;
 // Same input, same bytes: thread counts, repeated runs, `--out`.

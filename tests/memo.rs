@@ -179,7 +179,7 @@ fn most_persons_are_replayed_not_interpreted() {
     let rules = built_in();
     let batch = synthetic_batch(&rules, 5_000, 3);
     let world = Arc::new(rules.world(batch, as_of()));
-    let mut memo = Memo::new(rules.files.len());
+    let mut memo = Memo::new(rules.files.len(), rules.config.limits.max_operations);
     for i in 0..world.batch.persons.len() {
         let ctx = Arc::new(PersonCtx::new(&world, i));
         if ctx.age.is_none() {

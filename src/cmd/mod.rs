@@ -124,6 +124,32 @@ pub fn as_of(args: &BatchArgs) -> Date {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// The most worker threads a command starts: `max(64, 8 × cores)`. More
+/// would only stall the machine (each has a large stack for the rules).
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    (8 * cores).max(64)
+}
+
+/// A pool of worker threads for rules: `threads` of them (default: one per
+/// core; capped at [`max_threads`], saying so), each with
+/// [`crate::host::WORKER_STACK`] of stack.
+pub fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let wanted = threads.unwrap_or(0);
+    let cap = max_threads();
+    if wanted > cap {
+        warn(&format!(
+            "warning: --threads {wanted} is more than this machine can use; running {cap} threads (at most 8 per core, or 64)\n"
+        ));
+    }
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(wanted.min(cap))
+        .stack_size(crate::host::WORKER_STACK)
+        .thread_name(|i| format!("tryg-worker-{i}"))
+        .build()
+        .context("cannot start worker threads")?)
+}
+
 /// Writes a warning to stderr. Unlike `eprint!`, a closed stderr is not a panic.
 pub fn warn(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());

@@ -64,10 +64,7 @@ pub fn run(args: Args) -> CommandResult {
         Some(db) => Some(super::register::open(db)?),
         None => None,
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, usize::from))
-        .build()
-        .context("cannot start worker threads")?;
+    let pool = super::worker_pool(args.threads.map(usize::from))?;
     // Loading checks rows on the same workers.
     let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
     warn_unmatched_municipalities(&rules.config.municipalities, &batch);

@@ -137,8 +137,18 @@ fn register_dates(engine: &mut Engine) {
                 Ok,
             )
         })
-        .register_fn("add_days", |d: &mut Date, n: INT| time::add_days(*d, n))
-        .register_fn("add_months", |d: &mut Date, n: INT| time::add_months(*d, n))
+        .register_fn("add_days", |d: &mut Date, n: INT| -> Fallible<Date> {
+            time::checked_add_days(*d, n).map_or_else(
+                || error("add_days: the date would fall outside the years 1 to 9999"),
+                Ok,
+            )
+        })
+        .register_fn("add_months", |d: &mut Date, n: INT| -> Fallible<Date> {
+            time::checked_add_months(*d, n).map_or_else(
+                || error("add_months: the date would fall outside the years 1 to 9999"),
+                Ok,
+            )
+        })
         .register_get("year", |d: &mut Date| INT::from(time::year(*d)))
         .register_get("month", |d: &mut Date| {
             INT::from(chrono::Datelike::month(d))
@@ -370,6 +380,16 @@ fn effect(
     if let Err(e) = handle::cite(proof, &mut slots, &mut evidence) {
         recorder::failed();
         return Err(e);
+    }
+    // What a proposal holds is paid for out of the rule's budget, before it
+    // is kept: the proposal, every event cited (counted as cited, repeats
+    // too, since each costs work) and its text.
+    let cost = recorder::PROPOSAL_CHARGE
+        + evidence.cited()
+        + (text.len() as u64).div_ceil(recorder::TEXT_BYTES_PER_OPERATION);
+    if let Err(message) = recorder::charge(cost, call.engine().max_operations()) {
+        recorder::failed();
+        return error(message);
     }
     let rule = recorder::with(|e| e.rule.clone())?;
     let call = EffectCall {

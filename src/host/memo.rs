@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use super::handle::select;
 use super::query::{self, Answer, Held, Items, Key, Op, Target};
-use super::recorder::Effects;
+use super::recorder::{self, Effects, Recorded};
 use super::view::PersonCtx;
 use crate::proposal::ReasonTemplate;
 
@@ -88,7 +88,8 @@ enum Node {
         fact: Fact,
         next: u32,
     },
-    End,
+    /// A path ends here; its run took this many rhai operations.
+    End(u64),
 }
 
 /// A question's branches by answer: few in almost every tree, so a short list
@@ -179,7 +180,8 @@ impl Tree {
     }
 
     /// Adds the path of a successful run.
-    pub fn insert(&mut self, steps: Vec<Step>) {
+    pub fn insert(&mut self, recorded: Recorded) {
+        let Recorded { steps, operations } = recorded;
         if self.closed {
             return;
         }
@@ -226,9 +228,9 @@ impl Tree {
             };
             at = next as usize;
         }
-        match &self.nodes[at] {
-            Node::Open => self.nodes[at] = Node::End,
-            Node::End => {}
+        match &mut self.nodes[at] {
+            node @ Node::Open => *node = Node::End(operations),
+            Node::End(before) => *before = (*before).max(operations),
             _ => self.diverged(),
         }
     }
@@ -245,18 +247,34 @@ impl Tree {
     /// Walks the tree for one person. On reaching the end of a path, applies
     /// the path's effects to `effects` and returns true; otherwise changes
     /// nothing and returns false.
-    pub fn replay(&self, ctx: &PersonCtx, effects: &mut Effects, scratch: &mut Scratch) -> bool {
+    ///
+    /// A path whose rhai operations plus what this person's proposals would
+    /// cost (they cite this person's events) pass `budget` is not replayed:
+    /// rhai runs it, and fails it with the budget's message.
+    pub fn replay(
+        &self,
+        ctx: &PersonCtx,
+        effects: &mut Effects,
+        scratch: &mut Scratch,
+        budget: u64,
+    ) -> bool {
         if self.closed && self.is_empty() {
             return false;
         }
         scratch.slots.clear();
         scratch.slots.push(Held::Person);
         scratch.effects.clear();
+        let mut charged = 0u64;
         let mut at = 0usize;
         loop {
             match &self.nodes[at] {
                 Node::Open => return false,
-                Node::End => break,
+                Node::End(operations) => {
+                    if operations.saturating_add(charged) > budget {
+                        return false;
+                    }
+                    break;
+                }
                 Node::Ask { query, branches } => {
                     let target = scratch.slots[query.slot as usize].target();
                     let Ok(answer) = query::answer(&query.op, target, ctx) else {
@@ -275,6 +293,13 @@ impl Tree {
                             for &slot in &call.evidence {
                                 evidence.add(scratch.slots[slot as usize].target(), ctx);
                             }
+                            charged = charged
+                                .saturating_add(recorder::PROPOSAL_CHARGE)
+                                .saturating_add(evidence.cited())
+                                .saturating_add(
+                                    (call.said.text.len() as u64)
+                                        .div_ceil(recorder::TEXT_BYTES_PER_OPERATION),
+                                );
                             scratch.effects.push((at as u32, evidence.into_events()));
                         }
                         Fact::Filtered { list, kept } => {
@@ -325,17 +350,21 @@ pub struct RuleStats {
 /// why), so nothing here is locked.
 pub struct Memo {
     trees: Vec<Tree>,
+    /// `[limits] max_operations`: a replay must fit it as a run would.
+    budget: u64,
     scratch: Scratch,
     stats: Vec<RuleStats>,
     /// Paths rhai ran for the person being screened, added after them.
-    learned: Vec<(usize, Vec<Step>)>,
+    learned: Vec<(usize, Recorded)>,
 }
 
 impl Memo {
-    /// An empty memo for `rule_files` rule files.
-    pub fn new(rule_files: usize) -> Memo {
+    /// An empty memo for `rule_files` rule files run under `budget`
+    /// operations each (`[limits] max_operations`).
+    pub fn new(rule_files: usize, budget: u64) -> Memo {
         Memo {
             trees: (0..rule_files).map(|_| Tree::default()).collect(),
+            budget,
             scratch: Scratch::default(),
             stats: vec![RuleStats::default(); rule_files],
             learned: Vec::new(),
@@ -345,7 +374,7 @@ impl Memo {
     /// Replays rule file `n` for one person (see [`Tree::replay`]), counting
     /// the outcome.
     pub fn replay(&mut self, n: usize, ctx: &PersonCtx, effects: &mut Effects) -> bool {
-        let replayed = self.trees[n].replay(ctx, effects, &mut self.scratch);
+        let replayed = self.trees[n].replay(ctx, effects, &mut self.scratch, self.budget);
         let stats = &mut self.stats[n];
         if replayed {
             stats.replayed += 1;
@@ -361,7 +390,7 @@ impl Memo {
     }
 
     /// Keeps the path rhai took through rule file `n`, to add after this person.
-    pub fn keep(&mut self, n: usize, path: Vec<Step>) {
+    pub fn keep(&mut self, n: usize, path: Recorded) {
         self.learned.push((n, path));
     }
 
@@ -390,6 +419,8 @@ impl Memo {
 pub struct Evidence {
     indices: Items,
     seen: std::collections::HashSet<u32>,
+    /// Events cited, repeats included: what citing cost.
+    cited: u64,
 }
 
 /// Up to this many events, a scan finds repeats faster than hashing.
@@ -417,12 +448,18 @@ impl Evidence {
         }
     }
 
+    /// Events cited, repeats included.
+    pub fn cited(&self) -> u64 {
+        self.cited
+    }
+
     /// The events cited, in order.
     pub fn into_events(self) -> Items {
         self.indices
     }
 
     fn push(&mut self, index: u32) {
+        self.cited += 1;
         let new = if self.indices.len() < SCAN {
             !self.indices.contains(&index)
         } else {

@@ -25,6 +25,62 @@ pub use memo::Memo;
 use recorder::Effects;
 use view::PersonCtx;
 
+/// Stack of every thread that compiles or runs rules, in bytes (256 MiB of
+/// address space; only what is touched is memory). rhai recurses in Rust to
+/// display, compare, copy and drop nested values and to run nested calls, so
+/// the depth a rule can reach (bounded by `[limits]`, whose ranges
+/// `config::LIMIT_RANGES` holds) must fit: the hostile-rule tests run every
+/// limit at its highest allowed value on threads of this size.
+pub const WORKER_STACK: usize = 256 << 20;
+
+/// How long one rule file may run for one person, by the clock, before the
+/// whole run stops: a backstop. The budget (`[limits]`) bounds a run's work
+/// deterministically and keeps it far below this (docs/limits.md); only a
+/// machine stalled by something else, or a gap in the limits, reaches it.
+pub const BACKSTOP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// rhai operations between looks at the clock.
+const BACKSTOP_EVERY: u64 = 1 << 14;
+
+/// A rule file ran past [`BACKSTOP`] for one person. Raised as a panic
+/// payload from the worker, since it ends the whole run, not one person's
+/// outcome; the command thread turns it into an error, and nothing is
+/// written (outputs are written only after every person is decided).
+#[derive(Debug, Clone)]
+pub struct Backstop {
+    /// The rule file as the user would find it.
+    pub file: String,
+    /// 1-based line, when rhai knows it.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Backstop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = self.line.map(|l| format!(" line {l}")).unwrap_or_default();
+        write!(
+            f,
+            "{}{line} ran for more than {} seconds for one person, which the limits in tryg.toml should never allow; the screening was stopped and nothing was written",
+            self.file,
+            BACKSTOP.as_secs()
+        )
+    }
+}
+
+/// Words of rhai switched off in rule files, and why (what `check` says).
+pub const DISABLED: &[(&str, &str)] = &[
+    // It would run text built at run time, which no check can see.
+    (
+        "eval",
+        "text built while a rule runs cannot be run as a rule",
+    ),
+    // It would read other files.
+    ("import", "a rule file cannot read other files"),
+    // A curried function pointer copies what it curries, and rhai does not
+    // count it against the size limits: `f = f.curry(f)` doubles memory each
+    // time (23 GB after 40 rounds, measured).
+    ("curry", "it can make a value grow past every limit"),
+];
+
 /// Names every rule file can read.
 pub const VARIABLES: &[&str] = &["person", "cfg", "as_of"];
 
@@ -32,6 +88,7 @@ pub const VARIABLES: &[&str] = &["person", "cfg", "as_of"];
 /// `eval`, no modules, no output, and the limits of tryg.toml.
 pub fn engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new();
+    let budget = limits.max_operations;
     engine
         .set_strict_variables(true)
         .set_fail_on_invalid_map_property(true)
@@ -41,6 +98,18 @@ pub fn engine(limits: &Limits) -> Engine {
         .set_max_string_size(limits.max_string_size)
         .set_max_array_size(limits.max_array_size)
         .set_max_map_size(limits.max_map_size)
+        .set_max_functions(limits.max_functions)
+        // What a rule proposes is charged against the same budget (see
+        // `recorder::charge`).
+        .on_progress(move |operations| {
+            if recorder::over_budget(operations, budget) {
+                return Some(Dynamic::from("budget"));
+            }
+            // The wall clock, looked at now and then, is only a backstop
+            // (see `Backstop`): the budget is what bounds a run.
+            (operations % BACKSTOP_EVERY == 0 && recorder::run_time() > BACKSTOP)
+                .then(|| Dynamic::from("backstop"))
+        })
         .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
         .on_print(|_| {})
         .on_debug(|_, _, _| {})
@@ -49,8 +118,9 @@ pub fn engine(limits: &Limits) -> Engine {
         .set_max_strings_interned(0);
     // `eval` would run text built at run time, which no check can see; `import`
     // would read other files.
-    engine.disable_symbol("eval");
-    engine.disable_symbol("import");
+    for (word, _) in DISABLED {
+        engine.disable_symbol(*word);
+    }
     api::register(&mut engine);
     engine
 }
@@ -94,6 +164,20 @@ pub fn compile(
             let mut d = Diagnostic::new("rule-syntax", file, e.0.to_string());
             if let Some(line) = position.line() {
                 d = d.at(line, position.position());
+                // rhai says "expecting …" at a switched-off word; say what it is.
+                let word = source
+                    .lines()
+                    .nth(line - 1)
+                    .and_then(|l| l.get(position.position().unwrap_or(1) - 1..))
+                    .map(|rest| {
+                        rest.chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default();
+                if let Some((_, why)) = DISABLED.iter().find(|(w, _)| *w == word) {
+                    d.message = format!("`{word}` is not available in rule files: {why}");
+                }
             }
             Err(Box::new(d))
         }
@@ -110,6 +194,8 @@ pub struct RuleFailure {
     pub line: Option<usize>,
     /// What went wrong, without rhai's position suffix.
     pub message: String,
+    /// The rule file's place in `[rules] order` (0-based).
+    pub file_index: usize,
 }
 
 /// What evaluating a person needs of a rule set: the engine, the compiled
@@ -122,6 +208,10 @@ pub struct Program<'a> {
     pub files: &'a [RuleFile],
     /// `cfg`.
     pub settings: &'a ConfigTable,
+    /// Per rule file: why it was stopped for the rest of the batch (see
+    /// [`crate::screen`]), if it was. A person who reaches a stopped file
+    /// fails with that message instead of running it. Empty: none stopped.
+    pub stopped: &'a [Option<String>],
 }
 
 /// How a person's rule files are run. The outcome is the same in every mode
@@ -170,6 +260,14 @@ fn run_rules(
     // declares is rewound after it.
     let mut scope: Option<(Scope, usize)> = None;
     for (n, file) in program.files.iter().enumerate() {
+        if let Some(Some(why)) = program.stopped.get(n) {
+            return Err(RuleFailure {
+                file: file.file.clone(),
+                line: None,
+                message: why.clone(),
+                file_index: n,
+            });
+        }
         recorder::set_rule(&file.stem);
         if let Some(memo) = memo.as_deref_mut() {
             let replayed = recorder::with(|effects| memo.replay(n, ctx, effects));
@@ -194,7 +292,7 @@ fn run_rules(
         scope.rewind(*base);
         let path = recorder::end_path();
         if let Err(err) = result {
-            return Err(failure(file, *err));
+            return Err(failure(file, n, *err, program.engine.max_operations()));
         }
         match path {
             Err(reason) => {
@@ -202,6 +300,7 @@ fn run_rules(
                     file: file.file.clone(),
                     line: None,
                     message: reason,
+                    file_index: n,
                 });
             }
             Ok(Some(path)) => {
@@ -218,11 +317,20 @@ fn run_rules(
     Ok(())
 }
 
-fn failure(rule: &RuleFile, mut err: EvalAltResult) -> RuleFailure {
+fn failure(rule: &RuleFile, n: usize, mut err: EvalAltResult, budget: u64) -> RuleFailure {
     let line = err.take_position().line();
     let message = match &err {
-        EvalAltResult::ErrorTooManyOperations(_) => {
-            "the rule ran past the operation limit ([limits] max_operations in tryg.toml); look for a loop that never ends".to_string()
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.is_string() && token.to_string() == "backstop" =>
+        {
+            // Not a person's error: the whole run stops (see `Backstop`).
+            std::panic::panic_any(Backstop {
+                file: rule.file.clone(),
+                line,
+            })
+        }
+        EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => {
+            recorder::budget_message(budget)
         }
         EvalAltResult::ErrorStackOverflow(_) | EvalAltResult::ErrorTooManyModules(_) => {
             format!("{err} ([limits] in tryg.toml)")
@@ -236,6 +344,7 @@ fn failure(rule: &RuleFile, mut err: EvalAltResult) -> RuleFailure {
         file: rule.file.clone(),
         line,
         message,
+        file_index: n,
     }
 }
 

@@ -397,7 +397,14 @@ pub fn answer(op: &Op, target: Target, ctx: &PersonCtx) -> Result<Answer, Fail> 
         (Target::Person, Op::EventsWithin(span)) => {
             Answer::Events(ctx.events_since(span.start(as_of)))
         }
-        (Target::Person, Op::AgeOn(d)) => Answer::Value(Value::Int(ctx.age_on(*d).into())),
+        (Target::Person, Op::AgeOn(d)) => match time::age_on(ctx.person().birth_date, *d) {
+            Some(age) => Answer::Value(Value::Int(age.into())),
+            None => {
+                return Err(Fail::Message(
+                    "age_on: the date is before the person's birth date".into(),
+                ));
+            }
+        },
         (Target::Person, Op::Describe) => {
             Answer::Value(Value::Str(format!("person {}", ctx.person().id).into()))
         }

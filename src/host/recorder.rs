@@ -61,6 +61,12 @@ struct Path {
     failed: bool,
     /// Why the run must fail although rhai finished it (see [`fail_run`]).
     fail: Option<String>,
+    /// Operations charged for what the run proposed (see [`charge`]).
+    charged: u64,
+    /// rhai's operations so far in the run (from its progress hook).
+    operations: u64,
+    /// When the run started, for the backstop only.
+    started: Option<std::time::Instant>,
 }
 
 impl Path {
@@ -70,6 +76,9 @@ impl Path {
             next_slot: 1,
             failed: false,
             fail: None,
+            charged: 0,
+            operations: 0,
+            started: None,
         }
     }
 }
@@ -80,21 +89,34 @@ pub fn start_path(record: bool) {
     PATH.with(|p| {
         *p.borrow_mut() = Path {
             steps: record.then(Vec::new),
+            started: Some(std::time::Instant::now()),
             ..Path::new()
         }
     });
 }
 
+/// A recorded run: its steps, and the rhai operations it took (which a
+/// replay adds to what its own proposals cost, against the budget).
+pub struct Recorded {
+    /// The questions, answers and facts of the run, in order.
+    pub steps: Vec<Step>,
+    /// rhai's operations in the run.
+    pub operations: u64,
+}
+
 /// Ends the rule file's run: its path, if it was recorded and nothing
 /// failed; or the reason it must fail although rhai finished it.
-pub fn end_path() -> Result<Option<Vec<Step>>, String> {
+pub fn end_path() -> Result<Option<Recorded>, String> {
     PATH.with(|p| {
         let mut p = p.borrow_mut();
         if let Some(reason) = p.fail.take() {
             return Err(reason);
         }
         let steps = p.steps.take();
-        Ok(if p.failed { None } else { steps })
+        let operations = p.operations;
+        Ok(steps
+            .filter(|_| !p.failed)
+            .map(|steps| Recorded { steps, operations }))
     })
 }
 
@@ -125,6 +147,53 @@ pub fn did(fact: impl FnOnce() -> Fact, made: u32) -> u32 {
         }
         first
     })
+}
+
+/// Operations one proposal costs, whatever it cites or says: a run of the
+/// default budget (50,000) can make at most 500.
+pub const PROPOSAL_CHARGE: u64 = 100;
+
+/// Bytes of a reason's text that cost one operation.
+pub const TEXT_BYTES_PER_OPERATION: u64 = 16;
+
+/// Charges the running rule file `operations` for what it proposed (each
+/// proposal, each event it cites, its text), against the same budget as
+/// rhai's own operations (`[limits] max_operations`), so a rule's memory and
+/// time stay bounded by that one number. Fails when the charges alone pass
+/// `budget`; rhai's progress hook ([`over_budget`]) catches their sum with
+/// its operations.
+pub fn charge(operations: u64, budget: u64) -> Result<(), String> {
+    PATH.with(|p| {
+        let mut p = p.borrow_mut();
+        p.charged = p.charged.saturating_add(operations);
+        if p.charged > budget {
+            Err(budget_message(budget))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// Whether rhai's `operations` so far plus the charges pass `budget`: rhai's
+/// progress hook, which stops the run when this says so.
+pub fn over_budget(operations: u64, budget: u64) -> bool {
+    PATH.with(|p| {
+        let mut p = p.borrow_mut();
+        p.operations = operations;
+        operations.saturating_add(p.charged) > budget
+    })
+}
+
+/// How long the running rule file has run, by the clock (for the backstop).
+pub fn run_time() -> std::time::Duration {
+    PATH.with(|p| p.borrow().started.map(|t| t.elapsed()).unwrap_or_default())
+}
+
+/// What a run past its budget says.
+pub fn budget_message(budget: u64) -> String {
+    format!(
+        "the rule ran past its budget of {budget} operations ([limits] max_operations in tryg.toml; each proposal, each event cited and its text count too): look for a loop that never ends, or proposals made in a loop"
+    )
 }
 
 /// Fails the running rule file once rhai finishes it, for an error raised
