@@ -21,6 +21,7 @@ pub struct Args {
     /// The store: an SQLite file, or postgres://user@host/db. Default: $TRYG_DB.
     #[arg(long, env = "TRYG_DB", value_name = "PATH|URL", global = true)]
     pub db: Option<String>,
+    /// The review subcommand and its arguments.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,6 +39,7 @@ pub enum Command {
     },
     /// Every outcome and decision of one person, oldest first, with the rule lines.
     History {
+        /// The person's pseudonymous id.
         #[arg(value_name = "PERSON_ID")]
         person_id: String,
     },
@@ -66,11 +68,13 @@ pub enum Command {
         /// The day counted back from (YYYY-MM-DD). Default: today.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// A note recorded with the purge (e.g. why, or a reference).
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
     /// Remove one person's outcomes and decision content (right to erasure).
     Erase {
+        /// The person's pseudonymous id (not recorded in the chain).
         #[arg(value_name = "PERSON_ID")]
         person_id: String,
         /// Who erases (repeatable).
@@ -82,8 +86,10 @@ pub enum Command {
     },
 }
 
+/// `tryg review decide PERSON_ID --on … --decision … --by NAME [options]`.
 #[derive(Debug, clap::Args)]
 pub struct DecideArgs {
+    /// The person's pseudonymous id.
     #[arg(value_name = "PERSON_ID")]
     pub person_id: String,
     /// The run whose proposal is decided (default: the latest).
@@ -92,6 +98,7 @@ pub struct DecideArgs {
     /// The proposal: level, youth_board, letter, or an action kind (network_council, …).
     #[arg(long = "on", value_name = "PROPOSAL")]
     pub on: String,
+    /// What the meeting decided.
     #[arg(long, value_enum)]
     pub decision: Decision,
     /// Who decided (repeat for each member: the meeting decides jointly).
@@ -106,6 +113,7 @@ pub struct DecideArgs {
     /// With --on level --decision accept: open the case at this level instead.
     #[arg(long, value_name = "N")]
     pub level: Option<u8>,
+    /// A note for the record.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
     /// The day decided; for done, the day done (YYYY-MM-DD). Default: today.

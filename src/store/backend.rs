@@ -70,9 +70,15 @@ impl From<bool> for Value {
 /// A value read back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// SQL `NULL`.
     Null,
+    /// A 64-bit integer (PostgreSQL `BIGINT`, `INTEGER` and `BOOLEAN` as 0/1
+    /// read as this too).
     Int(i64),
+    /// Text (UTF-8). Any column type the backends do not map otherwise is
+    /// read as text, e.g. a floating-point value put in by hand in SQLite.
     Text(String),
+    /// Bytes (`BLOB` / `BYTEA`).
     Bytes(Vec<u8>),
 }
 
@@ -120,6 +126,7 @@ pub enum Mode {
 
 /// An open database: SQLite file or PostgreSQL connection.
 pub trait Backend: Send {
+    /// Which dialect this backend speaks.
     fn dialect(&self) -> Dialect;
     /// Starts a transaction; it rolls back when dropped without [`Tx::commit`].
     fn begin(&mut self, mode: Mode) -> Result<Box<dyn Tx + '_>, StoreError>;
@@ -145,5 +152,7 @@ pub trait Tx {
         columns: &[&str],
         rows: &mut dyn Iterator<Item = Vec<Value>>,
     ) -> Result<(), StoreError>;
+    /// Commits everything the transaction did, at once. A transaction
+    /// dropped without this is rolled back.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -34,6 +34,8 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The token in the `entry` column and in the canonical form:
+    /// `decision`, `erasure` or `purge`.
     pub fn as_str(self) -> &'static str {
         match self {
             Entry::Decision => "decision",
@@ -42,6 +44,8 @@ impl Entry {
         }
     }
 
+    /// The entry a stored `entry` token names; `None` for any other text
+    /// (a row edited outside tryg).
     pub fn parse(text: &str) -> Option<Entry> {
         match text {
             "decision" => Some(Entry::Decision),
@@ -59,7 +63,10 @@ impl Entry {
 pub struct Content {
     /// When tryg wrote it, RFC 3339 in UTC.
     pub recorded_at: String,
+    /// For a decision: the run whose proposal was decided (its id).
     pub run_id: Option<i64>,
+    /// For a decision: the pseudonymous person id. An erasure never names
+    /// the person.
     pub person_id: Option<String>,
     /// `level`, `youth_board`, `letter` or an action kind.
     pub proposal: Option<String>,
@@ -67,18 +74,32 @@ pub struct Content {
     pub decision: Option<String>,
     /// The members who decided (or erased, or purged), in the order given.
     pub decided_by: Vec<String>,
+    /// The agency that carries the case or action (`--agency`), free text.
     pub agency: Option<String>,
+    /// The effort (indsats) agreed (`--effort`), free text.
     pub effort: Option<String>,
+    /// For a decision on `level`: with `accept`, the level the case is
+    /// opened at (the proposed level, or `--level`; 1 to the run's highest
+    /// level); with `reject` or `defer`, the proposed level (1 or more);
+    /// with `close`, none.
     pub level: Option<i64>,
+    /// The member's note (`--note`), free text.
     pub note: Option<String>,
     /// The day decided (`YYYY-MM-DD`); for `done` the day it was done.
     pub decided_on: Option<String>,
     /// The decision id (seq) this one corrects.
     pub replaces: Option<i64>,
-    /// For an action: the triggering event, by id and by what it is.
+    /// For an action: the triggering event, by id and by what it is. This
+    /// is its `event_id` from events.csv; `None` when the action rests on no
+    /// event (`exit_conversation` for a person in custody).
     pub event_id: Option<String>,
+    /// The triggering event's date, `YYYY-MM-DD`.
     pub event_date: Option<String>,
+    /// The triggering event's kind (SPEC §1: `suspicion`, `charge`,
+    /// `observation`, …).
     pub event_kind: Option<String>,
+    /// The triggering event's offence code (digits), for the kinds that
+    /// have one.
     pub event_code: Option<String>,
     /// For an erasure or purge: JSON with the entries and counts affected.
     pub detail: Option<String>,
@@ -112,6 +133,8 @@ pub fn canonical(entry: Entry, content: &Content, salt: &str) -> String {
     .to_string()
 }
 
+/// The SHA-256 of `bytes` as 64 lower-case hex digits (content digests,
+/// links, the digests of rule files in `blobs`).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -135,14 +158,25 @@ pub fn new_salt() -> String {
 /// An entry as stored, for [`verify`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
+    /// The `seq` column: the entry's 1-based place in the chain (`D{seq}`).
+    /// Rows removed outside tryg leave gaps.
     pub seq: i64,
     /// The `entry` column as stored (it may have been edited into nonsense).
     pub entry: String,
+    /// The `hash` of the entry this one was chained after, as stored: 64
+    /// lower-case hex digits ([`GENESIS`] for the first).
     pub prev_hash: String,
+    /// SHA-256 of the canonical form ([`canonical`]) as stored, 64 lower-case
+    /// hex digits; kept when the payload is dropped.
     pub content_digest: String,
+    /// The entry's hash as stored: [`link`] of `prev_hash` and
+    /// `content_digest`, 64 lower-case hex digits.
     pub hash: String,
     /// `None` when the payload was dropped (no salt).
     pub payload: Option<(String, Content)>,
+    /// The seq of the erasure or purge entry that dropped the payload;
+    /// `None` while the payload is kept (and when it was removed outside
+    /// tryg: [`Problem::PayloadRemoved`]).
     pub dropped_by: Option<i64>,
     /// For erasure and purge entries: the seqs whose payload they dropped
     /// (from `detail`).
@@ -153,18 +187,42 @@ pub struct Stored {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The row's content or hash is not what was recorded.
-    Edited { seq: i64 },
+    Edited {
+        /// The row's seq (`D{seq}`).
+        seq: i64,
+    },
     /// The row is consistent in itself, but the row after it was chained to
     /// another hash: it was rewritten, hash and all.
-    Rewritten { seq: i64 },
+    Rewritten {
+        /// The rewritten row's seq (the row before the one whose link broke).
+        seq: i64,
+    },
     /// Rows missing from the sequence.
-    Removed { from: i64, to: i64 },
+    Removed {
+        /// The first missing seq.
+        from: i64,
+        /// The last missing seq (inclusive; equal to `from` for one row).
+        to: i64,
+    },
     /// The row follows another row than the one before it.
-    OutOfOrder { seq: i64, follows: i64 },
+    OutOfOrder {
+        /// The row's seq.
+        seq: i64,
+        /// The seq of the row whose hash its `prev_hash` names.
+        follows: i64,
+    },
     /// The row's payload is gone, but no erasure or purge dropped it.
-    PayloadRemoved { seq: i64 },
+    PayloadRemoved {
+        /// The row's seq.
+        seq: i64,
+    },
     /// The store counted more appends than it holds rows: the last were removed.
-    Truncated { counted: i64, held: i64 },
+    Truncated {
+        /// Appends counted (`chain_lock.appended`).
+        counted: i64,
+        /// The highest seq the store holds (0 when it holds none).
+        held: i64,
+    },
     /// The head hash the user kept is not in the chain.
     HeadMissing,
 }

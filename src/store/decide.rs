@@ -35,6 +35,8 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The token in the `decision` column, the chain and the export:
+    /// `accept`, `reject`, `defer`, `done` or `close`.
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Accept => "accept",
@@ -49,18 +51,29 @@ impl Decision {
 /// A decision to record (`tryg review decide`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// The pseudonymous person id; refused ([`StoreError::BadPersonId`],
+    /// [`StoreError::CprLike`]) unless 1–64 characters of `A-Z a-z 0-9 _ -`
+    /// that do not look like a CPR number.
     pub person_id: String,
     /// The run whose proposal is decided; `None` for the latest run.
     pub run: Option<i64>,
-    /// `level`, `youth_board`, `letter` or an action kind.
+    /// `level`, `youth_board`, `letter` or an action kind: 1–64 characters
+    /// of `a-z` and `_`, else refused.
     pub proposal: String,
+    /// What the meeting decided; which decisions apply to which proposal is
+    /// the table in this module's documentation.
     pub decision: Decision,
-    /// Who decided: at least one name (the meeting decides jointly).
+    /// Who decided: at least one name (the meeting decides jointly). Each is
+    /// trimmed and blank ones are dropped; all blank is refused.
     pub by: Vec<String>,
+    /// The agency that carries the case or action, free text.
     pub agency: Option<String>,
+    /// The effort (indsats) agreed, free text.
     pub effort: Option<String>,
-    /// For `accept` on `level`: the level the meeting chose instead.
+    /// For `accept` on `level`: the level the meeting chose instead, 1 to the
+    /// run's highest level. Refused with any other `--on` or decision.
     pub level: Option<u8>,
+    /// A note for the record, free text.
     pub note: Option<String>,
     /// The day decided (for `done`: the day done). Not after `today`.
     pub date: Date,
@@ -73,6 +86,7 @@ pub struct Request {
 pub struct Appended {
     /// The decision's id (shown as `D{seq}`).
     pub seq: i64,
+    /// The run decided on (the latest, when the request named none).
     pub run_id: i64,
     /// The chain's new head hash.
     pub head: String,

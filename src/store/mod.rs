@@ -48,46 +48,95 @@ pub use backend::{Backend, Mode, Value};
 /// names, notes and efforts never.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// No SQLite file at the path (shown as given), and the caller did not
+    /// ask for one to be created: `tryg review` never creates a store, so a
+    /// typo is not an empty register.
     #[error("no store at {0} (`tryg screen --db {0}` creates one)")]
     Missing(String),
+    /// The SQLite file could not be created.
     #[error("cannot open the store {}: {source}", path.display())]
     Io {
+        /// The file tryg tried to create.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
+    /// SQLite (rusqlite) failed; the message joins the error and its causes
+    /// on one line.
     #[error("SQLite: {}", chain_of(.0))]
     Sqlite(rusqlite::Error),
+    /// The PostgreSQL client or server failed (connection, login, a
+    /// statement); the message joins the error and its causes on one line.
     #[error("PostgreSQL: {}", chain_of(.0))]
     Postgres(::postgres::Error),
+    /// Writing a row into PostgreSQL's `COPY … FROM STDIN` stream failed
+    /// while recording a run; the I/O error's message.
     #[error("PostgreSQL COPY: {0}")]
     Copy(String),
+    /// The store's schema is newer than this tryg knows (see
+    /// [`schema::LATEST`]); the store is left unchanged.
     #[error(
         "this store was written by a newer tryg (schema version {found}, by tryg {by}); this tryg knows versions up to {known}: use tryg {by} or later"
     )]
-    Newer { found: i64, known: i64, by: String },
+    Newer {
+        /// The newest schema version applied to the store (1-based).
+        found: i64,
+        /// The newest schema version this tryg knows ([`schema::LATEST`]).
+        known: i64,
+        /// The tryg version (Cargo.toml) that applied `found`.
+        by: String,
+    },
+    /// The latest run was asked for, but no run has been recorded.
     #[error("the store holds no run yet: `tryg screen --db …` records one")]
     NoRuns,
+    /// No run has this id (`--run`).
     #[error("the store has no run {0} (`tryg review runs` lists them)")]
     NoSuchRun(i64),
+    /// The run's outcomes and actions were dropped by a purge; the run id.
     #[error("the outcomes of run {0} were purged (retention); decide on a later run")]
     RunPurged(i64),
+    /// A person id typed on the command line is not 1–64 characters of
+    /// `A-Z a-z 0-9 _ -`; it is not repeated in the message.
     #[error(
         "the person id given is not a pseudonymous id (1–64 characters of A-Z a-z 0-9 _ -); it is not shown"
     )]
     BadPersonId,
+    /// A person id typed on the command line looks like a CPR number
+    /// (`DDMMYY-XXXX`, or ten digits with a valid date); it is not repeated.
     #[error("the person id given looks like a CPR number; ids must be pseudonymous (not shown)")]
     CprLike,
+    /// The run holds no outcome for the person (not in that batch, or erased).
     #[error("run {run} has no outcome for {person}")]
-    NoOutcome { run: i64, person: String },
+    NoOutcome {
+        /// The run's id.
+        run: i64,
+        /// The person id, checked to be pseudonymous before it is shown.
+        person: String,
+    },
+    /// A decision on something the run did not propose for the person;
+    /// nothing was written.
     #[error("run {run} proposed no {proposal} for {person}: {why}")]
     NotProposed {
+        /// The run's id.
         run: i64,
+        /// The person id, checked to be pseudonymous before it is shown.
         person: String,
+        /// What was decided on (`--on`): `level`, `youth_board`, `letter` or
+        /// an action kind.
         proposal: String,
+        /// tryg's own words for what the run proposed instead (e.g. "the
+        /// proposed level is 0", "no such action").
         why: String,
     },
+    /// A request tryg will not carry out, in its own words: what is wrong and
+    /// what to do (a `--date` after today, `--replaces` of a decision already
+    /// replaced, a recording that stopped, …). Never holds a name, note or
+    /// effort typed by a user.
     #[error("{0}")]
     Refused(String),
+    /// The store does not hold what tryg wrote or expects there (a
+    /// `retention_months` setting that is not a number, no id returned for
+    /// a new run): which value, in tryg's words.
     #[error("the store's data is not what tryg wrote: {0}")]
     Corrupt(String),
 }
@@ -111,7 +160,10 @@ fn chain_of(e: &dyn std::error::Error) -> String {
 /// Where a store is: `--db` or `TRYG_DB`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
+    /// An SQLite database file, by its path as given.
     Sqlite(PathBuf),
+    /// A PostgreSQL database: the `postgres://` or `postgresql://` URL as
+    /// given, password included; messages show [`Location::describe`].
     Postgres(String),
 }
 
@@ -157,6 +209,7 @@ impl Store {
         })
     }
 
+    /// Where this store is, as it was opened.
     pub fn location(&self) -> &Location {
         &self.location
     }

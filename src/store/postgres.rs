@@ -24,11 +24,17 @@ use super::backend::{Backend, Cell, Dialect, Mode, Row, Tx, Value};
 /// A key for `pg_advisory_xact_lock` while migrating ("tryg" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7472_7967;
 
+/// An open connection to a PostgreSQL server (one client, no TLS).
 pub struct Postgres {
     client: Client,
 }
 
 impl Postgres {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`,
+    /// or `postgresql://…`) without TLS. An unreachable server, a refused
+    /// login or a URL asking for `sslmode=require` is
+    /// [`StoreError::Postgres`]. It does not migrate: [`super::Store::open`]
+    /// does.
     pub fn open(url: &str) -> Result<Postgres, StoreError> {
         let client = Client::connect(url, NoTls).map_err(postgres)?;
         Ok(Postgres { client })

@@ -13,16 +13,26 @@ use super::{Store, StoreError};
 /// A recorded run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunInfo {
+    /// The run's id (`--run`), given by the database when the run was
+    /// recorded: 1 for the first, rising.
     pub id: i64,
-    /// RFC 3339, UTC.
+    /// When it was recorded: RFC 3339, UTC, to the second.
     pub recorded_at: String,
+    /// The version of the tryg that screened and recorded it (Cargo.toml).
     pub tool_version: String,
-    /// `YYYY-MM-DD`.
+    /// The as-of date of the screening, `YYYY-MM-DD`.
     pub as_of: String,
+    /// SHA-256 of the rule pack's files, 64 lower-case hex digits (see
+    /// `RulePack::digest`); the files themselves are in `run_files`.
     pub ruleset_digest: String,
+    /// SHA-256 of persons.csv as given, 64 lower-case hex digits.
     pub persons_digest: String,
+    /// SHA-256 of events.csv as given, 64 lower-case hex digits.
     pub events_digest: String,
+    /// The municipalities screened, in the order the run had them.
     pub municipalities: Vec<String>,
+    /// How many outcomes were recorded (one per person of the batch); kept
+    /// when a purge drops the outcomes themselves.
     pub outcomes: i64,
     /// The chain's head hash when the run was recorded.
     pub chain_head: String,
@@ -57,24 +67,44 @@ fn run_info(row: &Row) -> RunInfo {
 pub struct DecisionRow {
     /// The decision id (`D{seq}`).
     pub seq: i64,
+    /// The run whose proposal was decided (tryg always records one).
     pub run_id: Option<i64>,
+    /// The pseudonymous person id.
     pub person_id: String,
+    /// What was decided on: `level`, `youth_board`, `letter` or an action
+    /// kind.
     pub proposal: String,
+    /// `accept`, `reject`, `defer`, `done` or `close`.
     pub decision: String,
+    /// The members who decided, in the order given.
     pub by: Vec<String>,
+    /// The agency that carries the case or action, free text.
     pub agency: Option<String>,
+    /// The effort (indsats) agreed, free text.
     pub effort: Option<String>,
+    /// For a decision on `level`: the level opened (`accept`) or proposed
+    /// (`reject`, `defer`); none for `close` (see [`Content::level`]).
     pub level: Option<i64>,
+    /// The note for the record, free text.
     pub note: Option<String>,
+    /// The day decided, `YYYY-MM-DD` (for `done`: the day done).
     pub decided_on: String,
+    /// The seq of the decision this one corrects.
     pub replaces: Option<i64>,
     /// The later decision that corrects this one, if any.
     pub replaced_by: Option<i64>,
+    /// For an action: the triggering event's `event_id` (see
+    /// [`Content::event_id`]).
     pub event_id: Option<String>,
+    /// For an action: the triggering event's date, `YYYY-MM-DD`.
     pub event_date: Option<String>,
+    /// For an action: the triggering event's kind (SPEC §1).
     pub event_kind: Option<String>,
+    /// For an action: the triggering event's offence code, if it has one.
     pub event_code: Option<String>,
+    /// When tryg recorded it: RFC 3339, UTC, to the second.
     pub recorded_at: String,
+    /// The entry's hash in the chain, 64 lower-case hex digits.
     pub hash: String,
 }
 
@@ -133,7 +163,9 @@ pub enum Section {
 /// One pending proposal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
+    /// Where it stands on the agenda.
     pub section: Section,
+    /// The pseudonymous person id.
     pub person_id: String,
     /// `level`, `youth_board`, `letter` or an action kind (`--on`).
     pub proposal: String,
@@ -147,7 +179,11 @@ pub struct Pending {
 /// The pending proposals of a run, in agenda order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agenda {
+    /// The run whose proposals these are.
     pub run: RunInfo,
+    /// The pending proposals, by [`Section`]; within one, levels highest
+    /// first, then letters by rank, then actions by due date (none last),
+    /// ties in input order. Empty when nothing is pending.
     pub items: Vec<Pending>,
 }
 
@@ -156,9 +192,13 @@ pub struct Agenda {
 pub enum HistoryItem {
     /// The person's outcome in a run: the run, and the SPEC §3 JSON.
     Outcome {
+        /// The run.
         run: RunInfo,
+        /// The person's outcome in it, as stored (SPEC §3 OUTCOME); `null`
+        /// if the stored document does not parse.
         outcome: serde_json::Value,
     },
+    /// A decision on the person whose content is kept.
     Decision(DecisionRow),
 }
 
@@ -167,7 +207,10 @@ pub enum HistoryItem {
 pub struct Verification {
     /// Entries in the chain.
     pub entries: i64,
+    /// The hash of the last entry held, 64 lower-case hex digits
+    /// ([`chain::GENESIS`] when there is none).
     pub head: String,
+    /// What is wrong, in the order found; empty when the chain verifies.
     pub problems: Vec<Problem>,
 }
 

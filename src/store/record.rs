@@ -22,6 +22,7 @@ use crate::outcome::Run;
 pub struct Recorded {
     /// The run's id (`--run` of `tryg review`).
     pub run_id: i64,
+    /// How many outcomes were recorded: one per person of the batch.
     pub outcomes: i64,
     /// The chain's head hash when the run was recorded (kept with the run).
     pub chain_head: String,

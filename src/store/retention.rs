@@ -30,11 +30,19 @@ use crate::time::Date;
 /// What a purge did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Purged {
+    /// The retention period applied, in months: the one given (which is then
+    /// kept in the store), else the store's.
     pub retention_months: u32,
-    /// Outcomes dated before this day were dropped.
+    /// `today` minus `retention_months` calendar months: runs with an as-of
+    /// date before this day lost their outcomes, and decisions decided before
+    /// it their content.
     pub cutoff: Date,
+    /// The ids of the runs whose outcomes and actions were dropped, ascending.
     pub runs: Vec<i64>,
+    /// How many outcomes were dropped, over all those runs.
     pub outcomes: i64,
+    /// The seqs (`D{seq}`) of the decisions whose content was dropped,
+    /// ascending.
     pub decisions: Vec<i64>,
     /// The purge entry's seq and the new head, when anything was recorded.
     pub recorded: Option<(i64, String)>,
@@ -43,8 +51,12 @@ pub struct Purged {
 /// What an erasure did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erased {
+    /// The ids of the runs that held an outcome of the person, ascending.
     pub runs: Vec<i64>,
+    /// How many outcomes were deleted (one per run in `runs`).
     pub outcomes: i64,
+    /// The seqs (`D{seq}`) of the person's decisions whose content was
+    /// dropped, ascending.
     pub decisions: Vec<i64>,
     /// The erasure entry's seq and the new head, when anything was erased.
     pub recorded: Option<(i64, String)>,

@@ -13,7 +13,9 @@ use crate::time::Date;
 /// a new id (SPEC §1 fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFacts {
+    /// The event's `event_id` in events.csv.
     pub id: String,
+    /// The event's date.
     pub date: Date,
     /// `suspicion`, `charge`, … (SPEC §1 `kind`).
     pub kind: String,
@@ -26,28 +28,40 @@ pub struct EventFacts {
 pub struct OutcomeRow {
     /// 0-based place in the batch (input order).
     pub position: i64,
+    /// The pseudonymous id from persons.csv.
     pub person_id: String,
     /// `proposed`, `out_of_scope` or `error`.
     pub status: &'static str,
+    /// The outcome's level: 0 to the scheme's highest (3 by default); 0 for
+    /// anyone not screened.
     pub level: i64,
     /// Whether anything is proposed: a level above 0, a candidacy, a letter
     /// or an action (what `review list` considers).
     pub proposed: bool,
+    /// For a youth-board candidate: `secretariat` or `prosecution`.
     pub youth_board_route: Option<String>,
+    /// For a youth-board candidate: `listed` or `serious_with_risk`.
     pub youth_board_limb: Option<String>,
+    /// For a concern letter: its 1-based rank among all the batch's letter
+    /// proposals (priority, then person id).
     pub letter_rank: Option<i64>,
+    /// For a concern letter: whether it is among the first `batch_size`,
+    /// proposed for this coordination meeting.
     pub letter_in_batch: Option<bool>,
     /// The outcome as SPEC §3 JSON (compact).
     pub document: String,
+    /// The proposed actions, in the outcome's order.
     pub actions: Vec<ActionRow>,
 }
 
 /// One proposed action as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionRow {
+    /// The rule pack's token: `network_council`, `concern_conversation`, …
     pub kind: String,
     /// `YYYY-MM-DD`, or none.
     pub due: Option<String>,
+    /// The run's as-of date is after `due`.
     pub overdue: bool,
     /// The triggering event: the latest-dated event among the action's
     /// evidence (its due date is counted from it), if it has evidence.

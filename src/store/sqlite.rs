@@ -20,6 +20,7 @@ use super::backend::{Backend, Cell, Dialect, Mode, Row, Tx, Value};
 /// How long a writer waits for another process's write to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// An open SQLite database file: one connection, with the settings above.
 pub struct Sqlite {
     conn: Connection,
 }
