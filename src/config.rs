@@ -97,11 +97,20 @@ pub struct ConcernLetterSection {
 }
 
 impl HostConfig {
+    /// Parses tryg.toml. Every string in it is normalised as data is
+    /// ([`crate::text::normalise`]: trimmed, NFC), so `"København"` typed on a
+    /// Mac matches the data's `København`; errors are located in the text as
+    /// written.
     pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Box<Diagnostic>> {
-        let table: toml::Table =
+        let mut table: toml::Table =
             toml::from_str(text).map_err(|e| toml_diagnostic(file, text, &e))?;
         let host: HostConfig =
             toml::from_str(text).map_err(|e| Box::new(toml_diagnostic(file, text, &e)))?;
+        normalise_strings(&mut table);
+        // The same shape with normalised strings: it deserialises as the text did.
+        let host = toml::Value::Table(table.clone())
+            .try_into::<HostConfig>()
+            .unwrap_or(host);
         host.validate(file, text)?;
         Ok((host, table))
     }
@@ -178,6 +187,23 @@ impl HostConfig {
     }
 }
 
+/// Normalises every string value of a TOML table, at any depth.
+fn normalise_strings(table: &mut toml::Table) {
+    fn value(v: &mut toml::Value) {
+        match v {
+            toml::Value::String(s) => {
+                if let std::borrow::Cow::Owned(n) = crate::text::normalise(s) {
+                    *s = n;
+                }
+            }
+            toml::Value::Array(items) => items.iter_mut().for_each(value),
+            toml::Value::Table(t) => normalise_strings(t),
+            _ => {}
+        }
+    }
+    table.iter_mut().for_each(|(_, v)| value(v));
+}
+
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -200,6 +226,18 @@ pub fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_normalised_as_data_is() {
+        let text = "municipalities = [\"K\u{f8}benhavn\u{a0}\", \" A\u{030a}rhus\"]\n[home_visit]\ndistricts = [\"Lund \"]\n";
+        let mut table: toml::Table = toml::from_str(text).unwrap();
+        normalise_strings(&mut table);
+        assert_eq!(
+            table["municipalities"],
+            toml::Value::Array(vec!["K\u{f8}benhavn".into(), "\u{c5}rhus".into()])
+        );
+        assert_eq!(table["home_visit"]["districts"][0].as_str(), Some("Lund"));
+    }
 
     #[test]
     fn line_col_counts_characters() {

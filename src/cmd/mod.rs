@@ -55,7 +55,8 @@ pub fn load_batch(
     let open =
         |path: &Path| Input::open(path).with_context(|| format!("cannot read {}", path.display()));
     let (persons, events) = (open(&args.persons)?, open(&args.events)?);
-    Ok(Batch::read(persons, events, rules)?.map_err(|problems| {
+    let options = args.load_options();
+    Ok(Batch::read_with(persons, events, rules, &options)?.map_err(|problems| {
         report(&format!(
             "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
             problems.total()

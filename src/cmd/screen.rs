@@ -33,7 +33,7 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<Exit> {
         Ok(batch) => batch,
         Err(exit) => return Ok(exit),
     };
-    warn_unmatched_municipalities(&rules.config.municipalities, &batch);
+    print_warnings(&batch);
 
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
@@ -135,28 +135,12 @@ fn check_out(out: &Path, batch: &crate::cli::BatchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Municipalities are matched exactly: say so when one screened matches nobody.
-fn warn_unmatched_municipalities(screened: &[String], batch: &crate::load::Batch) {
-    for name in screened {
-        if !batch
-            .persons
-            .iter()
-            .any(|p| p.municipality == name.as_str())
-        {
-            let mut known: Vec<&str> = batch
-                .persons
-                .iter()
-                .map(|p| p.municipality.as_str())
-                .collect();
-            known.sort_unstable();
-            known.dedup();
-            let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            super::report(&format!(
-                "warning: nobody in the batch lives in `{name}`{hint}; municipality names are matched exactly\n"
-            ));
-        }
+/// What the loader found legal but most likely not meant (empty files,
+/// municipalities that nearly match, nobody in scope). Warnings change no
+/// decision and no exit status.
+fn print_warnings(batch: &crate::load::Batch) {
+    for warning in &batch.warnings {
+        super::report(&format!("{warning}\n"));
     }
 }
 

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use rhai::ImmutableString;
 
 use super::csv_file::Header;
+use super::dates::{self, DateFormat};
 use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::time::{Date, parse_date};
+use crate::time::Date;
 
 /// A token vocabulary, interned so every person's `school_absence` is one string.
 pub struct Vocab {
@@ -41,12 +42,13 @@ pub type RowProblems = Vec<(usize, Diagnostic)>;
 
 /// The cells of one row being validated.
 pub struct Cells<'r> {
-    pub file: &'r str,
     pub line: usize,
     /// The record's number in its chunk.
     pub record: usize,
     pub header: &'r Header,
     pub problems: &'r mut RowProblems,
+    /// How dates are written (`--date-format`).
+    pub dates: DateFormat,
     /// False once any cell of the row failed.
     pub ok: bool,
 }
@@ -64,8 +66,7 @@ impl Cells<'_> {
         hint: Option<String>,
     ) {
         self.ok = false;
-        let mut d =
-            Diagnostic::new(code, self.file, message).at(self.line, self.header.position(column));
+        let mut d = self.header.at(code, message, self.line, column);
         d.hint = hint;
         self.problems.push((self.record, d));
     }
@@ -118,15 +119,22 @@ impl Cells<'_> {
     }
 
     pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
-        let date = parse_date(value);
+        let date = dates::parse(value, self.dates);
         if date.is_none() {
-            self.fail(
+            let (form, hint) = match self.dates {
+                DateFormat::Iso => (
+                    "YYYY-MM-DD",
+                    dates::looks_day_first(value).then(|| {
+                        "the date is written day first: if the file writes every date so (DD-MM-YYYY, DD.MM.YYYY), read it with --date-format dmy".to_string()
+                    }),
+                ),
+                DateFormat::Dmy => ("DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD", None),
+            };
+            self.fail_with_hint(
                 column,
                 "bad-date",
-                format!(
-                    "`{column}` {} is not a date in the form YYYY-MM-DD",
-                    shown(value)
-                ),
+                format!("`{column}` {} is not a date in the form {form}", shown(value)),
+                hint,
             );
         }
         date
@@ -201,7 +209,8 @@ impl Cells<'_> {
         for piece in value
             .unwrap_or("")
             .split(';')
-            .map(str::trim)
+            // The cell is NFC already; each piece loses its own padding.
+            .map(|p| p.trim_matches(crate::text::is_cell_padding))
             .filter(|p| !p.is_empty())
         {
             if let Some(token) = self.vocab_token(column, piece, vocab) {
@@ -259,18 +268,16 @@ pub fn in_file_order(
 
 /// The problem of a key seen on an earlier line. It is the first problem of its
 /// row: a key with any other problem is not checked for repeats.
-pub fn duplicate(
-    file: &str,
-    line: usize,
-    header: &Header,
-    column: &str,
-    id: &str,
-    first: usize,
-) -> Diagnostic {
-    Diagnostic::new(
+pub fn duplicate(line: usize, header: &Header, column: &str, id: &str, first: usize) -> Diagnostic {
+    let place = if header.place.sheet.is_some() {
+        "row"
+    } else {
+        "line"
+    };
+    header.at(
         "duplicate-id",
-        file,
-        format!("{column} {id:?} already appears on line {first}"),
+        format!("{column} {id:?} already appears on {place} {first}"),
+        line,
+        column,
     )
-    .at(line, header.position(column))
 }

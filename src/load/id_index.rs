@@ -100,7 +100,7 @@ impl RowIds {
         chunk: &Chunk,
         ids: &Strings,
         hashes: &[u64],
-        (file, header, column): (&str, &Header, &str),
+        (header, column): (&Header, &str),
     ) -> Vec<(usize, Diagnostic)> {
         let base = self.ids.len() as u32;
         debug_assert_eq!(base, chunk.first_row);
@@ -120,7 +120,7 @@ impl RowIds {
                 let first_line = self.lines.line(first);
                 repeats.push((
                     record,
-                    duplicate(file, line, header, column, id, first_line),
+                    duplicate(line, header, column, id, first_line),
                 ));
             }
         }
