@@ -192,8 +192,9 @@ fn normalise_strings(table: &mut toml::Table) {
     fn value(v: &mut toml::Value) {
         match v {
             toml::Value::String(s) => {
-                if let std::borrow::Cow::Owned(n) = crate::text::normalise(s) {
-                    *s = n;
+                let normal = crate::text::normalise(s);
+                if normal != s.as_str() {
+                    *s = normal.into_owned();
                 }
             }
             toml::Value::Array(items) => items.iter_mut().for_each(value),

@@ -223,7 +223,7 @@ mod tests {
         let mut head = Vec::new();
         let mut src: &[u8] = b"sep=;\r\nperson_id;x\rP1;2";
         assert_eq!(read_line(&mut src, &mut head, 0).unwrap(), 7);
-        assert_eq!(read_line(&mut src, &mut head, 7).unwrap(), 20);
-        assert_eq!(read_line(&mut src, &mut head, 20).unwrap(), 24);
+        assert_eq!(read_line(&mut src, &mut head, 7).unwrap(), 19);
+        assert_eq!(read_line(&mut src, &mut head, 19).unwrap(), 23);
     }
 }

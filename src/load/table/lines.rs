@@ -61,6 +61,10 @@ impl<R: Read> Read for Lines<R> {
             if buf[i] == b'\r' {
                 self.last_cr = Some(at);
             } else if self.last_cr.is_some_and(|cr| cr + 1 == at) {
+                // CRLF: one line end, which ends after the LF.
+                if let Some(end) = self.ends.back_mut().filter(|end| **end == at) {
+                    *end = at + 1;
+                }
                 continue;
             }
             self.ends.push_back(at + 1);
