@@ -75,7 +75,8 @@ impl RawRows {
 
     /// Appends a cell to the row last started.
     pub fn push_cell(&mut self, cell: &[u8]) {
-        let trimmed = cell.trim_ascii_start();
+        let lead = cell.iter().take_while(|&&b| is_blank(b)).count();
+        let trimmed = &cell[lead..];
         let trimmed = &trimmed[..trimmed.len() - trailing_blanks(trimmed)];
         self.text.extend_from_slice(trimmed);
         self.ends.push(offset(self.text.len()));
@@ -169,6 +170,18 @@ impl RawRows {
             lines,
             mut issues,
         } = self;
+        // Printable ASCII throughout (most chunks of events): every cell is
+        // clean as it is, its blanks at the ends removed when it was pushed.
+        if text.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+            issues.sort_by_key(|i| (i.row, i.field));
+            return Rows {
+                text: String::from_utf8(text).unwrap_or_default(),
+                ends,
+                firsts,
+                lines,
+                issues,
+            };
+        }
         // Usually every cell is already clean: then the buffer is kept as it is
         // and only checked for UTF-8 once, as a whole.
         let mut out: Option<(String, Vec<u32>)> = None;
@@ -309,10 +322,11 @@ fn span(ends: &[u32], k: usize) -> std::ops::Range<usize> {
 /// Trailing ASCII spaces and tabs (not CR or LF: a cell ending in a line
 /// break is refused, not trimmed).
 fn trailing_blanks(cell: &[u8]) -> usize {
-    cell.iter()
-        .rev()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count()
+    cell.iter().rev().take_while(|&&b| is_blank(b)).count()
+}
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
 }
 
 fn offset(len: usize) -> u32 {
@@ -356,6 +370,13 @@ mod tests {
         assert_eq!(found, [(1, 1, 3), (1, 2, 4), (1, 3, 5)]);
         assert_eq!(rows.issues_of(1).len(), 3);
         assert!(rows.issues_of(0).is_empty());
+    }
+
+    #[test]
+    fn a_line_break_at_either_end_is_kept_to_be_refused() {
+        let rows = raw(&[(2, &["\nP1", "x\r\n", " \t y \t "])]).clean(true);
+        assert_eq!(rows.cells(0).collect::<Vec<_>>(), ["", "", "y"]);
+        assert_eq!(rows.issues().len(), 2);
     }
 
     #[test]
