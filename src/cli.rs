@@ -211,7 +211,9 @@ fn parse_date_format(text: &str) -> Result<crate::load::DateFormat, String> {
     match text.to_ascii_lowercase().as_str() {
         "iso" | "ymd" => Ok(crate::load::DateFormat::Iso),
         "dmy" => Ok(crate::load::DateFormat::Dmy),
-        _ => Err(format!("`{text}` is not a date form: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY)")),
+        _ => Err(format!(
+            "`{text}` is not a date form: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY)"
+        )),
     }
 }
 

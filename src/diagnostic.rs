@@ -345,7 +345,10 @@ mod tests {
         assert_eq!(d.to_string(), "persons.xlsx:Sheet1!C3: error[bad-date]: m");
         d.column = None;
         d.sheet = Some("Mine 'a'".into());
-        assert_eq!(d.to_string(), "persons.xlsx:'Mine ''a'''!3:3: error[bad-date]: m");
+        assert_eq!(
+            d.to_string(),
+            "persons.xlsx:'Mine ''a'''!3:3: error[bad-date]: m"
+        );
         assert_eq!(
             [1, 26, 27, 52, 703].map(column_letters),
             ["A", "Z", "AA", "AZ", "AAA"]

@@ -123,7 +123,10 @@ mod tests {
         let decomposed = "K\u{f8}benhavn A\u{30a}rhus";
         assert_ne!(composed, decomposed);
         assert_eq!(normalise(decomposed), composed);
-        assert_eq!(normalise("\u{a0}K\u{f8}benhavn\u{a0}\u{2007}"), "K\u{f8}benhavn");
+        assert_eq!(
+            normalise("\u{a0}K\u{f8}benhavn\u{a0}\u{2007}"),
+            "K\u{f8}benhavn"
+        );
         assert_eq!(normalise(" \t\nAlbertslund\r\n"), "Albertslund");
         assert!(matches!(normalise("København"), Cow::Borrowed(_)));
     }
@@ -141,15 +144,29 @@ mod tests {
     #[test]
     fn what_cannot_be_a_value_is_refused() {
         let problem = |b: &[u8]| clean_cell(b).err();
-        assert_eq!(problem(b"Indre\nN\xc3\xb8rrebro"), Some(CellProblem::LineBreak));
+        assert_eq!(
+            problem(b"Indre\nN\xc3\xb8rrebro"),
+            Some(CellProblem::LineBreak)
+        );
         assert_eq!(problem(b"Lund\r"), Some(CellProblem::LineBreak));
         assert_eq!(problem(b"a\x00b"), Some(CellProblem::Control(0)));
         assert_eq!(problem(b"a\x1bb"), Some(CellProblem::Control(0x1b)));
         assert_eq!(problem(b"\x07"), Some(CellProblem::Control(7)));
         assert_eq!(problem(b"a\x7f"), Some(CellProblem::Control(0x7f)));
-        assert_eq!(problem(b"Indre\tN\xc3\xb8rrebro"), Some(CellProblem::Control(9)), "a tab inside");
-        assert_eq!(problem("a\u{85}".as_bytes()), Some(CellProblem::Control(0x85)), "NEL at the end");
-        assert_eq!(problem("K\u{fffd}benhavn".as_bytes()), Some(CellProblem::Replacement));
+        assert_eq!(
+            problem(b"Indre\tN\xc3\xb8rrebro"),
+            Some(CellProblem::Control(9)),
+            "a tab inside"
+        );
+        assert_eq!(
+            problem("a\u{85}".as_bytes()),
+            Some(CellProblem::Control(0x85)),
+            "NEL at the end"
+        );
+        assert_eq!(
+            problem("K\u{fffd}benhavn".as_bytes()),
+            Some(CellProblem::Replacement)
+        );
         assert_eq!(problem(b"K\xf8benhavn"), Some(CellProblem::NotUtf8));
     }
 

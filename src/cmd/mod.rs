@@ -56,13 +56,15 @@ pub fn load_batch(
         |path: &Path| Input::open(path).with_context(|| format!("cannot read {}", path.display()));
     let (persons, events) = (open(&args.persons)?, open(&args.events)?);
     let options = args.load_options();
-    Ok(Batch::read_with(persons, events, rules, &options)?.map_err(|problems| {
-        report(&format!(
-            "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
-            problems.total()
-        ));
-        Exit::BadInput
-    }))
+    Ok(
+        Batch::read_with(persons, events, rules, &options)?.map_err(|problems| {
+            report(&format!(
+                "{problems}error: {} problem(s) in the input; nothing was screened or written\n",
+                problems.total()
+            ));
+            Exit::BadInput
+        }),
+    )
 }
 
 /// The as-of date given, or today (the only place tryg reads the clock).

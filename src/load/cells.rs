@@ -133,7 +133,10 @@ impl Cells<'_> {
             self.fail_with_hint(
                 column,
                 "bad-date",
-                format!("`{column}` {} is not a date in the form {form}", shown(value)),
+                format!(
+                    "`{column}` {} is not a date in the form {form}",
+                    shown(value)
+                ),
                 hint,
             );
         }

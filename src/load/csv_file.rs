@@ -247,10 +247,7 @@ pub fn check_header(
 /// a header row): then a CPR-like or a long value is withheld.
 fn column_shown(name: &str) -> String {
     if super::fields::looks_like_cpr(name) || name.chars().count() > 64 {
-        format!(
-            "of {} characters (not shown)",
-            name.chars().count()
-        )
+        format!("of {} characters (not shown)", name.chars().count())
     } else {
         format!("`{name}`")
     }
@@ -325,15 +322,18 @@ pub fn wrong_width(
                     "a value that holds `{sep}` must be in quotes; or the row has a `{sep}` too many"
                 ))
             } else {
-                d.hint(format!("a `{sep}` is missing between two values, or the row was cut short"))
+                d.hint(format!(
+                    "a `{sep}` is missing between two values, or the row was cut short"
+                ))
             }
         }
-        Kind::Sheet => place.diagnostic(
-            "wrong-field-count",
-            "this row has a value right of the last named column".to_string(),
-            Some(line),
-            first_beyond,
-        )
-        .hint("give the column a name in the header row, or clear the cell"),
+        Kind::Sheet => place
+            .diagnostic(
+                "wrong-field-count",
+                "this row has a value right of the last named column".to_string(),
+                Some(line),
+                first_beyond,
+            )
+            .hint("give the column a name in the header row, or clear the cell"),
     }
 }

@@ -51,7 +51,11 @@ fn parts(text: &str) -> Option<(u32, u32, i32)> {
     let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
         len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    if pieces.next().is_some() || !digits(day, 1..=2) || !digits(month, 1..=2) || !digits(year, 4..=4) {
+    if pieces.next().is_some()
+        || !digits(day, 1..=2)
+        || !digits(month, 1..=2)
+        || !digits(year, 4..=4)
+    {
         return None;
     }
     Some((day.parse().ok()?, month.parse().ok()?, year.parse().ok()?))
@@ -67,8 +71,18 @@ mod tests {
 
     #[test]
     fn day_first_dates_only_when_asked() {
-        for text in ["14-03-2010", "14.03.2010", "14/03/2010", "14.3.2010", "2010-03-14"] {
-            assert_eq!(parse(text, DateFormat::Dmy), Some(date("2010-03-14")), "{text}");
+        for text in [
+            "14-03-2010",
+            "14.03.2010",
+            "14/03/2010",
+            "14.3.2010",
+            "2010-03-14",
+        ] {
+            assert_eq!(
+                parse(text, DateFormat::Dmy),
+                Some(date("2010-03-14")),
+                "{text}"
+            );
         }
         assert_eq!(parse("14-03-2010", DateFormat::Iso), None);
         assert!(looks_day_first("14-03-2010") && looks_day_first("31.02.2010"));
@@ -76,7 +90,15 @@ mod tests {
 
     #[test]
     fn what_is_not_a_day_first_date() {
-        for text in ["31-02-2010", "14-13-2010", "14-03-10", "14-03.2010", "2010/03/14", "14-03-2010-1", "a-b-cdef"] {
+        for text in [
+            "31-02-2010",
+            "14-13-2010",
+            "14-03-10",
+            "14-03.2010",
+            "2010/03/14",
+            "14-03-2010-1",
+            "a-b-cdef",
+        ] {
             assert_eq!(parse(text, DateFormat::Dmy), None, "{text}");
         }
         assert!(!looks_day_first("2024/05/01"));

@@ -118,10 +118,7 @@ impl RowIds {
             }
             if let Some(first) = self.index.insert(hash, row, &self.ids) {
                 let first_line = self.lines.line(first);
-                repeats.push((
-                    record,
-                    duplicate(line, header, column, id, first_line),
-                ));
+                repeats.push((record, duplicate(line, header, column, id, first_line)));
             }
         }
         repeats

@@ -120,11 +120,7 @@ impl Batch {
         }
         let persons = read.persons.into_list();
         let mut events = read.events;
-        let warnings = warnings::check(
-            &persons,
-            events.list.len(),
-            &rules.config.municipalities,
-        );
+        let warnings = warnings::check(&persons, events.list.len(), &rules.config.municipalities);
         let starts = order::order(&mut events.list, persons.len());
         events.list.shrink_to_fit();
         events.rows.ids.shrink_to_fit();

@@ -217,7 +217,9 @@ impl State<'_> {
                 for (chunk, rows) in checked {
                     // Events are kept only while the batch has no problem.
                     let keep = problems.is_empty();
-                    self.read.events.merge(chunk, rows, header, keep, &mut found);
+                    self.read
+                        .events
+                        .merge(chunk, rows, header, keep, &mut found);
                     found.drain(..).for_each(|d| push(problems, seen, d));
                 }
             }

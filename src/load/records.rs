@@ -22,6 +22,7 @@ pub struct RawChunk {
     /// The number of this chunk's first record among the file's records.
     pub first_row: u32,
     rows: RawRows,
+    width: usize,
     /// Rows are CSV records, which may run over several lines.
     multiline: bool,
     /// Rows that are not records (a wrong number of fields), each with the
@@ -40,6 +41,8 @@ pub struct RawChunk {
 pub struct Chunk {
     pub first_row: u32,
     rows: Rows,
+    /// Fields per record: every record has the header's.
+    width: usize,
     pub errors: Vec<(usize, Diagnostic)>,
     pub refused: Vec<String>,
     pub estimate: Option<usize>,
@@ -50,6 +53,7 @@ impl RawChunk {
         RawChunk {
             first_row,
             rows: RawRows::with_capacity(CHUNK_ROWS, CHUNK_ROWS * width, CHUNK_BYTES / 4),
+            width,
             multiline,
             errors: Vec::new(),
             refused: Vec::new(),
@@ -71,6 +75,7 @@ impl RawChunk {
         Chunk {
             first_row: self.first_row,
             rows: self.rows.clean(self.multiline),
+            width: self.width,
             errors: self.errors,
             refused: self.refused,
             estimate: self.estimate,
@@ -90,7 +95,7 @@ impl Chunk {
 
     /// A cleaned field of a record ("" for a cell with an issue).
     pub fn field(&self, record: usize, field: usize) -> &str {
-        self.rows.cell(record, field)
+        self.rows.cell_at(record * self.width + field)
     }
 
     /// The cells of a record that could not be read.

@@ -67,9 +67,10 @@ pub fn check(persons: &[Person], events: usize, screened: &[String]) -> Vec<Warn
     if persons.is_empty() {
         return warnings;
     }
-    let mut living: HashMap<&str, usize> = HashMap::new();
-    for person in persons {
-        *living.entry(person.municipality.as_str()).or_default() += 1;
+    // Neighbours usually share a municipality (and its string): count runs.
+    let mut living: HashMap<&str, usize, ahash::RandomState> = HashMap::default();
+    for run in persons.chunk_by(|a, b| a.municipality == b.municipality) {
+        *living.entry(run[0].municipality.as_str()).or_default() += run.len();
     }
     let mut names: Vec<(&str, usize)> = living.into_iter().collect();
     names.sort_unstable();

@@ -109,7 +109,12 @@ impl<'a> CsvTable<'a> {
 
     /// Whether the decoder saw UTF-8 where a single-byte encoding was asked for.
     pub fn looked_like_utf8(&self) -> bool {
-        self.reader.get_ref().get_ref().get_ref().1.looked_like_utf8()
+        self.reader
+            .get_ref()
+            .get_ref()
+            .get_ref()
+            .1
+            .looked_like_utf8()
     }
 
     /// The file's bytes, to be read to the end and digested.

@@ -81,9 +81,7 @@ impl<R: Read> Decoder<R> {
             Mode::Utf8
         } else {
             let decoder = encoding.new_decoder_without_bom_handling();
-            let output_len = decoder
-                .max_utf8_buffer_length(INPUT)
-                .unwrap_or(4 * INPUT);
+            let output_len = decoder.max_utf8_buffer_length(INPUT).unwrap_or(4 * INPUT);
             // A single-byte encoding asked for a file that is in fact UTF-8
             // would turn every æ into two letters without a word: watch for it.
             let probe = (encoding.is_single_byte()).then(Utf8Probe::new);
@@ -137,7 +135,12 @@ impl<R: Read> Read for Decoder<R> {
 }
 
 impl Transcode {
-    fn read(&mut self, inner: &mut impl Read, head: &mut Vec<u8>, buf: &mut [u8]) -> io::Result<usize> {
+    fn read(
+        &mut self,
+        inner: &mut impl Read,
+        head: &mut Vec<u8>,
+        buf: &mut [u8],
+    ) -> io::Result<usize> {
         loop {
             if self.out_start < self.out_end {
                 let n = (self.out_end - self.out_start).min(buf.len());
@@ -276,7 +279,11 @@ mod tests {
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
         assert_eq!(decode(&le, None).0, text);
-        assert_eq!(decode(&be, Some(encoding_rs::WINDOWS_1252)).0, text, "the BOM wins");
+        assert_eq!(
+            decode(&be, Some(encoding_rs::WINDOWS_1252)).0,
+            text,
+            "the BOM wins"
+        );
         assert!(matches!(sniff(&le[2..6], None), Sniffed::Utf16WithoutBom));
     }
 
@@ -284,7 +291,10 @@ mod tests {
     fn windows_1252_when_asked() {
         let bytes = b"K\xf8benhavn,\x80,\xe6\xe5";
         let asked = for_label("windows-1252");
-        assert_eq!(decode(bytes, asked), ("K\u{f8}benhavn,\u{20ac},\u{e6}\u{e5}".into(), false));
+        assert_eq!(
+            decode(bytes, asked),
+            ("K\u{f8}benhavn,\u{20ac},\u{e6}\u{e5}".into(), false)
+        );
         assert_eq!(for_label("latin1"), asked);
         // UTF-8 read as Windows-1252 is noticed.
         let (text, utf8) = decode("K\u{f8}benhavn".as_bytes(), asked);

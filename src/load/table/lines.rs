@@ -102,7 +102,11 @@ mod tests {
         let text = b"a\nb\r\nc\rd\r\r\ne\n\nf";
         let expected = [1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 8];
         for read in [1, 2, 3, 64] {
-            assert_eq!(lines(text, read), expected, "reading {read} bytes at a time");
+            assert_eq!(
+                lines(text, read),
+                expected,
+                "reading {read} bytes at a time"
+            );
         }
     }
 }

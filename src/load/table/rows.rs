@@ -191,25 +191,31 @@ impl RawRows {
                 row += 1;
             }
             let raw = &text[span(&ends, k)];
-            let cleaned = match clean_cell(raw) {
-                Ok(Cow::Borrowed(s)) if s.len() == raw.len() => None,
-                Ok(changed) => Some(changed),
-                Err(problem) => {
-                    let field = k - firsts[row] as usize;
-                    let before = if multiline {
-                        (firsts[row] as usize..k)
-                            .map(|j| line_breaks(&text[span(&ends, j)]))
-                            .sum()
-                    } else {
-                        0
-                    };
-                    issues.push(Issue {
-                        row,
-                        field,
-                        line: lines[row] + before,
-                        problem: Problem::Text(problem),
-                    });
-                    Some(Cow::Borrowed(""))
+            // Printable ASCII was trimmed when pushed: clean as it is.
+            let printable = raw.iter().all(|&b| (0x20..0x7f).contains(&b));
+            let cleaned = if printable {
+                None
+            } else {
+                match clean_cell(raw) {
+                    Ok(Cow::Borrowed(s)) if s.len() == raw.len() => None,
+                    Ok(changed) => Some(changed),
+                    Err(problem) => {
+                        let field = k - firsts[row] as usize;
+                        let before = if multiline {
+                            (firsts[row] as usize..k)
+                                .map(|j| line_breaks(&text[span(&ends, j)]))
+                                .sum()
+                        } else {
+                            0
+                        };
+                        issues.push(Issue {
+                            row,
+                            field,
+                            line: lines[row] + before,
+                            problem: Problem::Text(problem),
+                        });
+                        Some(Cow::Borrowed(""))
+                    }
                 }
             };
             match (&mut out, cleaned) {
@@ -288,6 +294,12 @@ impl Rows {
         &self.text[span(&self.ends, k)]
     }
 
+    /// The `k`-th cell of the buffer, counting every row's cells in order:
+    /// for rows of one width `w`, field `f` of row `r` is cell `r * w + f`.
+    pub fn cell_at(&self, k: usize) -> &str {
+        &self.text[span(&self.ends, k)]
+    }
+
     /// The cells of a row.
     pub fn cells(&self, row: usize) -> impl Iterator<Item = &str> {
         cells_of(&self.firsts, self.ends.len(), row).map(|k| &self.text[span(&self.ends, k)])
@@ -347,9 +359,15 @@ mod tests {
 
     #[test]
     fn clean_rows_keep_their_buffer() {
-        let rows = raw(&[(2, &["P1", " 2010-01-01 ", "K\u{f8}benhavn"]), (3, &["P2", "", "x"])]);
+        let rows = raw(&[
+            (2, &["P1", " 2010-01-01 ", "K\u{f8}benhavn"]),
+            (3, &["P2", "", "x"]),
+        ]);
         let rows = rows.clean(true);
-        assert_eq!(rows.cells(0).collect::<Vec<_>>(), ["P1", "2010-01-01", "K\u{f8}benhavn"]);
+        assert_eq!(
+            rows.cells(0).collect::<Vec<_>>(),
+            ["P1", "2010-01-01", "K\u{f8}benhavn"]
+        );
         assert_eq!(rows.cells(1).collect::<Vec<_>>(), ["P2", "", "x"]);
         assert_eq!((rows.line(1), rows.width(1)), (3, 3));
         assert!(rows.issues().is_empty());
@@ -362,10 +380,16 @@ mod tests {
             (3, &["P2", "a\nb", "c\r\nd", "a\u{7}"]),
         ]);
         let rows = rows.clean(true);
-        assert_eq!(rows.cells(0).collect::<Vec<_>>(), ["P1", "K\u{f8}benhavn", "V\u{e5}by"]);
+        assert_eq!(
+            rows.cells(0).collect::<Vec<_>>(),
+            ["P1", "K\u{f8}benhavn", "V\u{e5}by"]
+        );
         assert_eq!(rows.cells(1).collect::<Vec<_>>(), ["P2", "", "", ""]);
-        let found: Vec<(usize, usize, usize)> =
-            rows.issues().iter().map(|i| (i.row, i.field, i.line)).collect();
+        let found: Vec<(usize, usize, usize)> = rows
+            .issues()
+            .iter()
+            .map(|i| (i.row, i.field, i.line))
+            .collect();
         // The third cell starts after the second one's line break.
         assert_eq!(found, [(1, 1, 3), (1, 2, 4), (1, 3, 5)]);
         assert_eq!(rows.issues_of(1).len(), 3);

@@ -31,10 +31,7 @@ pub enum SheetProblem {
     /// Not a workbook calamine can open (damaged, encrypted, another format).
     NotAWorkbook,
     /// No sheet of the name asked for.
-    NoSuchSheet {
-        asked: String,
-        sheets: Vec<String>,
-    },
+    NoSuchSheet { asked: String, sheets: Vec<String> },
     /// No worksheet at all.
     NoWorksheet,
     /// The sheet could not be read.
