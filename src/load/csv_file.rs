@@ -39,6 +39,11 @@ impl Header {
         self.index.get(column).copied()
     }
 
+    /// The name of a field's column.
+    pub fn name(&self, field: usize) -> &str {
+        self.names.get(field).map_or("", String::as_str)
+    }
+
     /// Fields per record.
     pub fn width(&self) -> usize {
         self.names.len()
@@ -261,6 +266,47 @@ fn separator_in(name: &str, kind: Kind) -> Option<char> {
     [',', ';', '\t']
         .into_iter()
         .find(|&c| c as u32 != u32::from(delimiter) && name.contains(c))
+}
+
+/// The keys (the value at field `key`) of the lines after the first of a value
+/// that ran over line ends: rows a stray quote swallowed, which exist even so
+/// (their events are not "unknown").
+pub fn swallowed_keys(kind: Kind, key: usize, run_on: &str) -> Vec<String> {
+    let Kind::Csv { delimiter } = kind else {
+        return Vec::new();
+    };
+    run_on
+        .split(['\r', '\n'])
+        .skip(1)
+        .filter_map(|line| line.split(char::from(delimiter)).nth(key))
+        .map(|cell| cell.trim_matches(|c: char| c == '"' || crate::text::is_cell_padding(c)))
+        .filter(|id| super::fields::is_id(id))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The problem of a row of the wrong width that has a value running over
+/// line ends (field `field`, of a column named `name` if the header has one):
+/// the run-on value is the cause, and is what is reported.
+pub fn run_on_row(
+    place: &Place,
+    kind: Kind,
+    (expected, width): (usize, usize),
+    (line, field): (usize, usize),
+    name: Option<&str>,
+) -> Diagnostic {
+    let issue = Issue {
+        row: 0,
+        field,
+        line,
+        problem: Problem::Text(CellProblem::LineBreak),
+        run_on: None,
+    };
+    let name = name.map_or_else(|| format!("field {}", field + 1), |n| format!("`{n}`"));
+    let mut d = issue_diagnostic(place, kind, &name, &issue);
+    d.message
+        .push_str(&format!(" (the row then has {width} fields, the header {expected})"));
+    d
 }
 
 /// The cells of a record by contract column, `None` where the column is

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rhai::ImmutableString;
 
 use super::cells::{Cells, RowProblems, Vocab, in_file_order};
-use super::csv_file::{Column, Header, cells, raw_cell};
+use super::csv_file::{Column, Header, cells, raw_cell, swallowed_keys};
 use super::dates::DateFormat;
 use super::id_index::{IdHasher, RowIds};
 use super::records::Chunk;
@@ -170,6 +170,15 @@ impl<'a> Checker<'a> {
             Err(problems) => {
                 rows.problems
                     .extend(problems.into_iter().map(|d| (record, d)));
+                // Rows swallowed by a stray quote exist too.
+                if let Some(key) = self.header.field("person_id") {
+                    for issue in chunk.issues_of(record) {
+                        if let Some(text) = &issue.run_on {
+                            rows.unreadable
+                                .extend(swallowed_keys(self.header.kind, key, text));
+                        }
+                    }
+                }
                 // An unreadable row's id (if readable) still exists: its events
                 // are not "unknown persons".
                 if let Some(id) = raw_cell(chunk, record, self.header, "person_id") {

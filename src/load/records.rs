@@ -4,7 +4,7 @@
 //! buffer of cells. Chunks are cleaned ([`RawChunk::clean`]) and validated on
 //! other threads while the next ones are read.
 
-use super::csv_file::{Column, Header, check_header, wrong_width};
+use super::csv_file::{Column, Header, check_header, run_on_row, swallowed_keys, wrong_width};
 use super::source::{Input, ReadError};
 use super::table::{Issue, Options, RawRows, Rows, Table};
 use crate::diagnostic::Diagnostic;
@@ -171,6 +171,7 @@ pub fn read(
     let width = usable.width();
     // What wrong-width messages, made on this thread, need.
     let (place, kind) = (usable.place.clone(), usable.kind);
+    let names: Vec<String> = (0..width).map(|f| usable.name(f).to_string()).collect();
     // The key column: read from a refused row so that its events are not
     // reported as unknown.
     let key = usable.field(how.contract[0].name);
@@ -188,9 +189,29 @@ pub fn read(
         }
         let found = chunk.rows.width(last);
         if found != width {
-            let first_beyond = (width..found).find(|&f| !chunk.rows.cell(last, f).is_empty());
             let line = chunk.rows.line(last);
-            let problem = wrong_width(&place, kind, (width, found), line, first_beyond);
+            let run_on = (0..found).find(|&f| {
+                chunk.rows.cell(last, f).iter().any(|&b| b == b'\r' || b == b'\n')
+            });
+            let problem = match run_on {
+                // A stray quote: the run-on value is the cause of the count.
+                Some(f) => {
+                    let before: usize = (0..f)
+                        .map(|j| crate::text::line_breaks(chunk.rows.cell(last, j)))
+                        .sum();
+                    if let Some(key) = key {
+                        let text = String::from_utf8_lossy(chunk.rows.cell(last, f));
+                        chunk.refused.extend(swallowed_keys(kind, key, &text));
+                    }
+                    let name = names.get(f).map(String::as_str);
+                    run_on_row(&place, kind, (width, found), (line + before, f), name)
+                }
+                None => {
+                    let first_beyond =
+                        (width..found).find(|&f| !chunk.rows.cell(last, f).is_empty());
+                    wrong_width(&place, kind, (width, found), line, first_beyond)
+                }
+            };
             chunk.errors.push((last, problem));
             if let Some(key) = key.filter(|&k| k < found) {
                 if let Ok(id) = clean_cell(chunk.rows.cell(last, key)) {

@@ -31,6 +31,10 @@ pub struct Issue {
     /// the cells before this one) or the sheet row.
     pub line: usize,
     pub problem: Problem,
+    /// For a value that runs over line ends: its text as read (lossy UTF-8),
+    /// from which a reader can recover the rows a stray quote swallowed.
+    /// Personal data: never to be shown.
+    pub run_on: Option<String>,
 }
 
 /// Rows as read, before cleaning. A row is any number of cells.
@@ -91,6 +95,7 @@ impl RawRows {
             field,
             line: self.lines[row],
             problem,
+            run_on: None,
         });
     }
 
@@ -208,11 +213,14 @@ impl RawRows {
                         } else {
                             0
                         };
+                        let run_on = (problem == CellProblem::LineBreak)
+                            .then(|| String::from_utf8_lossy(raw).into_owned());
                         issues.push(Issue {
                             row,
                             field,
                             line: lines[row] + before,
                             problem: Problem::Text(problem),
+                            run_on,
                         });
                         Some(Cow::Borrowed(""))
                     }
