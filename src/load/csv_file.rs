@@ -304,8 +304,9 @@ pub fn run_on_row(
     };
     let name = name.map_or_else(|| format!("field {}", field + 1), |n| format!("`{n}`"));
     let mut d = issue_diagnostic(place, kind, &name, &issue);
-    d.message
-        .push_str(&format!(" (the row then has {width} fields, the header {expected})"));
+    d.message.push_str(&format!(
+        " (the row then has {width} fields, the header {expected})"
+    ));
     d
 }
 

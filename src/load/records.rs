@@ -190,8 +190,13 @@ pub fn read(
         let found = chunk.rows.width(last);
         if found != width {
             let line = chunk.rows.line(last);
-            let run_on = (0..found).find(|&f| {
-                chunk.rows.cell(last, f).iter().any(|&b| b == b'\r' || b == b'\n')
+            // In CSV only: a sheet's cells stay in their columns.
+            let run_on = (0..found).filter(|_| multiline).find(|&f| {
+                chunk
+                    .rows
+                    .cell(last, f)
+                    .iter()
+                    .any(|&b| b == b'\r' || b == b'\n')
             });
             let problem = match run_on {
                 // A stray quote: the run-on value is the cause of the count.
