@@ -34,23 +34,29 @@
 //! The file's SHA-256 is taken of its bytes as given, on the way through.
 //!
 //! ```no_run
-//! use tryg::load::{Input, table::{Options, RawRows, Table}};
+//! use tryg::load::Input;
+//! use tryg::load::table::{Options, RawRows, Table};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let input = Input::open("extract.csv".as_ref())?;
-//! let mut table = Table::open(input, &Options::default())?.map_err(|d| d.to_string())?;
+//! // The outer error: a file that cannot be read; the inner: not a table.
+//! let mut table = Table::open(Input::open("extract.xlsx".as_ref())?, &Options::default())??;
 //! let mut raw = RawRows::default();
 //! while table.read_row(&mut raw)? {}
-//! let multiline = table.multiline();
-//! let done = table.finish()?;
-//! let rows = raw.clean(multiline);
+//! let (place, multiline) = (table.place().clone(), table.multiline());
+//! let finished = table.finish()?;
+//! let rows = raw.clean(multiline); // row 0 is the header
 //! for issue in rows.issues() {
-//!     eprintln!("{}", table_place_message(issue));
+//!     // Located as `extract.xlsx:Sheet1!B3` (or `extract.csv:3:2`); no value shown.
+//!     let at = (Some(issue.line), Some(issue.field));
+//!     eprintln!("{}", place.diagnostic("unreadable-cell", format!("{:?}", issue.problem), at.0, at.1));
 //! }
-//! println!("{} rows (the header first), sha256 {}", rows.len(), done.digest);
+//! println!("{} rows, sha256 {}", rows.len(), finished.digest);
 //! # Ok(()) }
-//! # fn table_place_message(_: &tryg::load::table::Issue) -> String { String::new() }
 //! ```
+//!
+//! A large file is read in pieces: fill a [`RawRows`] up to a few thousand
+//! rows, hand it to another thread to [`RawRows::clean`], start a new one.
+//! Nothing here needs a rule set or a config.
 //!
 //! The loader ([`crate::load`]) reads persons and events through this, in
 //! chunks cleaned and checked in parallel; `tryg pseudonymise` is meant to
