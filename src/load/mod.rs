@@ -61,8 +61,9 @@ pub struct LoadOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// `--date-format`.
     pub date_format: DateFormat,
-    /// `--persons-sheet`, `--events-sheet`: the sheet of a workbook.
+    /// `--persons-sheet`: the sheet of a workbook that holds the persons.
     pub persons_sheet: Option<String>,
+    /// `--events-sheet`: the sheet of a workbook that holds the events.
     pub events_sheet: Option<String>,
 }
 

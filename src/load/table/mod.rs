@@ -107,13 +107,16 @@ impl Default for Options {
 /// What a file turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
+    /// A CSV file.
     Csv {
+        /// The field separator used (an ASCII byte).
         delimiter: u8,
         /// The encoding read (`UTF-8`, `UTF-16LE`, `windows-1252`, …).
         encoding: &'static str,
         /// Whether an Excel `sep=` line came first.
         sep_line: bool,
     },
+    /// A sheet of a workbook.
     Sheet {
         /// The sheet read.
         name: String,

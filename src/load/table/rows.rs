@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::text::{CellProblem, clean_cell, line_breaks};
+use crate::text::{CellProblem, clean_cell, is_printable_ascii, line_breaks};
 
 /// Why one cell of a row cannot be read as a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,10 @@ pub enum Problem {
 /// empty in [`Rows`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
+    /// The row in its buffer (0-based).
     pub row: usize,
+    /// The field of the row (0-based); [`super::Place::column`] makes it the
+    /// column a message names.
     pub field: usize,
     /// The physical line (CSV: the row's line plus the line breaks inside
     /// the cells before this one) or the sheet row.
@@ -99,10 +102,12 @@ impl RawRows {
         });
     }
 
+    /// Rows held.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// Whether no row is held.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
@@ -177,7 +182,7 @@ impl RawRows {
         } = self;
         // Printable ASCII throughout (most chunks of events): every cell is
         // clean as it is, its blanks at the ends removed when it was pushed.
-        if text.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+        if is_printable_ascii(&text) {
             issues.sort_by_key(|i| (i.row, i.field));
             return Rows {
                 text: String::from_utf8(text).unwrap_or_default(),
@@ -197,8 +202,7 @@ impl RawRows {
             }
             let raw = &text[span(&ends, k)];
             // Printable ASCII was trimmed when pushed: clean as it is.
-            let printable = raw.iter().all(|&b| (0x20..0x7f).contains(&b));
-            let cleaned = if printable {
+            let cleaned = if is_printable_ascii(raw) {
                 None
             } else {
                 match clean_cell(raw) {
@@ -273,10 +277,12 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Rows held.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// Whether no row is held.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
