@@ -385,3 +385,42 @@ fn a_file_that_is_not_utf8_is_refused_once_naming_the_flag() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_separator_given_on_the_command_line_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (persons, events) = (sample("persons.csv"), sample("events.csv"));
+    // `sep=,` says comma, the header holds `|`: the flag wins over both.
+    let mut text = "sep=,\r\n".to_string();
+    text.push_str(&csv_text(&persons, b'|', false));
+    std::fs::write(dir.path().join("persons.csv"), text).unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        csv_text(&events, b'|', false),
+    )
+    .unwrap();
+    let reference = report_of(&root().join("fixtures"), "persons.csv", "events.csv", &[]);
+    let report = report_of(
+        dir.path(),
+        "persons.csv",
+        "events.csv",
+        &["--delimiter", "|"],
+    );
+    assert_eq!(report["outcomes"], reference["outcomes"]);
+}
+
+#[test]
+fn a_form_tryg_does_not_know_is_a_usage_error() {
+    let fixtures = root().join("fixtures");
+    for (flag, value) in [
+        ("--delimiter", "ab"),
+        ("--delimiter", "\""),
+        ("--encoding", "klingon"),
+        ("--date-format", "mdy"),
+        ("--municipality", " \u{a0}"),
+    ] {
+        let out = run(screen_in(&fixtures, AS_OF).args([flag, value]));
+        assert_eq!(out.status.code(), Some(2), "{flag} {value:?}");
+        assert!(out.stdout.is_empty());
+    }
+}
