@@ -424,3 +424,42 @@ fn a_form_tryg_does_not_know_is_a_usage_error() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_cpr_number_that_excel_stored_as_a_number_is_still_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["person_id", "birth_date", "municipality"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    // 0102031234 typed into a number cell: Excel keeps 102031234.
+    sheet.write_number(1, 0, 102_031_234.0).unwrap();
+    sheet.write_string(1, 1, "2003-02-01").unwrap();
+    sheet.write_string(1, 2, "København").unwrap();
+    book.save(dir.path().join("persons.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "event_id,person_id,date,kind,offence_code,case_id,tag\n",
+    )
+    .unwrap();
+    let out = run(tryg_in(dir.path())
+        .args([
+            "screen",
+            "--persons",
+            "persons.xlsx",
+            "--events",
+            "events.csv",
+        ])
+        .args(["--as-of", AS_OF]));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("persons.xlsx:Sheet1!A2: error[cpr-like-id]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("102031234"), "{stderr}");
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rhai::ImmutableString;
 
-use super::csv_file::Header;
+use super::csv_file::{Header, Kind};
 use super::dates::{self, DateFormat};
 use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -87,7 +87,13 @@ impl Cells<'_> {
 
     /// A pseudonymous id: the SPEC alphabet, and never CPR-shaped.
     pub fn id<'a>(&mut self, column: &str, value: &'a str) -> Option<&'a str> {
-        if looks_like_cpr(value) {
+        // Excel drops the leading zero of a number: in a workbook, nine digits
+        // may be a CPR number born on the 1st to the 9th of a month.
+        let lost_zero = self.header.kind == Kind::Sheet
+            && value.len() == 9
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && looks_like_cpr(&format!("0{value}"));
+        if looks_like_cpr(value) || lost_zero {
             // The value is withheld: it may be a real CPR number.
             self.fail_with_hint(
                 column,
