@@ -37,18 +37,23 @@ fn nfc(text: &str) -> Cow<'_, str> {
 }
 
 /// Whether a character is trimmed from the ends of a data cell: white space
-/// that is not a control character, and TAB. (Line breaks, vertical tab, form
-/// feed and NEL are white space too, but in a cell they are refused.)
+/// that is not a control character or a line break, and TAB. (CR, LF, vertical
+/// tab, form feed, NEL and U+2028/U+2029 are white space too, but in a cell
+/// they are refused.)
 pub fn is_cell_padding(c: char) -> bool {
-    c == '\t' || (c.is_whitespace() && !c.is_control())
+    c == '\t' || (c.is_whitespace() && !c.is_control() && !LINE_SEPARATORS.contains(&c))
 }
+
+/// Unicode's own line and paragraph separators: line breaks to a reader (and
+/// to JavaScript), so refused in a value as CR and LF are.
+const LINE_SEPARATORS: [char; 2] = ['\u{2028}', '\u{2029}'];
 
 /// Why a data cell cannot be read as a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellProblem {
     /// The bytes are not UTF-8 (the file is in another encoding).
     NotUtf8,
-    /// A CR or LF inside the value: in CSV, a quoted value that runs over a
+    /// A CR or LF (or U+2028, U+2029) inside the value: in CSV, a quoted value that runs over a
     /// line end, which is almost always a stray quote; in a workbook, a line
     /// break typed into the cell (Alt+Enter).
     LineBreak,
@@ -102,7 +107,7 @@ pub fn clean_cell(raw: &[u8]) -> Result<Cow<'_, str>, CellProblem> {
             .map_err(|_| CellProblem::NotUtf8);
     }
     let text = std::str::from_utf8(raw).map_err(|_| CellProblem::NotUtf8)?;
-    if text.contains(['\r', '\n']) {
+    if text.contains(['\r', '\n', LINE_SEPARATORS[0], LINE_SEPARATORS[1]]) {
         return Err(CellProblem::LineBreak);
     }
     let trimmed = text.trim_matches(is_cell_padding);
@@ -160,6 +165,10 @@ mod tests {
             Some(CellProblem::LineBreak)
         );
         assert_eq!(problem(b"Lund\r"), Some(CellProblem::LineBreak));
+        assert_eq!(
+            problem("Lund\u{2028}".as_bytes()),
+            Some(CellProblem::LineBreak)
+        );
         assert_eq!(problem(b"a\x00b"), Some(CellProblem::Control(0)));
         assert_eq!(problem(b"a\x1bb"), Some(CellProblem::Control(0x1b)));
         assert_eq!(problem(b"\x07"), Some(CellProblem::Control(7)));
