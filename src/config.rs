@@ -190,21 +190,30 @@ pub struct ConcernLetterSection {
 impl HostConfig {
     /// Parses tryg.toml (`file` names it in messages) into the host's typed
     /// sections, validated, and the whole file as a table (what `cfg` is made
-    /// from).
+    /// from). Every string in it is normalised as data is
+    /// ([`crate::text::normalise`]: trimmed, NFC), so `"København"` typed on a
+    /// Mac matches the data's `København`; errors are located in the text as
+    /// written.
     ///
     /// # Errors
-    /// The first problem, located: TOML syntax; a host setting missing, of the
+    /// Every problem, located: TOML syntax; a host setting missing, of the
     /// wrong type or unknown in a section that allows none; an unknown
     /// `not_offences` category; fewer than 2 or more than [`MAX_LEVELS`] level
-    /// names; forums not starting at age 0 or not rising strictly.
+    /// names; forums not starting at age 0 or not rising strictly; a
+    /// `[limits]` setting outside [`LIMIT_RANGES`].
     pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Diagnostics> {
         let one = |e: toml::de::Error| {
             let mut problems = Diagnostics::unlimited();
             problems.push(toml_diagnostic(file, text, &e));
             problems
         };
-        let table: toml::Table = toml::from_str(text).map_err(one)?;
+        let mut table: toml::Table = toml::from_str(text).map_err(one)?;
         let host: HostConfig = toml::from_str(text).map_err(one)?;
+        normalise_strings(&mut table);
+        // The same shape with normalised strings: it deserialises as the text did.
+        let host = toml::Value::Table(table.clone())
+            .try_into::<HostConfig>()
+            .unwrap_or(host);
         host.validate(file, text)?;
         Ok((host, table))
     }
@@ -341,4 +350,39 @@ pub fn setting_spans(text: &str) -> BTreeMap<String, Range<usize>> {
         walk(table.get_ref(), "", &mut out);
     }
     out
+}
+
+/// Normalises every string value of a TOML table, at any depth.
+fn normalise_strings(table: &mut toml::Table) {
+    fn value(v: &mut toml::Value) {
+        match v {
+            toml::Value::String(s) => {
+                let normal = crate::text::normalise(s);
+                if normal != s.as_str() {
+                    *s = normal.into_owned();
+                }
+            }
+            toml::Value::Array(items) => items.iter_mut().for_each(value),
+            toml::Value::Table(t) => normalise_strings(t),
+            _ => {}
+        }
+    }
+    table.iter_mut().for_each(|(_, v)| value(v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_normalised_as_data_is() {
+        let text = "municipalities = [\"K\u{f8}benhavn\u{a0}\", \" A\u{030a}rhus\"]\n[home_visit]\ndistricts = [\"Lund \"]\n";
+        let mut table: toml::Table = toml::from_str(text).unwrap();
+        normalise_strings(&mut table);
+        assert_eq!(
+            table["municipalities"],
+            toml::Value::Array(vec!["K\u{f8}benhavn".into(), "\u{c5}rhus".into()])
+        );
+        assert_eq!(table["home_visit"]["districts"][0].as_str(), Some("Lund"));
+    }
 }

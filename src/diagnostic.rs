@@ -42,8 +42,12 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line; for CSV the header is line 1.
     pub line: Option<usize>,
-    /// 1-based column: the field number in a CSV row, the character in a text file.
+    /// 1-based column: the field number in a CSV row, the character in a text
+    /// file, the sheet column (A = 1) in a workbook.
     pub column: Option<usize>,
+    /// The sheet of a workbook; then `line` is the sheet row and the location
+    /// is written as Excel writes a cell: `persons.xlsx:Sheet1!C3`.
+    pub sheet: Option<String>,
     /// How to fix it, e.g. "did you mean `window_months`?"; printed after `hint:`.
     pub hint: Option<String>,
     /// Byte range in the file's text, when a source excerpt may be shown.
@@ -61,6 +65,7 @@ impl Diagnostic {
             file: file.into(),
             line: None,
             column: None,
+            sheet: None,
             hint: None,
             span: None,
         }
@@ -166,11 +171,23 @@ fn line_span(source: &str, line: usize, column: Option<usize>) -> Range<usize> {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
+        match (&self.sheet, self.line, self.column) {
+            (Some(sheet), line, column) => {
+                write!(f, ":{}", sheet_reference(sheet))?;
+                match (line, column) {
+                    (Some(line), Some(col)) => write!(f, "!{}{line}", column_letters(col))?,
+                    // A whole row, as Excel writes one.
+                    (Some(line), None) => write!(f, "!{line}:{line}")?,
+                    _ => {}
+                }
             }
+            (None, Some(line), column) => {
+                write!(f, ":{line}")?;
+                if let Some(col) = column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            (None, None, _) => {}
         }
         write!(
             f,
@@ -184,6 +201,29 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// A sheet name as a cell reference needs it: quoted (`'Sheet 1'`) unless it
+/// is letters, digits and `_` only.
+fn sheet_reference(sheet: &str) -> String {
+    if !sheet.is_empty() && sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        sheet.to_string()
+    } else {
+        format!("'{}'", sheet.replace('\'', "''"))
+    }
+}
+
+/// A 1-based column number as Excel's letters: 1 → A, 27 → AA.
+pub fn column_letters(column: usize) -> String {
+    let mut n = column;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 /// Problems collected across files, capped per file so a broken export does not
@@ -378,6 +418,23 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "persons.csv:14:2: error[bad-date]: birth_date is not a date\n  hint: write YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn a_sheet_location_reads_as_an_excel_cell() {
+        let mut d = Diagnostic::new("bad-date", "persons.xlsx", "m").at(3, Some(3));
+        d.sheet = Some("Sheet1".into());
+        assert_eq!(d.to_string(), "persons.xlsx:Sheet1!C3: error[bad-date]: m");
+        d.column = None;
+        d.sheet = Some("Mine 'a'".into());
+        assert_eq!(
+            d.to_string(),
+            "persons.xlsx:'Mine ''a'''!3:3: error[bad-date]: m"
+        );
+        assert_eq!(
+            [1, 26, 27, 52, 703].map(column_letters),
+            ["A", "Z", "AA", "AZ", "AAA"]
         );
     }
 

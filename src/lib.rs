@@ -8,7 +8,9 @@
 //!
 //! - [`ruleset`]: the rule pack (folder or built-in) read, validated, compiled.
 //!   - [`config`]: tryg.toml; [`offence`]: the offence catalogue.
-//! - [`load`]: persons.csv + events.csv validated into a [`load::Batch`].
+//! - [`load`]: persons.csv + events.csv validated into a [`load::Batch`];
+//!   [`load::table`] reads the raw tables (CSV in any encoding and separator,
+//!   workbook sheets); [`text`]: the one form text is compared in (NFC, trimmed).
 //!   - [`person`], [`event`]: the validated rows; [`time`]: all calendar arithmetic.
 //! - [`host`]: the rhai engine, the rule authors' API ([`host::api`]), every
 //!   question a rule can ask ([`host::query`]), the per-person view, the
@@ -53,4 +55,5 @@ pub mod pseudonymise;
 pub mod ruleset;
 pub mod screen;
 pub mod store;
+pub mod text;
 pub mod time;

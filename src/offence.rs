@@ -156,6 +156,8 @@ impl Catalogue {
             ..Catalogue::default()
         };
         for (code, entry) in entries {
+            // A code is compared with the data's offence_code, which is trimmed.
+            let code = crate::text::normalise(&code).into_owned();
             let span = entry.span();
             let entry = entry.into_inner();
             let here = |code: &'static str, message: String| {

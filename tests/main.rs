@@ -7,6 +7,8 @@ mod support;
 mod screen_fixture;
 // Every bad-input class of SPEC §1 gives its exact message and writes nothing.
 mod bad_input;
+// The files analysts really get: spreadsheets, encodings, separators, line ends.
+mod input_forms;
 // Ages and windows at their edges: birthdays, 29 February, window and retention
 // boundaries, events after the as-of date.
 mod calendar;

@@ -184,12 +184,18 @@ fn an_unused_setting_does_not_stop_a_screening() {
 
 #[test]
 fn a_misspelt_municipality_warns_instead_of_silently_screening_nobody() {
-    let batch = Batch::new(&["A,2000-01-01,M,Frederiksberg,,,,,,,,"], &[]);
+    let batch = Batch::new(
+        &["A,2000-01-01,M,Frederiksberg,,,,,,,,"],
+        &["E1,A,2026-01-01,concern,,,school_absence"],
+    );
     let out = run(&mut batch.screen("2026-11-23", &["--municipality", "frederiksberg"]));
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "warning: nobody in the batch lives in `frederiksberg` (did you mean `Frederiksberg`?); municipality names are matched exactly\n"
+        "warning[municipality-near-miss]: 1 person lives in `Frederiksberg`; did you mean `frederiksberg`? \
+         Only exact names are screened, so they are out of scope\n\
+         warning[nobody-in-scope]: nobody in the batch lives in a screened municipality (`frederiksberg`): \
+         every person will be out of scope\n"
     );
 }
 

@@ -46,6 +46,69 @@ pub struct BatchArgs {
     /// The date ages and windows are computed against (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<Date>,
+    /// Field separator of the CSV files: `,` `;` `|` or `tab`. Default: Excel's
+    /// `sep=` line if there is one, else found from the header row.
+    #[arg(long, value_name = "SEP", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Encoding of CSV files without a byte-order mark, e.g. `windows-1252`
+    /// (Latin-1 exports). Default: UTF-8. A byte-order mark always wins.
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// How dates are written: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY,
+    /// DD.MM.YYYY, and YYYY-MM-DD too). Default: iso.
+    #[arg(long, value_name = "FORM", value_parser = parse_date_format)]
+    pub date_format: Option<crate::load::DateFormat>,
+    /// Sheet of a workbook (--persons FILE.xlsx) with the persons. Default: the
+    /// sheet named `persons`, else the first.
+    #[arg(long, value_name = "NAME")]
+    pub persons_sheet: Option<String>,
+    /// Sheet of a workbook with the events. Default: the sheet named `events`,
+    /// else the first.
+    #[arg(long, value_name = "NAME")]
+    pub events_sheet: Option<String>,
+}
+
+impl BatchArgs {
+    /// How the input files are to be read.
+    pub fn load_options(&self) -> crate::load::LoadOptions {
+        crate::load::LoadOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+            date_format: self.date_format.unwrap_or_default(),
+            persons_sheet: self.persons_sheet.clone(),
+            events_sheet: self.events_sheet.clone(),
+        }
+    }
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        _ => match text.as_bytes() {
+            [b] if (b.is_ascii_punctuation() && *b != b'"') || *b == b'\t' => Ok(*b),
+            _ => Err(format!(
+                "`{text}` is not a separator: give one character such as `,` `;` `|`, or `tab`"
+            )),
+        },
+    }
+}
+
+fn parse_encoding(text: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::load::table::encoding_for_label(text).ok_or_else(|| {
+        format!("`{text}` is not an encoding tryg knows: try `windows-1252` (Latin-1), `utf-8` or `utf-16le`")
+    })
+}
+
+fn parse_date_format(text: &str) -> Result<crate::load::DateFormat, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "iso" | "ymd" => Ok(crate::load::DateFormat::Iso),
+        "dmy" => Ok(crate::load::DateFormat::Dmy),
+        _ => Err(format!(
+            "`{text}` is not a date form: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY)"
+        )),
+    }
 }
 
 /// How `explain` and `diff` print.
@@ -110,12 +173,18 @@ pub fn load_batch(args: &BatchArgs, rules: &RuleSet) -> Result<Batch, Failure> {
     let open =
         |path: &Path| Input::open(path).with_context(|| format!("cannot read {}", path.display()));
     let (persons, events) = (open(&args.persons)?, open(&args.events)?);
-    Batch::read(persons, events, &rules.config, &rules.catalogue)
-        .map_err(anyhow::Error::from)?
-        .map_err(|problems| Failure::Input {
-            problems,
-            context: None,
-        })
+    Batch::read_with(
+        persons,
+        events,
+        &rules.config,
+        &rules.catalogue,
+        &args.load_options(),
+    )
+    .map_err(anyhow::Error::from)?
+    .map_err(|problems| Failure::Input {
+        problems,
+        context: None,
+    })
 }
 
 /// The as-of date given, or today (the only place tryg reads the clock).

@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Screen residents of NAME (repeatable); replaces `municipalities` of tryg.toml.
-    #[arg(long = "municipality", value_name = "NAME")]
+    #[arg(long = "municipality", value_name = "NAME", value_parser = parse_municipality)]
     pub municipalities: Vec<String>,
     /// No progress bar (it is shown only when stderr is a terminal).
     #[arg(long, short)]
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> CommandResult {
     let pool = super::worker_pool(args.threads.map(usize::from))?;
     // Loading checks rows on the same workers.
     let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
-    warn_unmatched_municipalities(&rules.config.municipalities, &batch);
+    print_warnings(&batch);
 
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
@@ -161,28 +161,12 @@ fn check_out(out: &Path, batch: &super::BatchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Municipalities are matched exactly: say so when one screened matches nobody.
-fn warn_unmatched_municipalities(screened: &[String], batch: &crate::load::Batch) {
-    for name in screened {
-        if !batch
-            .persons
-            .iter()
-            .any(|p| p.municipality == name.as_str())
-        {
-            let mut known: Vec<&str> = batch
-                .persons
-                .iter()
-                .map(|p| p.municipality.as_str())
-                .collect();
-            known.sort_unstable();
-            known.dedup();
-            let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            super::warn(&format!(
-                "warning: nobody in the batch lives in `{name}`{hint}; municipality names are matched exactly\n"
-            ));
-        }
+/// What the loader found legal but most likely not meant (empty files,
+/// municipalities that nearly match, nobody in scope). Warnings change no
+/// decision and no exit status.
+fn print_warnings(batch: &crate::load::Batch) {
+    for warning in &batch.warnings {
+        super::warn(&format!("{warning}\n"));
     }
 }
 
@@ -205,4 +189,13 @@ fn progress_bar(persons: usize, quiet: bool) -> indicatif::ProgressBar {
         ));
     }
     bar
+}
+
+/// A municipality as data is compared: trimmed and NFC, as `crate::text` makes it.
+fn parse_municipality(text: &str) -> Result<String, String> {
+    let name = crate::text::normalise(text);
+    if name.is_empty() {
+        return Err("a municipality name is needed".into());
+    }
+    Ok(name.into_owned())
 }

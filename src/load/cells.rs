@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use rhai::ImmutableString;
 
-use super::csv_file::Header;
+use super::csv_file::{Header, Kind};
+use super::dates::{self, DateFormat};
 use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::time::{Date, parse_date};
+use crate::time::Date;
 
 /// A token vocabulary, interned so every person's `school_absence` is one string.
 pub struct Vocab {
@@ -42,9 +43,6 @@ pub type RowProblems = Vec<(usize, Diagnostic)>;
 
 /// The cells of one row being validated.
 pub struct Cells<'r> {
-    /// The file as messages name it.
-    pub file: &'r str,
-    /// The CSV line the row starts on (the header is line 1).
     pub line: usize,
     /// The record's number in its chunk.
     pub record: usize,
@@ -52,6 +50,8 @@ pub struct Cells<'r> {
     pub header: &'r Header,
     /// Where this row's problems go.
     pub problems: &'r mut RowProblems,
+    /// How dates are written (`--date-format`).
+    pub dates: DateFormat,
     /// False once any cell of the row failed.
     pub ok: bool,
 }
@@ -71,8 +71,7 @@ impl Cells<'_> {
         hint: Option<String>,
     ) {
         self.ok = false;
-        let mut d =
-            Diagnostic::new(code, self.file, message).at(self.line, self.header.position(column));
+        let mut d = self.header.at(code, message, self.line, column);
         d.hint = hint;
         self.problems.push((self.record, d));
     }
@@ -94,7 +93,13 @@ impl Cells<'_> {
 
     /// A pseudonymous id: the SPEC alphabet, and never CPR-shaped.
     pub fn id<'a>(&mut self, column: &str, value: &'a str) -> Option<&'a str> {
-        if looks_like_cpr(value) {
+        // Excel drops the leading zero of a number: in a workbook, nine digits
+        // may be a CPR number born on the 1st to the 9th of a month.
+        let lost_zero = self.header.kind == Kind::Sheet
+            && value.len() == 9
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && looks_like_cpr(&format!("0{value}"));
+        if looks_like_cpr(value) || lost_zero {
             // The value is withheld: it may be a real CPR number.
             self.fail_with_hint(
                 column,
@@ -127,15 +132,25 @@ impl Cells<'_> {
 
     /// A `YYYY-MM-DD` date: `bad-date` otherwise.
     pub fn date(&mut self, column: &str, value: &str) -> Option<Date> {
-        let date = parse_date(value);
+        let date = dates::parse(value, self.dates);
         if date.is_none() {
-            self.fail(
+            let (form, hint) = match self.dates {
+                DateFormat::Iso => (
+                    "YYYY-MM-DD",
+                    dates::looks_day_first(value).then(|| {
+                        "the date is written day first: if the file writes every date so (DD-MM-YYYY, DD.MM.YYYY), read it with --date-format dmy".to_string()
+                    }),
+                ),
+                DateFormat::Dmy => ("DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD", None),
+            };
+            self.fail_with_hint(
                 column,
                 "bad-date",
                 format!(
-                    "`{column}` {} is not a date in the form YYYY-MM-DD",
+                    "`{column}` {} is not a date in the form {form}",
                     shown(value)
                 ),
+                hint,
             );
         }
         date
@@ -213,7 +228,8 @@ impl Cells<'_> {
         for piece in value
             .unwrap_or("")
             .split(';')
-            .map(str::trim)
+            // The cell is NFC already; each piece loses its own padding.
+            .map(|p| p.trim_matches(crate::text::is_cell_padding))
             .filter(|p| !p.is_empty())
         {
             if let Some(token) = self.vocab_token(column, piece, vocab) {
@@ -271,18 +287,16 @@ pub fn in_file_order(
 
 /// The problem of a key seen on an earlier line. It is the first problem of its
 /// row: a key with any other problem is not checked for repeats.
-pub fn duplicate(
-    file: &str,
-    line: usize,
-    header: &Header,
-    column: &str,
-    id: &str,
-    first: usize,
-) -> Diagnostic {
-    Diagnostic::new(
+pub fn duplicate(line: usize, header: &Header, column: &str, id: &str, first: usize) -> Diagnostic {
+    let place = if header.place.sheet.is_some() {
+        "row"
+    } else {
+        "line"
+    };
+    header.at(
         "duplicate-id",
-        file,
-        format!("{column} {id:?} already appears on line {first}"),
+        format!("{column} {id:?} already appears on {place} {first}"),
+        line,
+        column,
     )
-    .at(line, header.position(column))
 }

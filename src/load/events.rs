@@ -4,13 +4,14 @@ use rhai::ImmutableString;
 
 use super::cells::{Cells, RowProblems, Vocab, in_file_order};
 use super::csv_file::{Column, Header, cells};
+use super::dates::DateFormat;
 use super::fields::shown;
 use super::id_index::{IdHasher, RowIds};
 use super::persons::Persons;
 use super::records::Chunk;
 use super::strings::Strings;
 use crate::config::HostConfig;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::Diagnostic;
 use crate::event::{Event, EventKind};
 use crate::offence::Catalogue;
 
@@ -72,8 +73,8 @@ pub struct Rows {
 
 /// What checking a row needs, shared by the threads that check chunks.
 pub struct Checker<'a> {
-    file: &'a str,
     header: &'a Header,
+    dates: DateFormat,
     hasher: IdHasher,
     catalogue: &'a Catalogue,
     catalogue_file: &'a str,
@@ -86,17 +87,17 @@ impl<'a> Checker<'a> {
     /// persons read, the catalogue (named `catalogue_file` in hints) and the
     /// tag vocabulary.
     pub fn new(
-        file: &'a str,
         header: &'a Header,
         config: &HostConfig,
+        dates: DateFormat,
         catalogue: &'a Catalogue,
         catalogue_file: &'a str,
         persons: &'a Persons,
         hasher: IdHasher,
     ) -> Self {
         Checker {
-            file,
             header,
+            dates,
             hasher,
             catalogue,
             catalogue_file,
@@ -135,19 +136,20 @@ impl<'a> Checker<'a> {
     ) -> Option<&'c str> {
         let line = chunk.line(record);
         let [event_id, person_id, date, kind, offence_code, case_id, tag] =
-            match cells(chunk, record, self.header, self.file) {
+            match cells(chunk, record, self.header) {
                 Ok(cells) => cells,
-                Err(problem) => {
-                    rows.problems.push((record, *problem));
+                Err(problems) => {
+                    rows.problems
+                        .extend(problems.into_iter().map(|d| (record, d)));
                     return None;
                 }
             };
         let mut cells = Cells {
-            file: self.file,
             line,
             record,
             header: self.header,
             problems: &mut rows.problems,
+            dates: self.dates,
             ok: true,
         };
 
@@ -286,14 +288,16 @@ impl Events {
     }
 
     /// Adds a checked chunk in file order: finds repeated ids, and reports the
-    /// chunk's problems in the order of its rows.
+    /// chunk's problems in the order of its rows. The events are kept only
+    /// while `keep` (the batch so far has no problem) and this chunk has none:
+    /// with any problem nothing is screened, and the events are not needed.
     pub fn merge(
         &mut self,
         chunk: Chunk,
         rows: Rows,
-        file: &str,
         header: &Header,
-        problems: &mut Diagnostics,
+        keep: bool,
+        problems: &mut Vec<Diagnostic>,
     ) {
         if let Some(estimate) = chunk.estimate {
             let per_row = |text: usize| text / chunk.len().max(1) + 1;
@@ -303,12 +307,12 @@ impl Events {
                 .reserve(estimate, estimate * per_row(rows.cases.text_len()));
             self.list.reserve(estimate);
         }
-        let located = (file, header, "event_id");
-        let repeats = self.rows.append(&chunk, &rows.ids, &rows.hashes, located);
-        in_file_order(chunk.errors, repeats, rows.problems).for_each(|d| problems.push(d));
-        // With any problem (a repeated id among them) nothing is screened:
-        // the events are not needed.
-        if problems.is_empty() {
+        let repeats = self
+            .rows
+            .append(&chunk, &rows.ids, &rows.hashes, (header, "event_id"));
+        let before = problems.len();
+        problems.extend(in_file_order(chunk.errors, repeats, rows.problems));
+        if keep && problems.len() == before {
             let case_base = self.cases.len() as u32;
             self.cases.append(&rows.cases);
             self.list

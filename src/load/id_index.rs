@@ -105,7 +105,7 @@ impl RowIds {
         chunk: &Chunk,
         ids: &Strings,
         hashes: &[u64],
-        (file, header, column): (&str, &Header, &str),
+        (header, column): (&Header, &str),
     ) -> Vec<(usize, Diagnostic)> {
         let base = self.ids.len() as u32;
         debug_assert_eq!(base, chunk.first_row);
@@ -123,10 +123,7 @@ impl RowIds {
             }
             if let Some(first) = self.index.insert(hash, row, &self.ids) {
                 let first_line = self.lines.line(first);
-                repeats.push((
-                    record,
-                    duplicate(file, line, header, column, id, first_line),
-                ));
+                repeats.push((record, duplicate(line, header, column, id, first_line)));
             }
         }
         repeats

@@ -1,11 +1,17 @@
-//! Loading a screening batch: persons.csv and events.csv, validated against the
-//! data contract (SPEC §1), the vocabulary in tryg.toml and the offence catalogue.
+//! Loading a screening batch: the persons table and the events table,
+//! validated against the data contract (SPEC §1), the vocabulary in tryg.toml
+//! and the offence catalogue.
 //!
+//! Each table is read by [`table`] (CSV in UTF-8, UTF-16 or a named encoding,
+//! any separator, or a sheet of a workbook), every cell normalised as people
+//! read it ([`crate::text`]); the same checks then apply to every source.
 //! Loading is all-or-nothing: every problem of both files is collected (capped
-//! per file) and, if there is any, no batch is returned, so nothing is screened.
+//! per file) and, if there is any, no batch is returned, so nothing is
+//! screened. A batch that loads comes with its [`Warning`]s.
 
 mod cells;
 mod csv_file;
+mod dates;
 mod events;
 pub mod fields;
 mod id_index;
@@ -16,13 +22,17 @@ mod records;
 mod row_lines;
 mod source;
 mod strings;
+pub mod table;
+mod warnings;
 
 use std::ops::Range;
 
 use rhai::ImmutableString;
 use sha2::{Digest, Sha256};
 
+pub use dates::DateFormat;
 pub use source::{Input, InputFile, ReadError};
+pub use warnings::Warning;
 
 use crate::config::HostConfig;
 use crate::diagnostic::Diagnostics;
@@ -53,6 +63,24 @@ pub fn event_contract() -> impl Iterator<Item = (&'static str, bool)> {
     events::COLUMNS.iter().map(|c| (c.name, c.required))
 }
 
+/// How the input files are read: what the command line says about their form.
+/// The default reads UTF-8 CSV (or what a byte-order mark says) with the
+/// separator found from the header, `YYYY-MM-DD` dates, and for a workbook the
+/// sheet named `persons` / `events`, else the first.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--delimiter`: the field separator of both CSV files.
+    pub delimiter: Option<u8>,
+    /// `--encoding`: of a CSV file without a byte-order mark (default UTF-8).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `--date-format`.
+    pub date_format: DateFormat,
+    /// `--persons-sheet`: the sheet of a workbook that holds the persons.
+    pub persons_sheet: Option<String>,
+    /// `--events-sheet`: the sheet of a workbook that holds the events.
+    pub events_sheet: Option<String>,
+}
+
 /// A validated batch. Events are sorted by person, then date, then input order,
 /// so each person's events are one contiguous, dated slice.
 #[derive(Debug)]
@@ -75,6 +103,9 @@ pub struct Batch {
     /// SHA-256 of events.csv's bytes as read, 64 lower-case hex digits (the
     /// run header's `events_digest`).
     pub events_digest: String,
+    /// What is legal but most likely not meant ([`Warning`]): empty files,
+    /// municipalities that nearly match, nobody in scope.
+    pub warnings: Vec<Warning>,
 }
 
 impl Batch {
@@ -89,22 +120,32 @@ impl Batch {
             .unwrap_or_else(|e| unreachable!("bytes in memory are always readable: {e}"))
     }
 
-    /// Reads and validates a batch against SPEC §1 as tryg.toml (vocabulary,
-    /// forbidden columns, problem cap) and the offence catalogue refine it,
-    /// streaming each file once. The outer error is a file that cannot be
-    /// read; the inner one, the problems of the input.
+    /// Reads and validates a batch in the default form ([`LoadOptions`]).
     pub fn read(
         persons: Input,
         events: Input,
         config: &HostConfig,
         catalogue: &Catalogue,
     ) -> Result<Result<Batch, Diagnostics>, ReadError> {
-        let read = reading::read(persons, events, config, catalogue)?;
+        Batch::read_with(persons, events, config, catalogue, &LoadOptions::default())
+    }
+
+    /// Reads and validates a batch, streaming each file once. The outer error
+    /// is a file that cannot be read; the inner one, the problems of the input.
+    pub fn read_with(
+        persons: Input,
+        events: Input,
+        config: &HostConfig,
+        catalogue: &Catalogue,
+        options: &LoadOptions,
+    ) -> Result<Result<Batch, Diagnostics>, ReadError> {
+        let read = reading::read(persons, events, config, catalogue, options)?;
         if let Err(problems) = read.problems.into_result() {
             return Ok(Err(problems));
         }
         let persons = read.persons.into_list();
         let mut events = read.events;
+        let warnings = warnings::check(&persons, events.list.len(), &config.municipalities);
         let starts = order::order(&mut events.list, persons.len());
         events.list.shrink_to_fit();
         events.rows.ids.shrink_to_fit();
@@ -118,6 +159,7 @@ impl Batch {
             tags: events.tags,
             persons_digest: read.persons_digest,
             events_digest: read.events_digest,
+            warnings,
         }))
     }
 

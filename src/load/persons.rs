@@ -5,12 +5,13 @@ use std::collections::{HashMap, HashSet};
 use rhai::ImmutableString;
 
 use super::cells::{Cells, RowProblems, Vocab, in_file_order};
-use super::csv_file::{Column, Header, cells, raw_cell};
+use super::csv_file::{Column, Header, cells, raw_cell, swallowed_keys};
+use super::dates::DateFormat;
 use super::id_index::{IdHasher, RowIds};
 use super::records::Chunk;
 use super::strings::Strings;
 use crate::config::HostConfig;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::Diagnostic;
 use crate::person::{GangAffiliation, Person, Sex};
 
 /// The columns of persons.csv (SPEC §1), in contract order.
@@ -83,7 +84,8 @@ pub struct Persons {
     rows: RowIds,
     /// The person each row became, or `REFUSED`.
     person_of_row: Vec<u32>,
-    /// Ids (if readable) of rows whose cells could not all be read.
+    /// Ids (if readable) of rows whose cells could not all be read, or that
+    /// had the wrong number of fields.
     unreadable: HashSet<String>,
 }
 
@@ -100,21 +102,24 @@ pub struct Rows {
 
 /// What checking a row needs, shared by the threads that check chunks.
 pub struct Checker<'a> {
-    file: &'a str,
     header: &'a Header,
     hasher: IdHasher,
+    dates: DateFormat,
     risk: Vocab,
     protective: Vocab,
 }
 
 impl<'a> Checker<'a> {
-    /// A checker for persons.csv (`file` names it in messages) under its
-    /// checked header and the vocabulary of tryg.toml.
-    pub fn new(file: &'a str, header: &'a Header, config: &HostConfig, hasher: IdHasher) -> Self {
+    pub fn new(
+        header: &'a Header,
+        config: &HostConfig,
+        dates: DateFormat,
+        hasher: IdHasher,
+    ) -> Self {
         Checker {
-            file,
             header,
             hasher,
+            dates,
             risk: Vocab::new(&config.vocabulary.risk_factors),
             protective: Vocab::new(&config.vocabulary.protective_factors),
         }
@@ -162,10 +167,20 @@ impl<'a> Checker<'a> {
             last_letter_date,
             risk_factors,
             protective_factors,
-        ] = match cells(chunk, record, self.header, self.file) {
+        ] = match cells(chunk, record, self.header) {
             Ok(cells) => cells,
-            Err(problem) => {
-                rows.problems.push((record, *problem));
+            Err(problems) => {
+                rows.problems
+                    .extend(problems.into_iter().map(|d| (record, d)));
+                // Rows swallowed by a stray quote exist too.
+                if let Some(key) = self.header.field("person_id") {
+                    for issue in chunk.issues_of(record) {
+                        if let Some(text) = &issue.run_on {
+                            rows.unreadable
+                                .extend(swallowed_keys(self.header.kind, key, text));
+                        }
+                    }
+                }
                 // An unreadable row's id (if readable) still exists: its events
                 // are not "unknown persons".
                 if let Some(id) = raw_cell(chunk, record, self.header, "person_id") {
@@ -175,11 +190,11 @@ impl<'a> Checker<'a> {
             }
         };
         let mut cells = Cells {
-            file: self.file,
             line,
             record,
             header: self.header,
             problems: &mut rows.problems,
+            dates: self.dates,
             ok: true,
         };
 
@@ -263,9 +278,8 @@ impl Persons {
         &mut self,
         chunk: Chunk,
         rows: Rows,
-        file: &str,
         header: &Header,
-        problems: &mut Diagnostics,
+        problems: &mut Vec<Diagnostic>,
     ) {
         if let Some(estimate) = chunk.estimate {
             let per_id = rows.ids.text_len() / chunk.len().max(1) + 1;
@@ -274,8 +288,9 @@ impl Persons {
             self.person_of_row.reserve(estimate);
         }
         let base = self.rows.len();
-        let located = (file, header, "person_id");
-        let repeats = self.rows.append(&chunk, &rows.ids, &rows.hashes, located);
+        let repeats = self
+            .rows
+            .append(&chunk, &rows.ids, &rows.hashes, (header, "person_id"));
         // A row valid on its own becomes a person unless its id is repeated.
         self.person_of_row.resize(self.rows.len(), REFUSED);
         for (record, person) in rows.persons {
@@ -284,8 +299,9 @@ impl Persons {
                 self.list.push(person);
             }
         }
-        in_file_order(chunk.errors, repeats, rows.problems).for_each(|d| problems.push(d));
+        problems.extend(in_file_order(chunk.errors, repeats, rows.problems));
         self.unreadable.extend(rows.unreadable);
+        self.unreadable.extend(chunk.refused);
     }
 
     /// The person with this id.

@@ -1,21 +1,24 @@
-//! Reading both files: one thread streams the CSV (parsing, digesting) while
-//! the calling thread's pool checks chunks of rows in parallel and merges them
-//! in file order. With one worker thread, the same steps run one after another.
-//! Either way problems come out in file order and the result is the same.
+//! Reading both files: one thread streams each table (decoding, parsing,
+//! digesting) while the calling thread's pool cleans and checks chunks of rows
+//! in parallel and merges them in file order. With one worker thread, the same
+//! steps run one after another. Either way problems come out in file order and
+//! the result is the same.
 
 use std::collections::VecDeque;
 use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use super::LoadOptions;
 use super::csv_file::Header;
 use super::events::{self, Events};
 use super::id_index::IdHasher;
 use super::persons::{self, Persons};
-use super::records::{self, Chunk, Part};
+use super::records::{self, Chunk, Part, RawChunk, Reading};
 use super::source::{Input, ReadError};
+use super::table::{self, SheetChoice};
 use crate::config::HostConfig;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::offence::Catalogue;
 
 /// Both files read and checked.
@@ -38,23 +41,20 @@ enum Which {
     Events,
 }
 
-/// Reads persons.csv, then events.csv, checking rows on the current rayon
-/// pool's threads.
-///
-/// # Errors
-/// A file that cannot be read; problems of the input are in [`Read::problems`].
 pub fn read(
     persons: Input,
     events: Input,
     config: &HostConfig,
     catalogue: &Catalogue,
+    options: &LoadOptions,
 ) -> Result<Read, ReadError> {
     let hasher = IdHasher::default();
     let mut state = State {
         config,
         catalogue,
-        names: [persons.name.clone(), events.name.clone()],
+        options,
         headers: [None, None],
+        not_utf8: [false, false],
         read: Read {
             persons: Persons::default(),
             events: Events::new(config, hasher.clone()),
@@ -66,13 +66,43 @@ pub fn read(
     };
     let workers = rayon::current_num_threads();
     let forbidden = &config.forbidden_columns;
+    let table_options = |sheet: &Option<String>, table: &str| table::Options {
+        delimiter: options.delimiter,
+        encoding: options.encoding,
+        sheet: match sheet {
+            Some(name) => SheetChoice::Named(name.clone()),
+            None => SheetChoice::Preferred(table.to_string()),
+        },
+    };
+    let (persons_options, events_options) = (
+        table_options(&options.persons_sheet, "persons"),
+        table_options(&options.events_sheet, "events"),
+    );
     let files = [
-        (Which::Persons, persons, persons::COLUMNS),
-        (Which::Events, events, events::COLUMNS),
+        (
+            Which::Persons,
+            persons,
+            Reading {
+                options: &persons_options,
+                contract: persons::COLUMNS,
+                forbidden,
+                sheet_flag: "--persons-sheet",
+            },
+        ),
+        (
+            Which::Events,
+            events,
+            Reading {
+                options: &events_options,
+                contract: events::COLUMNS,
+                forbidden,
+                sheet_flag: "--events-sheet",
+            },
+        ),
     ];
     if workers == 1 {
-        for (which, input, contract) in files {
-            records::read(input, contract, forbidden, &mut |part| {
+        for (which, input, how) in files {
+            records::read(input, &how, &mut |part| {
                 state.take(which, vec![part]);
                 true
             })?;
@@ -85,8 +115,8 @@ pub fn read(
     let (send, receive) = mpsc::sync_channel(2 * workers);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            for (which, input, contract) in files {
-                let result = records::read(input, contract, forbidden, &mut |part| {
+            for (which, input, how) in files {
+                let result = records::read(input, &how, &mut |part| {
                     send.send(Ok((which, part))).is_ok()
                 });
                 if let Err(e) = result {
@@ -127,8 +157,11 @@ pub fn read(
 struct State<'r> {
     config: &'r HostConfig,
     catalogue: &'r Catalogue,
-    names: [String; 2],
+    options: &'r LoadOptions,
     headers: [Option<Header>; 2],
+    /// Whether a file already had a cell that is not UTF-8: one message says
+    /// the file is in another encoding; a thousand would say nothing more.
+    not_utf8: [bool; 2],
     hasher: IdHasher,
     read: Read,
 }
@@ -142,64 +175,95 @@ impl State<'_> {
         for part in parts {
             match part {
                 Part::Header(problems, header) => {
-                    problems
-                        .into_iter()
-                        .for_each(|d| self.read.problems.push(d));
+                    problems.into_iter().for_each(|d| self.push(w, d));
                     if which == Which::Persons {
                         self.read.persons = Persons::new(header.is_some(), self.hasher.clone());
                     }
                     self.headers[w] = header;
                 }
                 Part::Rows(chunk) => chunks.push(chunk),
-                Part::End(digest) => match which {
-                    Which::Persons => self.read.persons_digest = digest,
-                    Which::Events => self.read.events_digest = digest,
-                },
+                Part::End(digest, problems) => {
+                    problems.into_iter().for_each(|d| self.push(w, d));
+                    match which {
+                        Which::Persons => self.read.persons_digest = digest,
+                        Which::Events => self.read.events_digest = digest,
+                    }
+                }
             }
         }
         if chunks.is_empty() {
             return;
         }
-        let (file, header) = (
-            &self.names[w],
-            self.headers[w]
-                .as_ref()
-                .expect("rows follow a usable header"),
-        );
-        let read = &mut self.read;
+        let header = self.headers[w]
+            .as_ref()
+            .expect("rows follow a usable header");
+        let dates = self.options.date_format;
+        let (problems, seen) = (&mut self.read.problems, &mut self.not_utf8[w]);
+        // Each chunk's problems, pushed in order once it is merged.
+        let mut found = Vec::new();
         match which {
             Which::Persons => {
-                let checker = persons::Checker::new(file, header, self.config, self.hasher.clone());
-                let checked = check_all(&chunks, |c| checker.check(c));
-                for (chunk, rows) in chunks.into_iter().zip(checked) {
-                    read.persons
-                        .merge(chunk, rows, file, header, &mut read.problems);
+                let checker =
+                    persons::Checker::new(header, self.config, dates, self.hasher.clone());
+                let checked = check_all(chunks, |c| checker.check(c));
+                for (chunk, rows) in checked {
+                    self.read.persons.merge(chunk, rows, header, &mut found);
+                    found.drain(..).for_each(|d| push(problems, seen, d));
                 }
             }
             Which::Events => {
                 let checker = events::Checker::new(
-                    file,
                     header,
                     self.config,
+                    dates,
                     self.catalogue,
                     self.catalogue.file(),
-                    &read.persons,
+                    &self.read.persons,
                     self.hasher.clone(),
                 );
-                let checked = check_all(&chunks, |c| checker.check(c));
-                for (chunk, rows) in chunks.into_iter().zip(checked) {
-                    read.events
-                        .merge(chunk, rows, file, header, &mut read.problems);
+                let checked = check_all(chunks, |c| checker.check(c));
+                for (chunk, rows) in checked {
+                    // Events are kept only while the batch has no problem.
+                    let keep = problems.is_empty();
+                    self.read
+                        .events
+                        .merge(chunk, rows, header, keep, &mut found);
+                    found.drain(..).for_each(|d| push(problems, seen, d));
                 }
             }
         }
     }
+
+    /// Records a problem of file `w`.
+    fn push(&mut self, w: usize, d: Diagnostic) {
+        push(&mut self.read.problems, &mut self.not_utf8[w], d);
+    }
 }
 
-fn check_all<R: Send>(chunks: &[Chunk], check: impl Fn(&Chunk) -> R + Sync + Send) -> Vec<R> {
+/// Records a problem, keeping one "not UTF-8" per file (`seen`: one was kept).
+fn push(problems: &mut Diagnostics, seen: &mut bool, d: Diagnostic) {
+    if d.code == "not-utf8" {
+        if *seen {
+            return;
+        }
+        *seen = true;
+    }
+    problems.push(d);
+}
+
+/// Cleans and checks chunks, in parallel when there are several.
+fn check_all<R: Send>(
+    chunks: Vec<RawChunk>,
+    check: impl Fn(&Chunk) -> R + Sync + Send,
+) -> Vec<(Chunk, R)> {
+    let one = |raw: RawChunk| {
+        let chunk = raw.clean();
+        let checked = check(&chunk);
+        (chunk, checked)
+    };
     if chunks.len() == 1 {
-        vec![check(&chunks[0])]
+        chunks.into_iter().map(one).collect()
     } else {
-        chunks.par_iter().map(check).collect()
+        chunks.into_par_iter().map(one).collect()
     }
 }

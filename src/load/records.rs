@@ -1,12 +1,14 @@
-//! Streaming one CSV file: the header, then its records in chunks of a few
-//! thousand, each chunk one buffer of trimmed fields. Chunks can be validated
-//! on other threads while the next ones are read.
+//! Streaming one input file: its table ([`super::table`]: CSV in any encoding
+//! and separator, or a workbook sheet), the header checked against the
+//! contract, then its records in chunks of a few thousand, each chunk one
+//! buffer of cells. Chunks are cleaned ([`RawChunk::clean`]) and validated on
+//! other threads while the next ones are read.
 
-use csv::{ByteRecord, ReaderBuilder, Trim};
-
-use super::csv_file::{Column, Header, check_header, csv_error};
+use super::csv_file::{Column, Header, check_header, run_on_row, swallowed_keys, wrong_width};
 use super::source::{Input, ReadError};
+use super::table::{Issue, Options, RawRows, Rows, Table};
 use crate::diagnostic::Diagnostic;
+use crate::text::clean_cell;
 
 /// Records per chunk: enough to make handing a chunk over cheap, few enough
 /// that the chunks in flight stay small (about half a MiB each).
@@ -14,66 +16,92 @@ const CHUNK_ROWS: usize = 8192;
 /// Bytes per chunk, for files with long rows.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// Consecutive records of a file, each with the header's number of fields.
-pub struct Chunk {
+/// Consecutive records of a file as read, each with the header's number of
+/// fields.
+pub struct RawChunk {
     /// The number of this chunk's first record among the file's records.
     pub first_row: u32,
+    rows: RawRows,
     width: usize,
-    text: Vec<u8>,
-    /// Where each field ends in `text`, `width` per record.
-    ends: Vec<u32>,
-    lines: Vec<usize>,
+    /// Rows are CSV records, which may run over several lines.
+    multiline: bool,
     /// Rows that are not records (a wrong number of fields), each with the
     /// number of this chunk's records before it.
     pub errors: Vec<(usize, Diagnostic)>,
+    /// The key (first contract column) of each such row, when it could be
+    /// read there: a person whose row was refused is not "unknown" to its
+    /// events.
+    pub refused: Vec<String>,
     /// In a file's first chunk: how many records the file may have, from its
     /// size and this chunk's bytes per record.
     pub estimate: Option<usize>,
 }
 
-impl Chunk {
-    fn new(first_row: u32, width: usize) -> Chunk {
-        Chunk {
+/// A chunk whose cells are cleaned: trimmed, NFC text, or an [`Issue`].
+pub struct Chunk {
+    pub first_row: u32,
+    rows: Rows,
+    /// Fields per record: every record has the header's.
+    width: usize,
+    pub errors: Vec<(usize, Diagnostic)>,
+    pub refused: Vec<String>,
+    pub estimate: Option<usize>,
+}
+
+impl RawChunk {
+    fn new(first_row: u32, width: usize, multiline: bool) -> RawChunk {
+        RawChunk {
             first_row,
+            rows: RawRows::with_capacity(CHUNK_ROWS, CHUNK_ROWS * width, CHUNK_BYTES / 4),
             width,
-            text: Vec::with_capacity(CHUNK_BYTES / 4),
-            ends: Vec::with_capacity(CHUNK_ROWS * width),
-            lines: Vec::with_capacity(CHUNK_ROWS),
+            multiline,
             errors: Vec::new(),
+            refused: Vec::new(),
             estimate: None,
         }
     }
 
     /// How many records the chunk holds.
     pub fn len(&self) -> usize {
-        self.lines.len()
-    }
-
-    /// The CSV line a record starts on (the header is line 1).
-    pub fn line(&self, record: usize) -> usize {
-        self.lines[record]
-    }
-
-    /// A trimmed field of a record.
-    pub fn field(&self, record: usize, field: usize) -> &[u8] {
-        let k = record * self.width + field;
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.text[start..self.ends[k] as usize]
-    }
-
-    fn push(&mut self, record: &ByteRecord) {
-        for field in record {
-            // What `csv::Trim::All` does to a byte record.
-            self.text.extend_from_slice(field.trim_ascii());
-            let end = u32::try_from(self.text.len()).expect("a chunk is far below 4 GiB");
-            self.ends.push(end);
-        }
-        self.lines
-            .push(record.position().map_or(0, |p| p.line() as usize));
+        self.rows.len()
     }
 
     fn is_full(&self) -> bool {
-        self.lines.len() >= CHUNK_ROWS || self.text.len() >= CHUNK_BYTES
+        self.rows.len() >= CHUNK_ROWS || self.rows.text_len() >= CHUNK_BYTES
+    }
+
+    /// Checks and normalises every cell (the costly part of reading, so it
+    /// runs on the worker threads).
+    pub fn clean(self) -> Chunk {
+        Chunk {
+            first_row: self.first_row,
+            rows: self.rows.clean(self.multiline),
+            width: self.width,
+            errors: self.errors,
+            refused: self.refused,
+            estimate: self.estimate,
+        }
+    }
+}
+
+impl Chunk {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The line a record starts on (the sheet row in a workbook).
+    pub fn line(&self, record: usize) -> usize {
+        self.rows.line(record)
+    }
+
+    /// A cleaned field of a record ("" for a cell with an issue).
+    pub fn field(&self, record: usize, field: usize) -> &str {
+        self.rows.cell_at(record * self.width + field)
+    }
+
+    /// The cells of a record that could not be read.
+    pub fn issues_of(&self, record: usize) -> &[Issue] {
+        self.rows.issues_of(record)
     }
 }
 
@@ -82,89 +110,148 @@ pub enum Part {
     /// The header's problems, and the header when it is usable (then its
     /// records follow).
     Header(Vec<Diagnostic>, Option<Header>),
-    /// The next records.
-    Rows(Chunk),
-    /// The file was read to its end: its SHA-256, lower-case hex.
-    End(String),
+    Rows(RawChunk),
+    /// The file was read to its end: its SHA-256, lower-case hex, and the
+    /// problems only its end could tell.
+    End(String, Vec<Diagnostic>),
+}
+
+/// How one file is read: as a table, against a contract.
+pub struct Reading<'a> {
+    pub options: &'a Options,
+    pub contract: &'a [Column],
+    pub forbidden: &'a [String],
+    /// The flag that picks this table's sheet (`--persons-sheet`).
+    pub sheet_flag: &'a str,
 }
 
 /// Reads a file, handing its parts to `send` in order. Stops early when
 /// `send` returns false (nobody listens any more).
 pub fn read(
     input: Input,
-    contract: &[Column],
-    forbidden: &[String],
+    how: &Reading,
     send: &mut dyn FnMut(Part) -> bool,
 ) -> Result<(), ReadError> {
-    let (file, size) = (input.name.clone(), input.size);
-    let failed = |error| ReadError {
-        file: file.clone(),
-        error,
+    let size = input.size;
+    let mut table = match Table::open(input, how.options)? {
+        Ok(table) => table,
+        Err(problem) => {
+            if send(Part::Header(vec![*problem], None)) {
+                send(Part::End(String::new(), Vec::new()));
+            }
+            return Ok(());
+        }
     };
-    let mut reader = ReaderBuilder::new()
-        // Fields are trimmed as they are copied into a chunk.
-        .trim(Trim::Headers)
-        .buffer_capacity(1 << 16)
-        .from_reader(input.into_hashing());
-    let header = match reader.headers() {
-        Ok(record) => check_header(&file, record.clone(), contract, forbidden),
-        Err(e) if e.is_io_error() => return Err(failed(into_io(e))),
-        Err(e) => (vec![csv_error(&file, &e)], None),
+    let multiline = table.multiline();
+    let mut first = RawRows::default();
+    let (problems, header) = if table.read_row(&mut first)? {
+        check_header(
+            table.place(),
+            table.format(),
+            &first.clean(multiline),
+            how.contract,
+            how.forbidden,
+            how.sheet_flag,
+        )
+    } else {
+        let empty = table.place().diagnostic(
+            "empty-file",
+            "the file is empty: it has no header row",
+            None,
+            None,
+        );
+        (vec![empty], None)
     };
-    let width = header.1.as_ref().map(|h| h.record.len());
-    if !send(Part::Header(header.0, header.1)) {
+    let Some(usable) = &header else {
+        if send(Part::Header(problems, header)) {
+            let finished = table.finish()?;
+            send(Part::End(finished.digest, finished.problems));
+        }
+        return Ok(());
+    };
+    let width = usable.width();
+    // What wrong-width messages, made on this thread, need.
+    let (place, kind) = (usable.place.clone(), usable.kind);
+    let names: Vec<String> = (0..width).map(|f| usable.name(f).to_string()).collect();
+    // The key column: read from a refused row so that its events are not
+    // reported as unknown.
+    let key = usable.field(how.contract[0].name);
+    if !send(Part::Header(problems, header)) {
         return Ok(());
     }
-    if let Some(width) = width {
-        let mut raw = ByteRecord::new();
-        let mut rows = 0u32;
-        let mut chunk = Chunk::new(rows, width);
-        loop {
-            match reader.read_byte_record(&mut raw) {
-                Ok(false) => break,
-                Ok(true) => {
-                    chunk.push(&raw);
-                    rows = rows.checked_add(1).expect("fewer than 4 billion rows");
-                    if chunk.is_full() {
-                        if chunk.first_row == 0 {
-                            chunk.estimate = estimate(size, rows, reader.position().byte());
-                        }
-                        let next = Chunk::new(rows, width);
-                        if !send(Part::Rows(std::mem::replace(&mut chunk, next))) {
-                            return Ok(());
-                        }
+    let mut rows = 0u32;
+    let mut chunk = RawChunk::new(rows, width, multiline);
+    while table.read_row(&mut chunk.rows)? {
+        let last = chunk.rows.len() - 1;
+        if chunk.rows.is_blank(last) {
+            // A blank row (`;;;;` is how Excel writes one) holds nothing.
+            chunk.rows.truncate(last);
+            continue;
+        }
+        let found = chunk.rows.width(last);
+        if found != width {
+            let line = chunk.rows.line(last);
+            // In CSV only: a sheet's cells stay in their columns.
+            let run_on = (0..found).filter(|_| multiline).find(|&f| {
+                chunk
+                    .rows
+                    .cell(last, f)
+                    .iter()
+                    .any(|&b| b == b'\r' || b == b'\n')
+            });
+            let problem = match run_on {
+                // A stray quote: the run-on value is the cause of the count.
+                Some(f) => {
+                    let before: usize = (0..f)
+                        .map(|j| crate::text::line_breaks(chunk.rows.cell(last, j)))
+                        .sum();
+                    if let Some(key) = key {
+                        let text = String::from_utf8_lossy(chunk.rows.cell(last, f));
+                        chunk.refused.extend(swallowed_keys(kind, key, &text));
                     }
+                    let name = names.get(f).map(String::as_str);
+                    run_on_row(&place, kind, (width, found), (line + before, f), name)
                 }
-                Err(e) if e.is_io_error() => return Err(failed(into_io(e))),
-                Err(e) => {
-                    let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
-                    chunk.errors.push((chunk.len(), csv_error(&file, &e)));
-                    if !recoverable {
-                        break;
+                None => {
+                    let first_beyond =
+                        (width..found).find(|&f| !chunk.rows.cell(last, f).is_empty());
+                    wrong_width(&place, kind, (width, found), line, first_beyond)
+                }
+            };
+            chunk.errors.push((last, problem));
+            if let Some(key) = key.filter(|&k| k < found) {
+                if let Ok(id) = clean_cell(chunk.rows.cell(last, key)) {
+                    if !id.is_empty() {
+                        chunk.refused.push(id.into_owned());
                     }
                 }
             }
+            chunk.rows.truncate(last);
+            continue;
         }
-        if (chunk.len() > 0 || !chunk.errors.is_empty()) && !send(Part::Rows(chunk)) {
-            return Ok(());
+        rows = rows.checked_add(1).expect("fewer than 4 billion rows");
+        if chunk.is_full() {
+            if chunk.first_row == 0 {
+                chunk.estimate = estimate(size, rows, table.bytes_read());
+            }
+            let next = RawChunk::new(rows, width, multiline);
+            if !send(Part::Rows(std::mem::replace(&mut chunk, next))) {
+                return Ok(());
+            }
         }
     }
-    let digest = reader.into_inner().finish().map_err(failed)?;
-    send(Part::End(digest));
+    if (chunk.len() > 0 || !chunk.errors.is_empty()) && !send(Part::Rows(chunk)) {
+        return Ok(());
+    }
+    let finished = table.finish()?;
+    send(Part::End(finished.digest, finished.problems));
     Ok(())
 }
 
 /// Records in a file of `size` bytes whose first `bytes` held `rows` records,
 /// with a tenth to spare (room reserved and not used costs address space, not
 /// memory).
-fn estimate(size: Option<u64>, rows: u32, bytes: u64) -> Option<usize> {
-    let per_row = bytes.checked_div(u64::from(rows))?.max(1);
+fn estimate(size: Option<u64>, rows: u32, bytes: Option<u64>) -> Option<usize> {
+    let per_row = bytes?.checked_div(u64::from(rows))?.max(1);
     usize::try_from(size? / per_row * 11 / 10).ok()
-}
-
-fn into_io(error: csv::Error) -> std::io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
 }
