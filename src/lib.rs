@@ -50,6 +50,7 @@ pub mod outcome;
 pub mod output;
 pub mod pack;
 pub mod person;
+pub mod privacy;
 pub mod proposal;
 pub mod pseudonymise;
 pub mod ruleset;

@@ -93,7 +93,7 @@ fn a_batch_the_new_pack_refuses_says_which_pack() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("`tag` \"unrest\" is not a known value"),
+        stderr.contains("`tag` a value of 6 characters (not shown) is not a known value"),
         "{stderr}"
     );
     assert!(

@@ -67,7 +67,7 @@ fn a_rule_error_names_the_file_the_line_and_the_problem() {
     // 32 lines, a blank one, then the typo on line 34.
     for person in ["KID", "ADULT"] {
         let line = format!(
-            "{person}: {}/level1_risk_behaviour.rhai line 34: months must be a whole number from 0, not -",
+            "{person}: {}/level1_risk_behaviour.rhai line 34: months must be a whole number from 0",
             rules.display()
         );
         assert!(stdout.contains(&line), "{stdout}");

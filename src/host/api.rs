@@ -59,6 +59,7 @@ use super::recorder;
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
 use crate::offence::{Category, CategorySet};
+use crate::privacy;
 use crate::proposal::{Limb, Priority, Proposal, ReasonTemplate, Recipient, Route};
 use crate::time::{self, Date};
 
@@ -83,11 +84,12 @@ pub fn register(engine: &mut Engine) {
 }
 
 fn error<T>(message: impl Into<String>) -> Fallible<T> {
-    Err(message.into().into())
+    Err(super::api_error(message))
 }
 
 fn non_negative(what: &str, n: INT) -> Fallible<u32> {
-    u32::try_from(n).or_else(|_| error(format!("{what} must be a whole number from 0, not {n}")))
+    // The number is not shown: it may come from a person's data.
+    u32::try_from(n).or_else(|_| error(format!("{what} must be a whole number from 0")))
 }
 
 /// Checks one token or an array of tokens against a closed list.
@@ -110,7 +112,12 @@ fn tokens_in<'a>(
             let hint = did_you_mean(&token, known.clone())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return error(format!("unknown {what} `{token}`{hint}"));
+            // The token is not shown: outside the vocabulary, it may be a
+            // person's value passed by mistake (`in_category(person.district)`).
+            return error(format!(
+                "unknown {what}: {}{hint}",
+                privacy::shown(&token, privacy::Kind::Other)
+            ));
         }
         out.push(token);
     }
@@ -133,7 +140,12 @@ fn register_dates(engine: &mut Engine) {
         .register_type_with_name::<Date>("Date")
         .register_fn("date", |text: &str| -> Fallible<Date> {
             time::parse_date(text).map_or_else(
-                || error(format!("`{text}` is not a date in the form YYYY-MM-DD")),
+                || {
+                    error(format!(
+                        "{} is not a date in the form YYYY-MM-DD",
+                        privacy::shown(text, privacy::Kind::Other)
+                    ))
+                },
                 Ok,
             )
         })
@@ -410,8 +422,9 @@ fn effect(
 fn token<T: std::str::FromStr>(what: &str, value: &str, allowed: &[&str]) -> Fallible<T> {
     value.parse().or_else(|_| {
         error(format!(
-            "{what} must be one of {}, not `{value}`",
-            allowed.join(", ")
+            "{what} must be one of {}, not {}",
+            allowed.join(", "),
+            privacy::shown(value, privacy::Kind::Other)
         ))
     })
 }
@@ -424,7 +437,7 @@ fn propose_level(call: NativeCallContext, level: INT, text: &str, proof: Dynamic
         .ok()
         .filter(|l| (1..=max).contains(&usize::from(*l)))
     else {
-        return error(format!("a proposed level is 1 to {max}, not {level}"));
+        return error(format!("a proposed level is 1 to {max}"));
     };
     effect(&call, Proposal::Level(level), text, &proof)
 }
@@ -438,7 +451,8 @@ fn propose_action(
 ) -> Fallible<()> {
     if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
         return error(format!(
-            "an action kind is a lower-case token like `network_council`, not `{kind}`"
+            "an action kind is a lower-case token like `network_council`, not {}",
+            privacy::shown(kind, privacy::Kind::Other)
         ));
     }
     let due = if due.is_unit() {

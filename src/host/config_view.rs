@@ -81,7 +81,9 @@ impl ConfigTable {
         let hint = did_you_mean(key, self.map.keys().map(String::as_str))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
-        Err(format!("tryg.toml has no setting `{full}`{hint}").into())
+        Err(super::api_error(format!(
+            "tryg.toml has no setting `{full}`{hint}"
+        )))
     }
 
     /// The dotted path of `key` in this table, for messages.

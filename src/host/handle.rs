@@ -40,10 +40,11 @@ impl Handle {
             Err(fail) => {
                 recorder::failed();
                 return Err(match fail {
-                    Fail::Bounds(len, i) => EvalAltResult::ErrorArrayBounds(len, i, Position::NONE),
-                    Fail::Message(m) => EvalAltResult::ErrorRuntime(m.into(), Position::NONE),
-                }
-                .into());
+                    Fail::Bounds(len, i) => {
+                        EvalAltResult::ErrorArrayBounds(len, i, Position::NONE).into()
+                    }
+                    Fail::Message(m) => super::api_error(m),
+                });
             }
         };
         if let Some(call) = call
@@ -103,7 +104,7 @@ impl Handle {
         let answer = match &self.held {
             Held::Events(list) => Answer::Events(select(list, &kept)),
             Held::Offences(list) => Answer::Offences(select(list, &kept)),
-            _ => return Err("only a list can be filtered".into()),
+            _ => return Err(super::api_error("only a list can be filtered")),
         };
         look(call, "matching the condition".into(), &answer, &self.ctx);
         let handles = answer.into_handles();
@@ -285,11 +286,10 @@ pub fn cite(value: &Dynamic, slots: &mut Vec<u32>, evidence: &mut Evidence) -> F
             cite(&item, slots, evidence)?;
         }
     } else {
-        return Err(format!(
+        return Err(super::api_error(format!(
             "evidence must be events, offences, a list of them or (), not {}",
             value.type_name()
-        )
-        .into());
+        )));
     }
     Ok(())
 }

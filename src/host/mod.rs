@@ -348,14 +348,63 @@ fn failure(rule: &RuleFile, n: usize, mut err: EvalAltResult, budget: u64) -> Ru
     }
 }
 
-/// An error's message without rhai's own "(line x, position y)" suffix.
+/// What tryg's own rule API says when a call fails: shown as it is, since it
+/// is written so as to name no value of a person's (see [`api`]). Anything
+/// else a rule raises (`throw value`) is not shown.
+#[derive(Debug, Clone)]
+pub struct ApiMessage(pub String);
+
+/// A rule API error, carrying its message as an [`ApiMessage`] so that it is
+/// told apart from a value a rule throws.
+pub fn api_error(message: impl Into<String>) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(
+        Dynamic::from(ApiMessage(message.into())),
+        rhai::Position::NONE,
+    )
+    .into()
+}
+
+/// An error's message in words that carry no value of a person's (issue 13):
+/// no operand, index, key or thrown value is quoted; rhai's own
+/// "(line x, position y)" is dropped (the reason names the line).
 fn inner_message(err: &EvalAltResult) -> String {
+    use EvalAltResult as E;
     match err {
-        EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
-        EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
+        E::ErrorRuntime(value, _) => match value.read_lock::<ApiMessage>() {
+            Some(message) => message.0.clone(),
+            None => format!(
+                "the rule raised an error with a value of type {} (the value is not shown)",
+                value.type_name()
+            ),
+        },
+        E::ErrorInFunctionCall(name, _, inner, _) => {
             format!("in `{name}`: {}", inner_message(inner))
         }
+        E::ErrorArrayBounds(..) => "an index outside the list".into(),
+        E::ErrorStringBounds(..) => "a position outside the text".into(),
+        E::ErrorBitFieldBounds(..) => "a bit position outside the number".into(),
+        E::ErrorIndexNotFound(..) | E::ErrorPropertyNotFound(..) => {
+            // A map key or property may be a person's value (`m[person.district]`).
+            "a key or property that is not there (not shown)".into()
+        }
+        E::ErrorArithmetic(message, _) => {
+            // rhai writes the operands after the words: "Division by zero:
+            // 10 / 0", "Error parsing integer number 'x'".
+            let what: String = message
+                .chars()
+                .take_while(|c| !matches!(c, ':' | '\'' | '"') && !c.is_ascii_digit())
+                .collect();
+            format!(
+                "arithmetic error: {} (the values are not shown)",
+                what.trim()
+            )
+        }
+        E::ErrorSystem(what, _) => format!("system error: {what}"),
+        E::ErrorDotExpr(..) | E::ErrorCustomSyntax(..) | E::LoopBreak(..) | E::Return(..) => {
+            "an expression the rule API does not allow here".into()
+        }
         other => {
+            // The rest name types, functions, variables and limits only.
             let text = other.to_string();
             match text.rfind(" (line ") {
                 Some(i) if text.ends_with(')') => text[..i].to_string(),

@@ -279,6 +279,8 @@ pub fn finish() -> Effects {
 pub fn with<R>(f: impl FnOnce(&mut Effects) -> R) -> Result<R, Box<EvalAltResult>> {
     CURRENT.with(|c| match c.borrow_mut().as_mut() {
         Some(effects) => Ok(f(effects)),
-        None => Err("effect functions can only be called while screening a person".into()),
+        None => Err(super::api_error(
+            "effect functions can only be called while screening a person",
+        )),
     })
 }

@@ -7,8 +7,9 @@ use rhai::ImmutableString;
 
 use super::csv_file::{Header, Kind};
 use super::dates::{self, DateFormat};
-use super::fields::{is_id, looks_like_cpr, parse_bool, shown};
+use super::fields::{is_id, looks_like_cpr, parse_bool};
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::privacy::{Kind as Shown, shown};
 use crate::time::Date;
 
 /// A token vocabulary, interned so every person's `school_absence` is one string.
@@ -115,7 +116,7 @@ impl Cells<'_> {
                 "bad-id",
                 format!(
                     "`{column}` {} is not an id: 1-64 characters of A-Z a-z 0-9 _ -",
-                    shown(value)
+                    shown(value, Shown::Id)
                 ),
             );
             return None;
@@ -148,7 +149,7 @@ impl Cells<'_> {
                 "bad-date",
                 format!(
                     "`{column}` {} is not a date in the form {form}",
-                    shown(value)
+                    shown(value, Shown::Date)
                 ),
                 hint,
             );
@@ -172,7 +173,10 @@ impl Cells<'_> {
                 self.fail(
                     column,
                     "bad-bool",
-                    format!("`{column}` {} is not true/false, yes/no or 1/0", shown(v)),
+                    format!(
+                        "`{column}` {} is not true/false, yes/no or 1/0",
+                        shown(v, Shown::Token(BOOLS))
+                    ),
                 );
                 default
             }),
@@ -237,7 +241,7 @@ impl Cells<'_> {
                     self.fail(
                         column,
                         "duplicate-token",
-                        format!("`{column}` lists {} twice", shown(piece)),
+                        format!("`{column}` lists {} twice", shown(piece, Shown::Known)),
                     );
                 } else {
                     list.push(token);
@@ -262,7 +266,10 @@ impl Cells<'_> {
         self.fail_with_hint(
             column,
             "unknown-token",
-            format!("`{column}` {} is not a known value", shown(value)),
+            format!(
+                "`{column}` {} is not a known value",
+                shown(value, Shown::Other)
+            ),
             Some(hint),
         );
     }
@@ -295,8 +302,16 @@ pub fn duplicate(line: usize, header: &Header, column: &str, id: &str, first: us
     };
     header.at(
         "duplicate-id",
-        format!("{column} {id:?} already appears on {place} {first}"),
+        format!(
+            "{column} {} already appears on {place} {first}",
+            shown(id, Shown::Id)
+        ),
         line,
         column,
     )
 }
+
+/// The words a boolean cell may hold (SPEC §1), as a message may show them.
+const BOOLS: &[&str] = &[
+    "true", "false", "yes", "no", "1", "0", "TRUE", "FALSE", "YES", "NO",
+];

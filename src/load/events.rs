@@ -5,7 +5,6 @@ use rhai::ImmutableString;
 use super::cells::{Cells, RowProblems, Vocab, in_file_order};
 use super::csv_file::{Column, Header, cells};
 use super::dates::DateFormat;
-use super::fields::shown;
 use super::id_index::{IdHasher, RowIds};
 use super::persons::Persons;
 use super::records::Chunk;
@@ -14,6 +13,7 @@ use crate::config::HostConfig;
 use crate::diagnostic::Diagnostic;
 use crate::event::{Event, EventKind};
 use crate::offence::Catalogue;
+use crate::privacy::{Kind, shown};
 
 /// The columns of events.csv (SPEC §1), in contract order.
 pub const COLUMNS: &[Column] = &[
@@ -209,7 +209,7 @@ impl<'a> Checker<'a> {
                 cells.fail(
                     "offence_code",
                     "bad-offence-code",
-                    format!("offence_code {} is not digits", shown(c)),
+                    format!("offence_code {} is not digits", shown(c, Kind::Code)),
                 );
                 None
             }
@@ -219,7 +219,10 @@ impl<'a> Checker<'a> {
                     cells.fail_with_hint(
                         "offence_code",
                         "unknown-offence-code",
-                        format!("offence_code {c:?} is not in the offence catalogue"),
+                        format!(
+                            "offence_code {} is not in the offence catalogue",
+                            shown(c, Kind::Code)
+                        ),
                         Some(format!(
                             "add it to {}, with its category and source",
                             self.catalogue_file
