@@ -58,3 +58,4 @@ pub mod screen;
 pub mod store;
 pub mod text;
 pub mod time;
+pub mod write;

@@ -224,32 +224,6 @@ pub fn warn(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Streams `write` into a temporary file in the target's folder and renames it
-/// over `path` only when complete, so `path` is written whole or not at all
-/// without holding the output in memory.
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 /// Streams `write` to stdout; a closed pipe (`tryg … | head`) is not an error.
 pub fn write_stdout_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,

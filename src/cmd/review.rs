@@ -512,7 +512,7 @@ fn export(store: &mut Store, file: Option<PathBuf>) -> anyhow::Result<Exit> {
         csv.flush()
     };
     match &file {
-        Some(path) => super::write_atomically_with(path, write)?,
+        Some(path) => crate::write::write_whole(path, Default::default(), write)?,
         None => super::write_stdout_with(write)?,
     }
     super::warn(&format!(

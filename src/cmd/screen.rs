@@ -2,12 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::error::CommandResult;
 use crate::exit::Exit;
 use crate::output::{self, Format};
 use crate::screen::Screening;
+use crate::write::Protected;
 
 /// `tryg screen --persons FILE --events FILE [options]`.
 #[derive(Debug, clap::Args)]
@@ -56,7 +57,14 @@ pub fn run(args: Args) -> CommandResult {
         .format
         .unwrap_or_else(|| format_of(args.out.as_deref()));
     if let Some(out) = &args.out {
-        check_out(out, &args.batch)?;
+        let (files, folders) = protected(&args);
+        crate::write::check_target(
+            out,
+            Protected {
+                files: &files,
+                folders: &folders,
+            },
+        )?;
     }
     // The store is opened before any work, so a bad --db costs nothing. (An
     // empty TRYG_DB is no store.)
@@ -115,10 +123,23 @@ fn write_out(
     pool: &rayon::ThreadPool,
     render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send,
 ) -> anyhow::Result<()> {
+    let (files, folders) = protected(args);
+    let protected = Protected {
+        files: &files,
+        folders: &folders,
+    };
     pool.install(|| match &args.out {
-        Some(path) => super::write_atomically_with(path, render),
+        Some(path) => crate::write::write_whole(path, protected, render),
         None => super::write_stdout_with(render),
     })
+}
+
+/// What `--out` must never replace: the input files; and where it must not
+/// write: the rule pack's folder.
+fn protected(args: &Args) -> (Vec<&Path>, Vec<&Path>) {
+    let files = vec![args.batch.persons.as_path(), args.batch.events.as_path()];
+    let folders = args.rules.rules.iter().map(PathBuf::as_path).collect();
+    (files, folders)
 }
 
 /// The format a file name asks for: `report.html` is html.
@@ -129,36 +150,6 @@ fn format_of(out: Option<&Path>) -> output::Format {
         Some("html" | "htm") => Format::Html,
         _ => Format::Table,
     }
-}
-
-/// Refuses, before any work, an --out that cannot be written or that would
-/// overwrite an input file.
-fn check_out(out: &Path, batch: &super::BatchArgs) -> anyhow::Result<()> {
-    let folder = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !folder.is_dir() {
-        bail!(
-            "cannot write {}: the folder {} does not exist",
-            out.display(),
-            folder.display()
-        );
-    }
-    if out.is_dir() {
-        bail!("cannot write {}: it is a folder", out.display());
-    }
-    let same = |input: &Path| match (input.canonicalize(), out.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same(&batch.persons) || same(&batch.events) {
-        bail!(
-            "--out {} would overwrite an input file; choose another name",
-            out.display()
-        );
-    }
-    Ok(())
 }
 
 /// What the loader found legal but most likely not meant (empty files,
