@@ -30,10 +30,11 @@ pub struct RunInfo {
     pub purged_on: Option<String>,
 }
 
-const RUN_COLUMNS: &str = "id, recorded_at, tool_version, as_of, ruleset_digest, persons_digest,
+pub(crate) const RUN_COLUMNS: &str =
+    "id, recorded_at, tool_version, as_of, ruleset_digest, persons_digest,
     events_digest, municipalities, outcome_count, chain_head, purged_on";
 
-fn run_info(row: &Row) -> RunInfo {
+pub(crate) fn run_info(row: &Row) -> RunInfo {
     RunInfo {
         id: row.int(0).unwrap_or(0),
         recorded_at: row.text(1).unwrap_or_default(),
