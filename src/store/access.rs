@@ -3,7 +3,8 @@
 //! data controller can answer "who looked at this child's record". A
 //! session is named by a short public label (see `serve`), never by the
 //! secret cookie value. `tryg review erase` removes a person's rows; `purge`
-//! those older than the retention period.
+//! those older than the retention period. Also here: one chain entry by its
+//! id ([`Store::chain_entry`]), for the server's "recorded" row.
 
 use super::backend::{Mode, Value};
 use super::{Store, StoreError};
@@ -21,7 +22,38 @@ pub struct View {
     pub page: String,
 }
 
+/// One entry of the decision chain as it stands in the store: the row the
+/// meeting server shows after recording a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainEntry {
+    /// The decision (its `hash` is the entry's hash).
+    pub decision: super::read::DecisionRow,
+    /// The hash of the entry before it (64 hex digits; zeros for the first).
+    pub prev_hash: String,
+}
+
 impl Store {
+    /// The decision `D{seq}` with its link in the chain; `None` when there is
+    /// no such decision or its content was erased or purged.
+    ///
+    /// # Errors
+    /// Database errors as they come.
+    pub fn chain_entry(&mut self, seq: i64) -> Result<Option<ChainEntry>, StoreError> {
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let rows = tx.query(
+            &format!(
+                "SELECT {}, d.prev_hash FROM decisions d
+                 WHERE d.seq = $1 AND d.entry = 'decision' AND d.salt IS NOT NULL",
+                super::read::DECISION_COLUMNS
+            ),
+            &[Value::from(seq)],
+        )?;
+        Ok(rows.first().map(|row| ChainEntry {
+            decision: super::read::decision_row(row),
+            prev_hash: row.text(19).unwrap_or_default(),
+        }))
+    }
+
     /// Records that `session` viewed `person`'s `page` now.
     ///
     /// # Errors

@@ -79,12 +79,12 @@ pub struct DecisionRow {
     pub hash: String,
 }
 
-const DECISION_COLUMNS: &str = "d.seq, d.run_id, d.person_id, d.proposal, d.decision,
+pub(crate) const DECISION_COLUMNS: &str = "d.seq, d.run_id, d.person_id, d.proposal, d.decision,
     d.decided_by, d.agency, d.effort, d.level, d.note, d.decided_on, d.replaces,
     (SELECT MIN(r.seq) FROM decisions r WHERE r.replaces = d.seq),
     d.event_id, d.event_date, d.event_kind, d.event_code, d.recorded_at, d.hash";
 
-fn decision_row(row: &Row) -> DecisionRow {
+pub(crate) fn decision_row(row: &Row) -> DecisionRow {
     DecisionRow {
         seq: row.int(0).unwrap_or(0),
         run_id: row.int(1),
