@@ -12,8 +12,9 @@
 //! - **Host.** Only `127.0.0.1:PORT` and `localhost:PORT` are answered (a
 //!   DNS-rebinding page names another host).
 //! - **Forms.** Every POST carries the session's CSRF token (random, compared
-//!   in constant time), and is refused when `Origin` is present and not this
-//!   server, or `Sec-Fetch-Site` is present and not `same-origin`.
+//!   in constant time), and is refused when `Sec-Fetch-Site` is present and
+//!   not `same-origin`, or `Origin` names another origin (see
+//!   [`Gate::same_origin`]).
 //! - **Headers.** Every answer carries a Content-Security-Policy that allows
 //!   the page's one inline stylesheet by hash and nothing else (no script,
 //!   image, font or frame; forms post only to this server),
@@ -159,15 +160,20 @@ impl Gate {
         self.authorities.iter().any(|a| a == host)
     }
 
-    /// Whether a POST's `Origin` and `Sec-Fetch-Site` headers (when present)
-    /// say it comes from this server's own pages.
+    /// Whether a POST's `Sec-Fetch-Site` and `Origin` headers say it comes
+    /// from this server's own pages. A browser's `Sec-Fetch-Site` decides
+    /// when present (it must be `same-origin`; the pages' `no-referrer`
+    /// policy makes Chromium send `Origin: null` on their own forms); without
+    /// it, an `Origin` must be this server's.
     pub fn same_origin(&self, origin: Option<&str>, fetch_site: Option<&str>) -> bool {
-        let origin_ok = origin.is_none_or(|o| {
+        let ours = |o: &str| {
             o.strip_prefix("http://")
                 .is_some_and(|a| self.authorities.iter().any(|x| x == a))
-        });
-        let site_ok = fetch_site.is_none_or(|s| s == "same-origin");
-        origin_ok && site_ok
+        };
+        match fetch_site {
+            Some(site) => site == "same-origin" && origin.is_none_or(|o| o == "null" || ours(o)),
+            None => origin.is_none_or(ours),
+        }
     }
 }
 
@@ -218,6 +224,8 @@ mod tests {
         assert!(!gate.same_origin(Some("null"), None));
         assert!(!gate.same_origin(None, Some("cross-site")));
         assert!(!gate.same_origin(None, Some("same-site")));
+        assert!(gate.same_origin(Some("null"), Some("same-origin")));
+        assert!(!gate.same_origin(Some("http://evil.example"), Some("same-origin")));
     }
 
     #[test]
