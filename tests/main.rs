@@ -46,3 +46,5 @@ mod register;
 // `tryg serve`: the meeting in the browser; token, session, CSRF, origin,
 // the access log; a decision recorded through the page, in Chromium.
 mod serve;
+// `tryg report`: the period report from a store of the sample batch, every format.
+mod period_report;

@@ -27,6 +27,7 @@
 //! - [`changes`]: a run against the previous one (new, escalated,
 //!   de-escalated, unchanged; no longer proposed).
 //! - [`access`]: the log of who viewed a person's page in `tryg serve`.
+//! - [`period`]: the rows the period report counts (`tryg report`).
 //!
 //! The schema, the chain's canonical form and what purge and erase keep are
 //! described in docs/case-register.md. Nothing here prints.
@@ -36,6 +37,7 @@ pub mod backend;
 pub mod chain;
 pub mod changes;
 pub mod decide;
+pub mod period;
 pub mod postgres;
 pub mod read;
 pub mod record;
