@@ -217,19 +217,21 @@ fn plain(status: StatusCode, text: &str) -> Response {
 async fn guard_layer(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
     let mut response = match admit(&app, &mut request) {
         Ok(()) => next.run(request).await,
-        Err(refused) => refused,
+        Err(refused) => *refused,
     };
     secure(response.headers_mut(), &app.views.csp);
     response
 }
 
 /// Lets a request through (`Ok`) or answers it with a refusal.
-fn admit(app: &App, request: &mut Request) -> Result<(), Response> {
+fn admit(app: &App, request: &mut Request) -> Result<(), Box<Response>> {
     let headers = request.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let gate = app.gate.lock().unwrap_or_else(|e| e.into_inner());
     if !text(header::HOST).is_some_and(|h| gate.host_allowed(h)) {
-        return Err(app.views.refused(StatusCode::FORBIDDEN, "refused-host"));
+        return Err(Box::new(
+            app.views.refused(StatusCode::FORBIDDEN, "refused-host"),
+        ));
     }
     if request.uri().path() == "/login" {
         return Ok(());
@@ -238,7 +240,9 @@ fn admit(app: &App, request: &mut Request) -> Result<(), Response> {
         .and_then(|c| gate.cookie_in(c))
         .and_then(|secret| gate.session(&secret).cloned());
     let Some(session) = session else {
-        return Err(app.views.refused(StatusCode::FORBIDDEN, "refused-session"));
+        return Err(Box::new(
+            app.views.refused(StatusCode::FORBIDDEN, "refused-session"),
+        ));
     };
     if request.method() == Method::POST
         && !gate.same_origin(
@@ -246,9 +250,10 @@ fn admit(app: &App, request: &mut Request) -> Result<(), Response> {
             headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
         )
     {
-        return Err(app
-            .views
-            .refused(StatusCode::FORBIDDEN, "refused-cross-origin"));
+        return Err(Box::new(
+            app.views
+                .refused(StatusCode::FORBIDDEN, "refused-cross-origin"),
+        ));
     }
     drop(gate);
     request.extensions_mut().insert(session);
