@@ -222,7 +222,16 @@ mod tests {
                 .iter()
                 .map(|a| (*a, Arg::Number(2.0)))
                 .collect();
-                assert_ne!(&m.format(id, &args), id, "{} {id}", lang.tag());
+                let message = m.bundle.get_message(id).and_then(|m| m.value());
+                let pattern = message.unwrap_or_else(|| panic!("{} {id}", lang.tag()));
+                let mut fluent_args = FluentArgs::new();
+                for (name, _) in &args {
+                    fluent_args.set(*name, FluentValue::from(2));
+                }
+                let mut errors = Vec::new();
+                m.bundle
+                    .format_pattern(pattern, Some(&fluent_args), &mut errors);
+                assert!(errors.is_empty(), "{} {id}: {errors:?}", lang.tag());
             }
         }
     }
