@@ -41,6 +41,8 @@ const HOST_KEYS: &[&str] = &[
     "levels",
     "forums",
     "concern_letter.batch_size",
+    // The language of tryg's own words (`tryg serve`, `tryg report`).
+    "lang",
 ];
 
 /// Names rhai understands that its function list does not show.

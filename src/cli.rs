@@ -50,6 +50,10 @@ pub enum Command {
     Reidentify(cmd::reidentify::Args),
     /// The case register: runs, pending proposals, decisions, history, export, verify.
     Review(cmd::review::Args),
+    /// The coordination meeting in the browser: a local web app over the case register.
+    Serve(cmd::serve::Args),
+    /// The period report (half-year report) from the case register: html, csv or json.
+    Report(cmd::report::Args),
 }
 
 /// Parses the command line, runs the command and returns its exit status.
@@ -125,5 +129,7 @@ fn dispatch(command: Command) -> crate::error::CommandResult {
         Command::Pseudonymise(args) => cmd::pseudonymise::run(args),
         Command::Reidentify(args) => cmd::reidentify::run(args),
         Command::Review(args) => cmd::review::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Report(args) => cmd::report::run(args),
     }
 }

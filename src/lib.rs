@@ -25,6 +25,9 @@
 //!   keyed pseudonyms (`tryg pseudonymise`, `tryg reidentify`).
 //! - [`store`]: the case register (runs, outcomes, decisions, the hash chain;
 //!   SQLite or PostgreSQL).
+//! - [`serve`]: the coordination meeting in the browser (`tryg serve`).
+//! - [`report`]: the period report over the register (`tryg report`).
+//! - [`i18n`]: tryg's own words in Danish and English (Project Fluent).
 //! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
 
 #![forbid(unsafe_code)]
@@ -44,6 +47,7 @@ pub mod event;
 pub mod exit;
 pub mod explain;
 pub mod host;
+pub mod i18n;
 pub mod load;
 pub mod offence;
 pub mod outcome;
@@ -53,8 +57,10 @@ pub mod person;
 pub mod privacy;
 pub mod proposal;
 pub mod pseudonymise;
+pub mod report;
 pub mod ruleset;
 pub mod screen;
+pub mod serve;
 pub mod store;
 pub mod text;
 pub mod time;

@@ -46,7 +46,7 @@ const FLAGS: &[&str] = &[
 ];
 
 /// The Chromium binary, or `None` (with a message) when there is none to use.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(path) = std::env::var_os("CHROMIUM") {
         candidates.push(path.into());
@@ -76,7 +76,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The folder for what the tests save: `target/browser/`.
-fn artefacts() -> PathBuf {
+pub(crate) fn artefacts() -> PathBuf {
     let target = Path::new(env!("CARGO_BIN_EXE_tryg"))
         .ancestors()
         .nth(2)
@@ -88,18 +88,18 @@ fn artefacts() -> PathBuf {
 }
 
 /// One headless Chromium with one page, attached over the DevTools protocol.
-struct Browser {
+pub(crate) struct Browser {
+    /// Protocol events received so far, in order.
+    pub(crate) events: Vec<Value>,
     child: Child,
     ws: WebSocket<TcpStream>,
     next_id: u64,
     session: String,
-    /// Protocol events received so far, in order.
-    events: Vec<Value>,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    fn launch(binary: &Path) -> Browser {
+    pub(crate) fn launch(binary: &Path) -> Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let child = Command::new(binary)
             .args(FLAGS)
@@ -191,7 +191,7 @@ impl Browser {
     }
 
     /// A command to the page.
-    fn send(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn send(&mut self, method: &str, params: Value) -> Value {
         self.command(method, params, true)
     }
 
@@ -222,7 +222,7 @@ impl Browser {
     }
 
     /// Waits for a protocol event not seen before (index `from` on).
-    fn wait_for(&mut self, method: &str, from: usize) {
+    pub(crate) fn wait_for(&mut self, method: &str, from: usize) {
         let deadline = Instant::now() + STEP;
         loop {
             if self.events[from.min(self.events.len())..]
@@ -240,7 +240,7 @@ impl Browser {
     }
 
     /// Opens a file and waits for its load event.
-    fn open(&mut self, file: &Path) -> String {
+    pub(crate) fn open(&mut self, file: &Path) -> String {
         let url = format!(
             "file://{}",
             file.canonicalize().expect("report file").display()
@@ -255,8 +255,19 @@ impl Browser {
         url
     }
 
+    /// Opens a URL and waits for its load event.
+    pub(crate) fn goto(&mut self, url: &str) {
+        let from = self.events.len();
+        let navigated = self.send("Page.navigate", json!({ "url": url }));
+        assert!(
+            navigated.get("errorText").is_none(),
+            "cannot open the page: {navigated}"
+        );
+        self.wait_for("Page.loadEventFired", from);
+    }
+
     /// Evaluates a JavaScript expression in the page and returns its value.
-    fn eval(&mut self, expression: &str) -> Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> Value {
         let result = self.send(
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
@@ -268,7 +279,7 @@ impl Browser {
     }
 
     /// Presses a key on the focused element, as a keyboard would.
-    fn press(&mut self, key: &str, code: &str, key_code: u32, text: &str) {
+    pub(crate) fn press(&mut self, key: &str, code: &str, key_code: u32, text: &str) {
         for kind in ["keyDown", "keyUp"] {
             let mut params = json!({
                 "type": kind, "key": key, "code": code,
@@ -282,12 +293,12 @@ impl Browser {
     }
 
     /// Focuses an element and presses Enter on it.
-    fn enter_on(&mut self, selector: &str) {
+    pub(crate) fn enter_on(&mut self, selector: &str) {
         self.focus(selector);
         self.press("Enter", "Enter", 13, "\r");
     }
 
-    fn focus(&mut self, selector: &str) {
+    pub(crate) fn focus(&mut self, selector: &str) {
         let found = self.eval(&format!(
             "(() => {{ const e = document.querySelector({}); if (!e) return false; e.focus(); \
              return document.activeElement === e; }})()",
@@ -317,7 +328,7 @@ impl Browser {
     }
 
     /// Console errors and warnings, uncaught exceptions and CSP violations.
-    fn problems(&mut self) -> Vec<String> {
+    pub(crate) fn problems(&mut self) -> Vec<String> {
         let mut problems: Vec<String> = Vec::new();
         for e in &self.events {
             let p = &e["params"];
@@ -346,7 +357,7 @@ impl Browser {
     }
 
     /// URLs the page requested.
-    fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.events
             .iter()
             .filter(|e| e["method"] == "Network.requestWillBeSent")
@@ -359,7 +370,7 @@ impl Browser {
             .collect()
     }
 
-    fn screenshot(&mut self, file: &Path) {
+    pub(crate) fn screenshot(&mut self, file: &Path) {
         let shot = self.send("Page.captureScreenshot", json!({ "format": "png" }));
         save_base64(&shot["data"], file);
     }

@@ -55,7 +55,7 @@ fn out_never_overwrites_an_input_and_refuses_a_missing_folder() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "error: --out persons.csv would overwrite an input file; choose another name\n"
+        "error: cannot write persons.csv: it would overwrite persons.csv, which tryg reads; choose another name\n"
     );
     assert_eq!(
         std::fs::read(dir.path().join("persons.csv")).unwrap(),
@@ -69,6 +69,58 @@ fn out_never_overwrites_an_input_and_refuses_a_missing_folder() {
         String::from_utf8(out.stderr).unwrap(),
         "error: cannot write no/such/report.json: the folder no/such does not exist\n"
     );
+}
+
+#[test]
+fn out_refuses_devices_links_and_the_rule_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["persons.csv", "events.csv"] {
+        std::fs::copy(
+            crate::support::root().join("fixtures").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    let refused = |out: &str, extra: &[&str]| {
+        let result = run(crate::support::screen_in(dir.path(), crate::support::AS_OF)
+            .args(["--out", out])
+            .args(extra));
+        assert_eq!(result.status.code(), Some(1), "{out}");
+        String::from_utf8(result.stderr).unwrap()
+    };
+    assert!(refused("/dev/null", &[]).contains("it is a device, pipe or socket"));
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("persons.csv"), dir.path().join("link"))
+            .unwrap();
+        assert!(refused("link", &[]).contains("it is a symbolic link"));
+    }
+    let pack = crate::support::rule_pack_copy();
+    let rules = pack.path().join("rules");
+    let policy = rules.join("tryg.toml");
+    let before = std::fs::read(&policy).unwrap();
+    let stderr = refused(
+        policy.to_str().unwrap(),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    assert!(
+        stderr.contains("it is inside the rule pack's folder"),
+        "{stderr}"
+    );
+    let stderr = refused(
+        rules.join("report.rhai").to_str().unwrap(),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    assert!(
+        stderr.contains("it is inside the rule pack's folder"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&policy).unwrap(), before);
+    // Nothing half-written is left anywhere.
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let name = entry.file_name();
+        assert!(!name.to_string_lossy().starts_with(".tryg-partial-"));
+    }
 }
 
 #[test]

@@ -49,3 +49,8 @@ mod memo;
 mod pseudonymise;
 // The case register: `screen --db` and `review`, on SQLite and PostgreSQL.
 mod register;
+// `tryg serve`: the meeting in the browser; token, session, CSRF, origin,
+// the access log; a decision recorded through the page, in Chromium.
+mod serve;
+// `tryg report`: the period report from a store of the sample batch, every format.
+mod period_report;

@@ -893,7 +893,7 @@ fn a_store_from_a_newer_tryg_is_refused(db: &Db) {
     let err = refused(db.review(&["runs"]));
     assert_eq!(
         err,
-        "error: this store was written by a newer tryg (schema version 99, by tryg 9.9.9); this tryg knows versions up to 1: use tryg 9.9.9 or later\n"
+        "error: this store was written by a newer tryg (schema version 99, by tryg 9.9.9); this tryg knows versions up to 2: use tryg 9.9.9 or later\n"
     );
 }
 

@@ -11,8 +11,10 @@ pub mod init;
 pub mod pseudonymise;
 pub mod register;
 pub mod reidentify;
+pub mod report;
 pub mod review;
 pub mod screen;
+pub mod serve;
 pub mod test;
 
 use std::io::Write;
@@ -160,6 +162,35 @@ pub fn rules(pack: RulePack) -> Result<RuleSet, Failure> {
             rules.pack.file(file.rsplit('/').next().unwrap_or(file))
         }),
     })
+}
+
+/// The language of a command's words when `--lang` is not given: `lang` in
+/// the rule pack's tryg.toml (`"da"` or `"en"`), else English.
+///
+/// # Errors
+/// A pack that cannot be read, a tryg.toml that does not parse, or a `lang`
+/// that is not `da` or `en`.
+pub fn default_lang(arg: &RulesArg) -> Result<crate::i18n::Lang, Failure> {
+    let pack = pack(arg)?;
+    let Some(text) = pack.file("tryg.toml") else {
+        return Ok(crate::i18n::Lang::default());
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        Failure::Refused(format!(
+            "error: {}/tryg.toml does not parse: {}\n",
+            pack.folder,
+            e.message()
+        ))
+    })?;
+    match table.get("lang") {
+        None => Ok(crate::i18n::Lang::default()),
+        Some(toml::Value::String(s)) if s == "da" => Ok(crate::i18n::Lang::Da),
+        Some(toml::Value::String(s)) if s == "en" => Ok(crate::i18n::Lang::En),
+        Some(_) => Err(Failure::Refused(format!(
+            "error: {}/tryg.toml: `lang` is \"da\" or \"en\"\n",
+            pack.folder
+        ))),
+    }
 }
 
 /// Reads and loads the rules named on the command line (see [`rules`]).

@@ -10,7 +10,7 @@ use crate::outcome::{Outcome, Run};
 use crate::output::Outcomes;
 use crate::ruleset::RuleSet;
 use crate::store::record::{Recorded, Recording};
-use crate::store::rows::{EventFacts, OutcomeRow};
+use crate::store::rows::{EventFacts, OutcomeRow, PersonFacts};
 use crate::store::{Location, Store};
 
 /// The store of `--db`, opened (created if missing) and migrated.
@@ -45,6 +45,7 @@ pub fn rows(outcomes: &[Outcome], start: usize, batch: &Batch, rules: &RuleSet) 
                     })
             };
             OutcomeRow::of(outcome, position, &facts)
+                .with_person(PersonFacts::of(&batch.persons[position]))
         })
         .collect()
 }

@@ -24,13 +24,20 @@
 //! - [`read`]: runs, the agenda of pending proposals, one person's history,
 //!   the export, and the lookups feeding back into screening.
 //! - [`retention`]: purge past the retention period; erase one person.
+//! - [`changes`]: a run against the previous one (new, escalated,
+//!   de-escalated, unchanged; no longer proposed).
+//! - [`access`]: the log of who viewed a person's page in `tryg serve`.
+//! - [`period`]: the rows the period report counts (`tryg report`).
 //!
 //! The schema, the chain's canonical form and what purge and erase keep are
 //! described in docs/case-register.md. Nothing here prints.
 
+pub mod access;
 pub mod backend;
 pub mod chain;
+pub mod changes;
 pub mod decide;
+pub mod period;
 pub mod postgres;
 pub mod read;
 pub mod record;

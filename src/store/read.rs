@@ -40,10 +40,11 @@ pub struct RunInfo {
     pub purged_on: Option<String>,
 }
 
-const RUN_COLUMNS: &str = "id, recorded_at, tool_version, as_of, ruleset_digest, persons_digest,
+pub(crate) const RUN_COLUMNS: &str =
+    "id, recorded_at, tool_version, as_of, ruleset_digest, persons_digest,
     events_digest, municipalities, outcome_count, chain_head, purged_on";
 
-fn run_info(row: &Row) -> RunInfo {
+pub(crate) fn run_info(row: &Row) -> RunInfo {
     RunInfo {
         id: row.int(0).unwrap_or(0),
         recorded_at: row.text(1).unwrap_or_default(),
@@ -108,12 +109,12 @@ pub struct DecisionRow {
     pub hash: String,
 }
 
-const DECISION_COLUMNS: &str = "d.seq, d.run_id, d.person_id, d.proposal, d.decision,
+pub(crate) const DECISION_COLUMNS: &str = "d.seq, d.run_id, d.person_id, d.proposal, d.decision,
     d.decided_by, d.agency, d.effort, d.level, d.note, d.decided_on, d.replaces,
     (SELECT MIN(r.seq) FROM decisions r WHERE r.replaces = d.seq),
     d.event_id, d.event_date, d.event_kind, d.event_code, d.recorded_at, d.hash";
 
-fn decision_row(row: &Row) -> DecisionRow {
+pub(crate) fn decision_row(row: &Row) -> DecisionRow {
     DecisionRow {
         seq: row.int(0).unwrap_or(0),
         run_id: row.int(1),

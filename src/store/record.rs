@@ -222,6 +222,10 @@ const OUTCOME_COLUMNS: &[&str] = &[
     "letter_rank",
     "letter_in_batch",
     "document",
+    "municipality",
+    "district",
+    "gang_affiliation",
+    "in_custody",
 ];
 
 const ACTION_COLUMNS: &[&str] = &[
@@ -256,6 +260,7 @@ fn insert_outcomes(tx: &mut dyn Tx, run_id: i64, rows: Vec<OutcomeRow>) -> Resul
     tx.insert_many("actions", ACTION_COLUMNS, &mut actions)?;
     // The documents move into the statement's values, uncopied.
     let mut outcomes = rows.into_iter().map(|r| {
+        let p = r.person;
         vec![
             Value::from(run_id),
             Value::from(r.position),
@@ -268,6 +273,10 @@ fn insert_outcomes(tx: &mut dyn Tx, run_id: i64, rows: Vec<OutcomeRow>) -> Resul
             Value::from(r.letter_rank),
             Value::Int(r.letter_in_batch.map(i64::from)),
             Value::from(r.document),
+            Value::from(p.as_ref().map(|p| p.municipality.clone())),
+            Value::from(p.as_ref().and_then(|p| p.district.clone())),
+            Value::from(p.as_ref().map(|p| p.gang_affiliation.clone())),
+            Value::Int(p.as_ref().map(|p| i64::from(p.in_custody))),
         ]
     });
     tx.insert_many("outcomes", OUTCOME_COLUMNS, &mut outcomes)

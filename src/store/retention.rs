@@ -118,6 +118,11 @@ impl Store {
                     ],
                 )?;
             }
+            // Views of a person's page (`tryg serve`) age out like the rest.
+            tx.execute(
+                "DELETE FROM access_log WHERE viewed_at < $1",
+                &[Value::from(day.as_str())],
+            )?;
             let decisions = ids(
                 &mut *tx,
                 "SELECT seq FROM decisions WHERE entry = 'decision' AND salt IS NOT NULL
@@ -208,6 +213,11 @@ impl Store {
             )?;
             tx.execute(
                 "DELETE FROM outcomes WHERE person_id = $1",
+                &[Value::from(person)],
+            )?;
+            // Who viewed the person's page in `tryg serve` names the person too.
+            tx.execute(
+                "DELETE FROM access_log WHERE person_id = $1",
                 &[Value::from(person)],
             )?;
             let content = Content {

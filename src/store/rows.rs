@@ -52,6 +52,39 @@ pub struct OutcomeRow {
     pub document: String,
     /// The proposed actions, in the outcome's order.
     pub actions: Vec<ActionRow>,
+    /// Where the person lives and what the period report counts of their
+    /// registration (persons.csv, not the outcome): set by the caller that
+    /// has the batch ([`OutcomeRow::with_person`]); `None` leaves the columns
+    /// `NULL`.
+    pub person: Option<PersonFacts>,
+}
+
+/// What the register keeps of a person's row of persons.csv beside the
+/// outcome (schema version 2): the period report's breakdowns
+/// (municipality, district) and its custody share (gang registration,
+/// custody). Values as SPEC §1 spells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// `municipality` of residence, as written (at most 80 characters).
+    pub municipality: String,
+    /// `district`, when given (at most 80 characters).
+    pub district: Option<String>,
+    /// `gang_affiliation`: `none`, `peripheral`, `bubbler` or `core`.
+    pub gang_affiliation: String,
+    /// `in_custody` on the as-of date.
+    pub in_custody: bool,
+}
+
+impl PersonFacts {
+    /// The facts kept of `person`.
+    pub fn of(person: &crate::person::Person) -> PersonFacts {
+        PersonFacts {
+            municipality: person.municipality.to_string(),
+            district: person.district.as_ref().map(|d| d.to_string()),
+            gang_affiliation: person.gang_affiliation.as_str().to_string(),
+            in_custody: person.in_custody,
+        }
+    }
 }
 
 /// One proposed action as stored.
@@ -111,7 +144,14 @@ impl OutcomeRow {
             // An outcome is plain data; serialising it cannot fail.
             document: serde_json::to_string(outcome).expect("an outcome serialises"),
             actions,
+            person: None,
         }
+    }
+
+    /// The same rows with the person's facts (see [`PersonFacts`]).
+    pub fn with_person(mut self, facts: PersonFacts) -> OutcomeRow {
+        self.person = Some(facts);
+        self
     }
 }
 

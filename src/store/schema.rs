@@ -12,7 +12,7 @@ use super::{Backend, StoreError};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` is version `i + 1`.
 /// Never edit one that has shipped: add the next.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The newest schema version this tryg knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -118,6 +118,26 @@ CREATE TABLE decisions (
 );
 CREATE INDEX decisions_person ON decisions (person_id, proposal);
 CREATE INDEX decisions_run ON decisions (run_id);
+"#;
+
+/// Version 2 (issue 18): what the period report and the meeting server need.
+/// Each outcome keeps where the person lives and the two registrations the
+/// report counts (`NULL` for runs recorded before); `access_log` records
+/// every view of a person's page in `tryg serve`.
+const V2: &str = r#"
+ALTER TABLE outcomes ADD COLUMN municipality TEXT;
+ALTER TABLE outcomes ADD COLUMN district TEXT;
+ALTER TABLE outcomes ADD COLUMN gang_affiliation TEXT;
+ALTER TABLE outcomes ADD COLUMN in_custody BIGINT;
+
+CREATE TABLE access_log (
+    id {id},
+    viewed_at TEXT NOT NULL,
+    session TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    page TEXT NOT NULL
+);
+CREATE INDEX access_log_person ON access_log (person_id);
 "#;
 
 fn spelled(sql: &str, dialect: Dialect) -> String {

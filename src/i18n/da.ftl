@@ -1,0 +1,179 @@
+# trygs egne ord på dansk (tryg serve, tryg report). Reglernes tekster, navne,
+# noter og datakontraktens tokens oversættes aldrig.
+# Hold besked-id'erne i takt med en.ftl (en enhedstest tjekker det).
+
+## Fælles
+app-name = koordinationsmøde
+confidential = Fortroligt
+notice = Fortroligt: oplysninger om strafbare forhold for børn og unge. Alt, der foreslås her, er forslag fra regler; mødet beslutter (GDPR art. 22).
+nav-label = Sider
+nav-agenda = Dagsorden
+nav-runs = Kørsler
+footer-chain-ok = Beslutningskæden er verificeret: { $entries } { $entries ->
+    [one] post
+   *[other] poster
+  }, hoved { $head }.
+footer-chain-bad = Beslutningskæden kan IKKE verificeres: { $problems } { $problems ->
+    [one] problem
+   *[other] problemer
+  } i { $entries } poster. Kør tryg review verify, og giv den dataansvarlige besked.
+footer-chain-unreadable = Beslutningskæden kunne ikke læses.
+footer-store = Register: { $store }
+n-persons = { $n } { $n ->
+    [one] person
+   *[other] personer
+  }
+run = Kørsel
+run-n = Kørsel { $run }
+as-of = Pr.
+recorded-at = Registreret
+persons = Personer
+person = Person
+rule-set = Regelsæt
+municipalities = Kommuner
+purged-on = slettet { $date }
+level = Niveau
+level-n = niveau { $level }
+evidence = grundlag
+reasons = Begrundelser
+no-reasons = Ingen begrundelse registreret.
+deferred = udsat
+
+## Afvisninger
+refused-host-title = Afvist
+refused-host = Serveren svarer kun på forespørgsler til 127.0.0.1 eller localhost på sin egen port.
+refused-session-title = Ikke logget ind
+refused-session = Serveren svarer kun den browser, der åbnede linket fra tryg serve. Åbn det link, eller stop tryg serve og start den igen for at få et nyt.
+refused-token-title = Linket er brugt eller forkert
+refused-token = Dette login-link er allerede brugt eller forkert: hvert link virker én gang. Stop tryg serve og start den igen for at få et nyt.
+refused-cross-origin-title = Afvist
+refused-cross-origin = En formular kan kun sendes til serveren fra dens egne sider.
+refused-csrf-title = Afvist
+refused-csrf = Formularen manglede sessionens token, så intet blev registreret. Genindlæs siden, og prøv igen.
+not-found-title = Ikke fundet
+not-found = Siden findes ikke.
+store-error-title = Registret kunne ikke svare
+
+## Kørsler
+runs-title = Registrerede kørsler
+runs-none = Der er ingen kørsel endnu: tryg screen --db registrerer en.
+
+## Dagsorden
+agenda-title = Dagsorden for kørsel { $run } pr. { $as_of }
+agenda-intro = Hvert punkt er et forslag; åbn det for begrundelserne, og registrér mødets beslutning.
+agenda-sections = Dagsordenens afsnit
+section-letters = Bekymringsbreve til dette møde, i rækkefølge
+section-letters-empty = Intet bekymringsbrev afventer dette møde.
+section-youth-board = Kandidater til Ungdomskriminalitetsnævnet
+section-youth-board-empty = Ingen kandidatur til nævnet afventer.
+section-overdue = Overskredne handlinger
+section-overdue-empty = Ingen handling er overskredet.
+section-rest = Andre ventende forslag
+section-rest-empty = Intet andet afventer.
+section-changes = Hvad der er ændret siden forrige kørsel
+changes-against = Sammenlignet med kørsel { $run } pr. { $as_of } (den seneste tidligere kørsel over de samme kommuner).
+changes-none = Ingen persons niveau har flyttet sig, og ingen er nye.
+changes-no-previous = Der er ingen tidligere kørsel over de samme kommuner at sammenligne med.
+change = Ændring
+change-new = ny
+change-escalated = optrappet
+change-de-escalated = nedtrappet
+change-unchanged = uændret
+evidence-moved = Hændelser, der flyttede den
+no-longer-proposed = Ikke længere foreslået
+no-longer-proposed-none = Alle, der var foreslået i forrige kørsel, er stadig foreslået.
+gone-from = var på niveau { $level }
+gone-absent = ikke med i denne kørsels udtræk
+item-letter-batch = bekymringsbrev, nr. { $rank }, prioritet { $priority }
+item-letter-later = bekymringsbrev, nr. { $rank }, prioritet { $priority }, uden for dette mødes portion
+item-youth-board = Ungdomskriminalitetsnævnet: { $route } ({ $limb })
+item-level = sagsniveau { $level } { $name }
+item-action = handling { $kind }
+item-action-due = handling { $kind }, frist { $due }
+item-action-overdue = handling { $kind }, overskredet siden { $due }
+item-facts = Alder { $age }, forum { $forum }, niveau { $level } { $name }.
+history-link = Historik for { $person }
+
+## Beslutningsformularen (som tryg review decide)
+form-label = Beslutning om { $person }
+form-decision = Beslutning
+decision-accept = godkend
+decision-reject = afvis
+decision-defer = udsæt
+decision-done = udført
+decision-close = luk sagen
+form-by = Besluttet af
+form-by-more = Også besluttet af
+form-agency = Myndighed
+form-effort = Aftalt indsats
+form-level = Åbn på niveau (valgfrit)
+form-date = Dato for beslutningen (ved udført: dagen)
+form-note = Note
+form-submit = Registrér beslutningen
+form-hint = Den føjes til beslutningskæden og kan ikke redigeres; en rettelse er en ny beslutning.
+form-refused = Intet blev registreret:
+form-no-decision = Vælg en beslutning.
+form-bad-level = Niveauet skal være et helt tal.
+form-bad-date = Datoen skal være en dato (ÅÅÅÅ-MM-DD).
+recorded-title = Registreret som D{ $seq }
+recorded-text = Beslutningen er nu den nyeste post i beslutningskæden:
+recorded-prev = Kædet til posten før, hash
+
+## Viste beslutninger
+decision-id = Beslutning
+decision-person = Person
+decision-on = Om
+decision-decision = Besluttet
+decision-by = Af
+decision-agency = Myndighed
+decision-effort = Indsats
+decision-note = Note
+decision-date = Dato
+decision-run = Kørsel
+decision-event = Udløsende hændelse
+decision-replaces = Erstatter
+decision-replaced-by = Erstattet af
+decision-recorded-at = Registreret
+decision-hash = Hash
+
+## En persons historik
+person-title = Historik for { $person }
+person-logged = Denne visning registreres i registrets adgangslog.
+person-none = Registret har intet udfald eller nogen beslutning for denne person.
+history-outcome = Kørsel { $run } pr. { $as_of }
+history-decision = D{ $seq }, besluttet { $date }
+
+## Perioderapporten
+report-title = Perioderapport { $from } til { $to }
+report-notice = Fortroligt: optællinger af sagsarbejde med børn og unge. Tal fra 1 til 4 vises som <5, så et lille område ikke peger på et barn; del den alligevel kun med enheden og dens samarbejdspartnere.
+report-last-run = "ved periodens slutning" fra kørsel { $run } pr. { $as_of }
+report-glance = Overblik
+report-by-municipality = Efter kommune
+report-by-district = Efter område
+report-by-month = Åbnede sager pr. måned
+report-measure = Mål
+report-district = Område
+report-month = Måned
+report-all = i alt
+report-unknown = ukendt
+report-how = Sådan tælles der
+report-how-opened = En sag åbnes ved en godkendt niveaubeslutning (tryg review decide … --on level --decision accept, eller det samme i tryg serve); kun beslutninger, der står ved magt (ikke erstattet), og hvis indhold er bevaret, tælles. Sendte breve og gennemførte handlinger er beslutninger om udført dateret i perioden; en handling er gennemført til tiden, når den blev udført senest på fristen.
+report-how-small = Tal fra 1 til 4 vises som <5; en andel vises kun, når der er mindst 5 personer på hver side af den. Totaler tælles, de lægges ikke sammen af cellerne.
+report-footer = tryg perioderapport. Optalt fra sagsregistret; hver beslutning, der tælles, er truffet af mennesker.
+chart-opened = Åbnede sager pr. måned og niveau
+chart-work = Breve, handlinger og kandidater til nævnet i perioden
+chart-districts = Åbnede sager pr. område
+measure-opened-level = åbnede sager på niveau { $level }
+measure-opened = åbnede sager, alle niveauer
+measure-moved-up = flyttet til et højere niveau
+measure-moved-down = flyttet til et lavere niveau
+measure-letters-proposed = foreslåede breve
+measure-letters-sent = sendte breve
+measure-held-on-time = handlinger gennemført til tiden
+measure-held-late = handlinger gennemført for sent
+measure-youth-board-candidates = kandidater til nævnet
+measure-youth-board-referred = henvisninger til nævnet
+measure-actions-overdue-at-end = overskredne handlinger ved slutningen
+measure-gang-registered-at-end = banderegistrerede ved slutningen
+measure-gang-in-custody-at-end = heraf frihedsberøvede
+measure-gang-in-custody-percent-at-end = andel frihedsberøvede (%)

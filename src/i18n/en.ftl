@@ -1,0 +1,179 @@
+# tryg's own words in English (tryg serve, tryg report). Rule texts, names,
+# notes and the data contract's tokens are never translated.
+# Keep the message ids in step with da.ftl (a unit test checks).
+
+## Shared
+app-name = coordination meeting
+confidential = Confidential
+notice = Confidential: criminal-record information on children and young people. Everything proposed here is a proposal made by rules; the meeting decides (GDPR art. 22).
+nav-label = Pages
+nav-agenda = Agenda
+nav-runs = Runs
+footer-chain-ok = Decision chain verified: { $entries } { $entries ->
+    [one] entry
+   *[other] entries
+  }, head { $head }.
+footer-chain-bad = The decision chain does NOT verify: { $problems } { $problems ->
+    [one] problem
+   *[other] problems
+  } in { $entries } entries. Run tryg review verify and tell the data controller.
+footer-chain-unreadable = The decision chain could not be read.
+footer-store = Store: { $store }
+n-persons = { $n } { $n ->
+    [one] person
+   *[other] persons
+  }
+run = Run
+run-n = Run { $run }
+as-of = As of
+recorded-at = Recorded
+persons = Persons
+person = Person
+rule-set = Rule set
+municipalities = Municipalities
+purged-on = purged { $date }
+level = Level
+level-n = level { $level }
+evidence = evidence
+reasons = Reasons
+no-reasons = No reason recorded.
+deferred = deferred
+
+## Refusals
+refused-host-title = Refused
+refused-host = This server answers only requests to 127.0.0.1 or localhost on its own port.
+refused-session-title = Not signed in
+refused-session = This server answers only the browser that opened the link tryg serve printed. Open that link, or stop tryg serve and start it again for a new one.
+refused-token-title = Link used or wrong
+refused-token = This sign-in link was already used, or is wrong: each link works once. Stop tryg serve and start it again for a new one.
+refused-cross-origin-title = Refused
+refused-cross-origin = A form may be sent to this server only from its own pages.
+refused-csrf-title = Refused
+refused-csrf = The form lacked this session's token, so nothing was recorded. Reload the page and try again.
+not-found-title = Not found
+not-found = There is no such page.
+store-error-title = The store could not answer
+
+## Runs
+runs-title = Runs recorded
+runs-none = No run is recorded yet: tryg screen --db records one.
+
+## Agenda
+agenda-title = Agenda of run { $run }, as of { $as_of }
+agenda-intro = Every item is a proposal; open it for its reasons and record what the meeting decides.
+agenda-sections = Agenda sections
+section-letters = Concern letters for this meeting, in rank order
+section-letters-empty = No concern letter is pending for this meeting.
+section-youth-board = Youth crime board candidates
+section-youth-board-empty = No youth-board candidacy is pending.
+section-overdue = Overdue actions
+section-overdue-empty = No action is overdue.
+section-rest = Other pending proposals
+section-rest-empty = Nothing else is pending.
+section-changes = What changed since the previous run
+changes-against = Compared with run { $run } as of { $as_of } (the latest earlier run over the same municipalities).
+changes-none = No person's level moved, and nobody is new.
+changes-no-previous = There is no earlier run over the same municipalities to compare with.
+change = Change
+change-new = new
+change-escalated = escalated
+change-de-escalated = de-escalated
+change-unchanged = unchanged
+evidence-moved = Events that moved it
+no-longer-proposed = No longer proposed
+no-longer-proposed-none = Everyone proposed in the previous run is still proposed.
+gone-from = was at level { $level }
+gone-absent = not in this run's batch
+item-letter-batch = concern letter, rank { $rank }, priority { $priority }
+item-letter-later = concern letter, rank { $rank }, priority { $priority }, outside this meeting's batch
+item-youth-board = youth crime board: { $route } ({ $limb })
+item-level = case level { $level } { $name }
+item-action = action { $kind }
+item-action-due = action { $kind }, due { $due }
+item-action-overdue = action { $kind }, overdue since { $due }
+item-facts = Age { $age }, forum { $forum }, level { $level } { $name }.
+history-link = History of { $person }
+
+## The decision form (as tryg review decide)
+form-label = Decision on { $person }
+form-decision = Decision
+decision-accept = accept
+decision-reject = reject
+decision-defer = defer
+decision-done = done
+decision-close = close the case
+form-by = Decided by
+form-by-more = Also decided by
+form-agency = Agency
+form-effort = Effort agreed
+form-level = Open at level (optional)
+form-date = Date decided (for done: the day done)
+form-note = Note
+form-submit = Record the decision
+form-hint = It is added to the decision chain and cannot be edited; a correction is a new decision.
+form-refused = Nothing was recorded:
+form-no-decision = Choose a decision.
+form-bad-level = The level must be a whole number.
+form-bad-date = The date must be a date (YYYY-MM-DD).
+recorded-title = Recorded as D{ $seq }
+recorded-text = The decision is now the newest entry of the decision chain:
+recorded-prev = Chained to the entry before it, hash
+
+## Decisions shown
+decision-id = Decision
+decision-person = Person
+decision-on = On
+decision-decision = Decided
+decision-by = By
+decision-agency = Agency
+decision-effort = Effort
+decision-note = Note
+decision-date = Date
+decision-run = Run
+decision-event = Triggering event
+decision-replaces = Replaces
+decision-replaced-by = Replaced by
+decision-recorded-at = Recorded at
+decision-hash = Hash
+
+## A person's history
+person-title = History of { $person }
+person-logged = This view is recorded in the store's access log.
+person-none = The store holds no outcome or decision for this person.
+history-outcome = Run { $run }, as of { $as_of }
+history-decision = D{ $seq }, decided { $date }
+
+## The period report
+report-title = Period report { $from } to { $to }
+report-notice = Confidential: counts of casework on children and young people. Counts from 1 to 4 are shown as <5 so that a small district does not point at a child; still, share it only with the unit and its partners.
+report-last-run = "at end" measures from run { $run } as of { $as_of }
+report-glance = At a glance
+report-by-municipality = By municipality
+report-by-district = By district
+report-by-month = Cases opened per month
+report-measure = Measure
+report-district = District
+report-month = Month
+report-all = all
+report-unknown = unknown
+report-how = How it is counted
+report-how-opened = A case is opened by an accepted level decision (tryg review decide … --on level --decision accept, or the same in tryg serve); only decisions that stand (not replaced) and whose content is kept count. Letters sent and actions held are done decisions dated in the period; an action is held on time when it was done on or before its due date.
+report-how-small = Counts from 1 to 4 are shown as <5; a share is shown only when at least 5 persons are on each side of it. Totals are counted, not summed from the cells.
+report-footer = tryg period report. Counted from the case register; every decision counted was made by people.
+chart-opened = Cases opened per month and level
+chart-work = Letters, actions and youth-board candidacies in the period
+chart-districts = Cases opened per district
+measure-opened-level = cases opened at level { $level }
+measure-opened = cases opened, all levels
+measure-moved-up = moved to a higher level
+measure-moved-down = moved to a lower level
+measure-letters-proposed = letters proposed
+measure-letters-sent = letters sent
+measure-held-on-time = actions held on time
+measure-held-late = actions held late
+measure-youth-board-candidates = youth-board candidates
+measure-youth-board-referred = youth-board referrals
+measure-actions-overdue-at-end = actions overdue at the end
+measure-gang-registered-at-end = gang-registered persons at the end
+measure-gang-in-custody-at-end = of them in custody
+measure-gang-in-custody-percent-at-end = share in custody (%)
