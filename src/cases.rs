@@ -26,6 +26,20 @@
 //!
 //! [config.home_visit]        # optional: tryg.toml as changed for this case
 //! enabled = true
+//!
+//! [[decision]]               # optional: what the case register holds
+//! person_id = "TWO"
+//! on = "youth_board"         # level, youth_board, letter or an action kind
+//! decision = "accept"        # accept, reject, defer, done or close
+//! date = 2026-10-01
+//! by = ["Anna", "Bo"]        # optional, as are agency, effort, note, level
+//!
+//! [[open_action]]            # optional: an action the previous run left open
+//! person_id = "TWO"
+//! kind = "network_council"
+//! due = 2026-10-08           # optional
+//! proposed_on = 2026-10-01
+//! event_id = "E1"            # optional: its triggering event
 //! ```
 //!
 //! `[[person]]` and `[[event]]` take the columns of persons.csv and events.csv
@@ -34,6 +48,11 @@
 //! field by field, `actions` item by item (or as a list of kinds), `false` as
 //! "none" (no proposal, no due date: TOML has no null), `fired` as the set of
 //! rule files in the explanation.
+//!
+//! `[[decision]]` and `[[open_action]]` give the case a case register, so
+//! rules that read it (`person.decision_on`, `person.open_action`,
+//! docs/RULES.md) can be tested without a database; a case without them is
+//! screened without a register, as `tryg screen` without `--db`.
 
 use std::collections::BTreeSet;
 
@@ -59,6 +78,8 @@ pub struct Case {
     events: Vec<toml::Table>,
     expects: Vec<toml::Table>,
     config: Option<toml::Table>,
+    decisions: Vec<toml::Table>,
+    open_actions: Vec<toml::Table>,
 }
 
 /// One field that differed.
@@ -100,6 +121,8 @@ impl CaseResult {
                 events: Vec::new(),
                 expects: Vec::new(),
                 config: None,
+                decisions: Vec::new(),
+                open_actions: Vec::new(),
             },
             problems: vec![problem],
             mismatches: Vec::new(),
@@ -110,6 +133,94 @@ impl CaseResult {
     /// Whether the case ran and every expectation held.
     pub fn passed(&self) -> bool {
         self.problems.is_empty() && self.mismatches.is_empty()
+    }
+}
+
+impl Case {
+    /// The case register `[[decision]]` and `[[open_action]]` describe;
+    /// `None` when the case has neither.
+    fn history(&self) -> Result<Option<crate::history::History>, Box<Diagnostic>> {
+        use crate::history::{EarlierDecision, History, OpenAction, Trigger};
+        if self.decisions.is_empty() && self.open_actions.is_empty() {
+            return Ok(None);
+        }
+        let fail = |table: &str, n: usize, message: String| {
+            Box::new(Diagnostic::new(
+                "bad-case",
+                &self.file,
+                format!("[[{table}]] {}: {message}", n + 1),
+            ))
+        };
+        let text =
+            |t: &toml::Table, key: &str| t.get(key).and_then(|v| v.as_str()).map(String::from);
+        // An empty chain's head: the case's register has no real chain.
+        let mut history = History::new(None, "0".repeat(64));
+        for (n, t) in self.decisions.iter().enumerate() {
+            let need = |key: &str| {
+                text(t, key).ok_or_else(|| fail("decision", n, format!("needs `{key}`")))
+            };
+            let person = need("person_id")?;
+            let decision = need("decision")?;
+            if !["accept", "reject", "defer", "done", "close"].contains(&decision.as_str()) {
+                return Err(fail(
+                    "decision",
+                    n,
+                    "`decision` is accept, reject, defer, done or close".into(),
+                ));
+            }
+            let decided_on = t
+                .get("date")
+                .and_then(date_value)
+                .ok_or_else(|| fail("decision", n, "needs `date = YYYY-MM-DD`".into()))?;
+            let by = match t.get("by") {
+                None => Vec::new(),
+                Some(v) => v
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|b| b.as_str().map(String::from))
+                            .collect()
+                    })
+                    .ok_or_else(|| fail("decision", n, "`by` is a list of names".into()))?,
+            };
+            let decided = EarlierDecision {
+                seq: n as i64 + 1,
+                run: 1,
+                proposal: need("on")?,
+                decision,
+                decided_on,
+                by,
+                agency: text(t, "agency"),
+                effort: text(t, "effort"),
+                level: t.get("level").and_then(|v| v.as_integer()),
+                note: text(t, "note"),
+                trigger: None,
+            };
+            history.entry(&person).decisions.push(decided);
+        }
+        for (n, t) in self.open_actions.iter().enumerate() {
+            let need = |key: &str| {
+                text(t, key).ok_or_else(|| fail("open_action", n, format!("needs `{key}`")))
+            };
+            let person = need("person_id")?;
+            let open = OpenAction {
+                kind: need("kind")?,
+                due: t.get("due").and_then(date_value),
+                run: 1,
+                proposed_on: t.get("proposed_on").and_then(date_value).ok_or_else(|| {
+                    fail("open_action", n, "needs `proposed_on = YYYY-MM-DD`".into())
+                })?,
+                trigger: text(t, "event_id").map(|id| Trigger {
+                    id: Some(id),
+                    date: None,
+                    kind: None,
+                    code: None,
+                }),
+                decision: None,
+            };
+            history.entry(&person).open_actions.push(open);
+        }
+        Ok(Some(history))
     }
 }
 
@@ -134,9 +245,19 @@ impl Case {
             .map_err(|e| Box::new(crate::diagnostic::toml_diagnostic(file, text, &e)))?;
         let fail = |message: String| Box::new(Diagnostic::new("bad-case", file, message));
         for key in table.keys() {
-            if !["name", "as_of", "person", "event", "expect", "config"].contains(&key.as_str()) {
+            let known = [
+                "name",
+                "as_of",
+                "person",
+                "event",
+                "expect",
+                "config",
+                "decision",
+                "open_action",
+            ];
+            if !known.contains(&key.as_str()) {
                 return Err(fail(format!(
-                    "unknown key `{key}`: a case has name, as_of, [[person]], [[event]], [[expect]] and [config]"
+                    "unknown key `{key}`: a case has name, as_of, [[person]], [[event]], [[expect]], [config], [[decision]] and [[open_action]]"
                 )));
             }
         }
@@ -171,6 +292,8 @@ impl Case {
             events: tables("event")?,
             expects: tables("expect")?,
             config: table.get("config").and_then(|c| c.as_table()).cloned(),
+            decisions: tables("decision")?,
+            open_actions: tables("open_action")?,
         };
         if case.expects.is_empty() {
             return Err(fail("a case needs at least one [[expect]]".into()));
@@ -340,7 +463,21 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
             return result;
         }
     };
-    let report = crate::screen::screen(rules, batch, result.case.as_of);
+    let history = match result.case.history() {
+        Ok(history) => history.map(std::sync::Arc::new),
+        Err(problem) => {
+            result.problems.push(*problem);
+            return result;
+        }
+    };
+    let report = crate::screen::Screening::with_history(
+        rules,
+        std::sync::Arc::new(batch),
+        result.case.as_of,
+        history,
+    )
+    .decide(&|| {})
+    .report();
     for outcome in &report.outcomes {
         for reason in all_reasons(outcome) {
             result.exercised.insert((reason.0.to_string(), reason.1));

@@ -25,6 +25,7 @@ pub const EFFECT_FUNCTIONS: &[&str] = &[
     "propose_youth_board",
     "propose_concern_letter",
     "propose_action",
+    "note",
     "out_of_scope",
 ];
 
@@ -733,9 +734,10 @@ mod tests {
             .iter()
             .map(|s| format!("{}:{}", s.rule, s.line))
             .collect();
-        // Every propose_…/out_of_scope call of the ten rule files, in run order.
-        assert_eq!(sites.len(), 18, "{sites:?}");
+        // Every propose_…/note/out_of_scope call of the eleven rule files, in
+        // run order.
+        assert_eq!(sites.len(), 20, "{sites:?}");
         assert_eq!(sites.first().map(String::as_str), Some("scope:9"));
-        assert_eq!(sites.last().map(String::as_str), Some("home_visit:9"));
+        assert_eq!(sites.last().map(String::as_str), Some("open_actions:12"));
     }
 }

@@ -55,7 +55,7 @@ impl Proposals {
         match &reason.proposal {
             Proposal::Level(level) => self.level = self.level.max(*level),
             Proposal::OutOfScope => self.out_of_scope = true,
-            Proposal::LeftOut(_) => {}
+            Proposal::LeftOut(_) | Proposal::Note => {}
             Proposal::YouthBoard { route, limb } => self.youth_board(*route, *limb, &reason),
             Proposal::ConcernLetter {
                 recipients,

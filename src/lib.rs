@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod cases;
+pub mod change;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -46,6 +47,7 @@ pub mod error;
 pub mod event;
 pub mod exit;
 pub mod explain;
+pub mod history;
 pub mod host;
 pub mod i18n;
 pub mod load;

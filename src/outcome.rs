@@ -108,6 +108,10 @@ pub struct Outcome {
     pub explanation: Vec<Reason>,
     /// For `status = error`: which rule file and line failed, and how.
     pub error: Option<String>,
+    /// What changed since the person's previous run (issue 17, item 6):
+    /// only when screened with a case register (`--db`), absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<crate::change::Change>,
 }
 
 impl Outcome {
@@ -161,6 +165,24 @@ pub struct Run {
     pub municipalities: Vec<String>,
     /// What the screening found, counted.
     pub counts: Counts,
+    /// With a case register (`--db`): what the register said when it was
+    /// read; absent without one.
+    #[serde(flatten)]
+    pub register: Option<RegisterHeader>,
+}
+
+/// What a run header carries of the case register (issue 17, items 4 and 6).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegisterHeader {
+    /// The chain's head hash when the register was read: 64 lower-case hex
+    /// digits (compare it with a head you kept: `tryg review verify --head`).
+    pub chain_head: String,
+    /// The run the `change` fields compare with; `null` when there is none
+    /// (every proposal is then `new`).
+    pub previous_run: Option<crate::history::PreviousRun>,
+    /// Persons proposed something in the previous run with nothing proposed
+    /// now, in its input order.
+    pub no_longer_proposed: Vec<crate::change::NoLongerProposed>,
 }
 
 /// A whole screening: the run header and one outcome per person, in input order.
@@ -206,7 +228,7 @@ pub mod ordered {
     }
 }
 
-fn date<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn date<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&date.format("%Y-%m-%d"))
 }
 

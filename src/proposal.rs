@@ -156,6 +156,9 @@ pub enum Proposal {
         /// or `None` when there is no deadline.
         due: Option<Date>,
     },
+    /// Words for the reviewers that propose nothing (`note(text)`): what the
+    /// register says of an earlier referral, say. Shown in the explanation.
+    Note,
     /// The person is not screened; no further rule file runs.
     OutOfScope,
     /// Events the host did not give the rules (not a rule's proposal).
@@ -172,6 +175,7 @@ impl Proposal {
             Proposal::YouthBoard { .. } => "youth_board".into(),
             Proposal::ConcernLetter { .. } => "concern_letter".into(),
             Proposal::Action { kind, .. } => format!("action {kind}"),
+            Proposal::Note => "note".into(),
             Proposal::OutOfScope => "out_of_scope".into(),
             Proposal::LeftOut(_) => "left_out".into(),
         }
@@ -180,7 +184,7 @@ impl Proposal {
 
 /// The words of SPEC §3's `effect`: `level 2`, `youth_board prosecution
 /// (listed)`, `concern_letter priority 4`, `action network_council due
-/// 2026-11-27`, `out_of_scope`, `left_out`.
+/// 2026-11-27`, `note`, `out_of_scope`, `left_out`.
 impl fmt::Display for Proposal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -191,6 +195,7 @@ impl fmt::Display for Proposal {
             }
             Proposal::Action { kind, due: Some(d) } => write!(f, "action {kind} due {d}"),
             Proposal::Action { kind, due: None } => write!(f, "action {kind}"),
+            Proposal::Note => f.write_str("note"),
             Proposal::OutOfScope => f.write_str("out_of_scope"),
             Proposal::LeftOut(_) => f.write_str("left_out"),
         }

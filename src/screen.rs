@@ -20,11 +20,14 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use rhai::ImmutableString;
 
+use crate::change::{Change, NoLongerProposed, Side};
 use crate::combine::Proposals;
+use crate::history::{Earlier, History};
 use crate::host::{self, Memo, Mode, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
-    ConcernLetter, Counts, Outcome, Reason, Report, Run, Status, ordered::OrderedCounts,
+    ConcernLetter, Counts, Outcome, Reason, RegisterHeader, Report, Run, Status,
+    ordered::OrderedCounts,
 };
 use crate::proposal::{LeftOut, Proposal, ReasonTemplate};
 use crate::ruleset::RuleSet;
@@ -181,6 +184,8 @@ type StretchDecided = (Part, Vec<Summary>, Vec<Failed>);
 struct Summary {
     status: Status,
     level: u8,
+    /// Anything proposed: a level above 0, a candidacy, a letter or an action.
+    proposed: bool,
     youth_board: bool,
     /// The letter's priority, when one is proposed.
     letter: Option<f64>,
@@ -191,9 +196,11 @@ impl Decided {
         let proposed = self.status == Status::Proposed;
         let mut youth_board = false;
         let mut letter: Option<f64> = None;
+        let mut action = false;
         for (said, _) in &self.reasons {
             match &said.proposal {
                 Proposal::YouthBoard { .. } => youth_board = true,
+                Proposal::Action { .. } => action = true,
                 Proposal::ConcernLetter { priority, .. } => {
                     letter = Some(letter.map_or(priority.total, |p| p.max(priority.total)));
                 }
@@ -203,6 +210,7 @@ impl Decided {
         Summary {
             status: self.status,
             level: self.level,
+            proposed: proposed && (self.level > 0 || youth_board || letter.is_some() || action),
             youth_board: proposed && youth_board,
             letter: letter.filter(|_| proposed),
         }
@@ -234,7 +242,50 @@ impl<'r> Screening<'r> {
         memo: bool,
         screened: &(dyn Fn() + Sync),
     ) -> Screening<'r> {
-        let world = Arc::new(rules.world(batch, as_of));
+        Screening::with_history(rules, batch, as_of, None)
+            .memoised(memo)
+            .decide(screened)
+    }
+
+    /// A screening that reads `history` (what the case register remembers
+    /// of the batch; `None` without a register), memoised, not yet decided:
+    /// call [`Pending::decide`].
+    pub fn with_history(
+        rules: &'r RuleSet,
+        batch: Arc<Batch>,
+        as_of: Date,
+        history: Option<Arc<History>>,
+    ) -> Pending<'r> {
+        let mut world = rules.world(batch, as_of);
+        world.history = history;
+        Pending {
+            rules,
+            world: Arc::new(world),
+            memo: true,
+        }
+    }
+}
+
+/// A screening set up and not yet decided (see [`Screening::with_history`]).
+pub struct Pending<'r> {
+    rules: &'r RuleSet,
+    world: Arc<World>,
+    memo: bool,
+}
+
+impl<'r> Pending<'r> {
+    /// Runs rhai through a memo per worker thread when `memo` (the default),
+    /// else rhai alone for every person (the reference the memo is tested
+    /// against).
+    pub fn memoised(mut self, memo: bool) -> Pending<'r> {
+        self.memo = memo;
+        self
+    }
+
+    /// Decides every person, calling `screened` once per person from any
+    /// worker thread (for a progress bar), then ranks the letters and counts.
+    pub fn decide(self, screened: &(dyn Fn() + Sync)) -> Screening<'r> {
+        let Pending { rules, world, memo } = self;
         let persons = world.batch.persons.len();
         let stretches: Vec<Range<usize>> = (0..persons)
             .step_by(STRIDE)
@@ -339,14 +390,19 @@ impl<'r> Screening<'r> {
         }
         let batch_size = rules.config.concern_letter.batch_size;
         let counts = count(rules, &summaries, world.batch.events.len(), batch_size);
+        let register = world
+            .history
+            .as_deref()
+            .map(|history| register_header(history, &world.batch, &summaries));
         let run = Run {
             tool_version: env!("CARGO_PKG_VERSION"),
-            as_of,
+            as_of: world.as_of,
             ruleset_digest: rules.digest.clone(),
             persons_digest: world.batch.persons_digest.clone(),
             events_digest: world.batch.events_digest.clone(),
             municipalities: rules.config.municipalities.clone(),
             counts,
+            register,
         };
         Screening {
             rules,
@@ -356,7 +412,9 @@ impl<'r> Screening<'r> {
             run,
         }
     }
+}
 
+impl Screening<'_> {
     /// Persons screened.
     pub fn len(&self) -> usize {
         self.ranks.len()
@@ -395,6 +453,7 @@ impl<'r> Screening<'r> {
             actions: Vec::new(),
             explanation: Vec::new(),
             error: None,
+            change: None,
         };
         if d.status == Status::Error {
             outcome.error = part
@@ -440,6 +499,14 @@ impl<'r> Screening<'r> {
         outcome.actions = proposals.actions;
         for action in &mut outcome.actions {
             action.overdue = action.due.is_some_and(|due| self.world.as_of > due);
+        }
+        if let Some(history) = &self.world.history {
+            let earlier = history.find(&outcome.person_id).map(|at| history.get(at));
+            if let Some(earlier) = earlier {
+                said_before(&mut outcome, earlier);
+            }
+            let previous = earlier.and_then(|e| e.previous.as_ref());
+            outcome.change = Some(Change::of(&Side::of_outcome(&outcome), previous));
         }
         outcome
     }
@@ -562,6 +629,71 @@ fn decide(
     decided.reasons.extend(effects.reasons);
     decided.level = level;
     decided
+}
+
+/// Adds to each proposal the meeting rejected or deferred before a reason
+/// that says so, with the decision's date, members and note (issue 17,
+/// item 5): the level's and the candidacy's to the explanation, the
+/// letter's and each action's to their own reasons too.
+fn said_before(outcome: &mut Outcome, earlier: &Earlier) {
+    let before = |on: &str| -> Option<Reason> {
+        let d = &earlier.decisions[earlier.decision_on(on)? as usize];
+        matches!(d.decision.as_str(), "reject" | "defer").then(|| Reason {
+            rule: HOST_RULE.into(),
+            line: 0,
+            proposal: Proposal::Note,
+            text: format!("Proposed before ({}): {}", on.replace('_', " "), d.words()).into(),
+            evidence: Vec::new(),
+        })
+    };
+    let mut notes = Vec::new();
+    if outcome.level > 0 {
+        notes.extend(before("level"));
+    }
+    if outcome.youth_board.is_some() {
+        notes.extend(before("youth_board"));
+    }
+    if let Some(letter) = &mut outcome.concern_letter
+        && let Some(note) = before("letter")
+    {
+        letter.reasons.push(note.clone());
+        notes.push(note);
+    }
+    for action in &mut outcome.actions {
+        if let Some(note) = before(&action.kind) {
+            action.reasons.push(note.clone());
+            notes.push(note);
+        }
+    }
+    outcome.explanation.extend(notes);
+}
+
+/// The run header's register part: the chain head read, the previous run,
+/// and who of its proposed persons has nothing proposed now.
+fn register_header(history: &History, batch: &Batch, summaries: &[Summary]) -> RegisterHeader {
+    let index: std::collections::HashMap<&str, usize> = batch
+        .persons
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let no_longer_proposed = history
+        .previously_proposed
+        .iter()
+        .filter_map(|(id, level)| {
+            let now = index.get(id.as_str()).map(|&i| summaries[i]);
+            (!now.is_some_and(|s| s.proposed)).then(|| NoLongerProposed {
+                person_id: id.clone(),
+                from_level: *level,
+                in_run: now.is_some(),
+            })
+        })
+        .collect();
+    RegisterHeader {
+        chain_head: history.chain_head.clone(),
+        previous_run: history.previous.clone(),
+        no_longer_proposed,
+    }
 }
 
 fn host_reason(

@@ -16,7 +16,7 @@ fn the_default_pack_is_clean() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "rules: 10 rule files, tryg.toml and offences.toml are clean (18 effect calls)\n"
+        "rules: 11 rule files, tryg.toml and offences.toml are clean (20 effect calls)\n"
     );
 }
 

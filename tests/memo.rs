@@ -137,11 +137,11 @@ if p.id.ends_with("7") && all.is_empty() {
 #[test]
 fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
     let mut pack = RulePack::built_in();
-    let order = "    \"home_visit\",\n]";
+    let order = "    \"open_actions\",\n]";
     for (name, text) in &mut pack.files {
         if name == "tryg.toml" {
             assert!(text.contains(order));
-            *text = text.replace(order, "    \"home_visit\",\n    \"probe\",\n]");
+            *text = text.replace(order, "    \"open_actions\",\n    \"probe\",\n]");
         }
     }
     pack.files
@@ -254,4 +254,135 @@ fn waves_of_any_size_give_the_same_outcomes_as_the_whole_report() {
             assert_eq!(waved, one, "wave {wave}: person {} differs", one.person_id);
         }
     }
+}
+
+/// A rule asking every question of the case register, on top of the
+/// default pack (which asks some of them itself).
+const EVERY_REGISTER_QUESTION: &str = r#"
+let p = person;
+for on in ["level", "youth_board", "letter", "network_council"] {
+    let d = p.decision_on(on);
+    if d != () {
+        let by = join(d.by, "+");
+        let lvl = if d.level == () { "-" } else { `${d.level}` };
+        propose_level(1, `${on}: ${d.decision} ${d.date} ${by} ${d.agency}/${d.effort}/${d.note} ${lvl} run ${d.run}: ${d.words} ${d}`);
+    }
+}
+let open = p.open_action("concern_conversation");
+if open != () {
+    let decided = if open.decision == () { "undecided" } else { open.decision.words };
+    propose_action("probe_open", open.due, `${open.kind} ${open.proposed_on} run ${open.run} ${decided} ${open}`, open.event);
+}
+if p.last_letter_date != () && p.last_letter_date > as_of.add_months(-3) {
+    note(`letter lately: ${p.last_letter_date}`);
+}
+"#;
+
+/// A register for the synthetic batch: every third person has decisions of
+/// each kind, every fifth an open action triggered by their first event.
+fn synthetic_history(batch: &Batch) -> tryg::history::History {
+    use tryg::history::{EarlierDecision, History, OpenAction, Trigger};
+    let mut history = History::new(None, "0".repeat(64));
+    let decisions = ["accept", "reject", "defer", "done", "close"];
+    for (i, person) in batch.persons.iter().enumerate() {
+        if i % 3 == 0 {
+            for (k, on) in ["level", "youth_board", "letter", "network_council"]
+                .iter()
+                .enumerate()
+            {
+                let day = 1 + ((i + k) % 28) as u32;
+                history.entry(&person.id).decisions.push(EarlierDecision {
+                    seq: (i * 4 + k) as i64,
+                    run: 1 + (i % 2) as i64,
+                    proposal: on.to_string(),
+                    decision: decisions[(i / 3 + k) % decisions.len()].into(),
+                    decided_on: Date::from_ymd_opt(2026, 1 + (i % 11) as u32, day).unwrap(),
+                    by: vec!["Anna".into(), format!("M{}", i % 4)],
+                    agency: (i % 2 == 0).then(|| "SSP".into()),
+                    effort: None,
+                    level: (*on == "level").then_some((i % 4) as i64),
+                    note: (i % 6 == 0).then(|| format!("note {}", i % 5)),
+                    trigger: None,
+                });
+            }
+        }
+        if i % 5 == 0 {
+            let range = batch.event_range(i);
+            let first = batch.events[range].first();
+            history.entry(&person.id).open_actions.push(OpenAction {
+                kind: "concern_conversation".into(),
+                due: Some(Date::from_ymd_opt(2026, 10, 1 + (i % 30) as u32).unwrap()),
+                run: 1,
+                proposed_on: Date::from_ymd_opt(2026, 9, 30).unwrap(),
+                trigger: first.map(|e| Trigger {
+                    id: Some(batch.event_id(e).to_string()),
+                    date: None,
+                    kind: None,
+                    code: None,
+                }),
+                decision: None,
+            });
+        }
+    }
+    history
+}
+
+#[test]
+fn the_memo_changes_nothing_with_a_case_register() {
+    use tryg::screen::Screening;
+    let mut pack = RulePack::built_in();
+    let order = "    \"open_actions\",\n]";
+    for (name, text) in &mut pack.files {
+        if name == "tryg.toml" {
+            assert!(text.contains(order));
+            *text = text.replace(order, "    \"open_actions\",\n    \"probe\",\n]");
+        }
+    }
+    pack.files
+        .push(("probe.rhai".into(), EVERY_REGISTER_QUESTION.into()));
+    let rules = RuleSet::load(pack).unwrap_or_else(|e| panic!("the probe pack loads: {e}"));
+    let batch = synthetic_batch(&rules, 3_000, 11);
+    let history = Arc::new(synthetic_history(&batch));
+    let screen = |memo: bool| {
+        Screening::with_history(
+            &rules,
+            Arc::clone(&batch),
+            as_of(),
+            Some(Arc::clone(&history)),
+        )
+        .memoised(memo)
+        .decide(&|| {})
+        .report()
+    };
+    let (memo, rhai) = (screen(true), screen(false));
+    // The register reached the rules, so agreeing means something.
+    let said = |rule: &str, what: &str| {
+        rhai.outcomes.iter().any(|o| {
+            o.explanation
+                .iter()
+                .any(|r| r.rule == rule && r.text.contains(what))
+        })
+    };
+    for (rule, what) in [
+        ("probe", "rejected"),
+        ("probe", "run 1 undecided"),
+        ("probe", "letter lately"),
+        ("open_actions", "not yet recorded done"),
+        ("youth_board", "Referred to the youth crime board"),
+        ("tryg", "Proposed before"),
+    ] {
+        assert!(said(rule, what), "no {rule} reason says {what:?}");
+    }
+    for (m, r) in memo.outcomes.iter().zip(&rhai.outcomes) {
+        assert_eq!(
+            serde_json::to_string_pretty(m).unwrap(),
+            serde_json::to_string_pretty(r).unwrap(),
+            "person {} differs with the memo",
+            r.person_id
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(&memo).unwrap(),
+        serde_json::to_string(&rhai).unwrap()
+    );
 }

@@ -20,6 +20,19 @@ pub fn open(db: &str) -> anyhow::Result<(Store, Location)> {
     Ok((store, location))
 }
 
+/// What the register remembers of the batch's persons, for a screening as
+/// of `as_of` over the rule set's municipalities.
+pub fn history(
+    store: &mut Store,
+    batch: &Batch,
+    rules: &RuleSet,
+    as_of: crate::time::Date,
+) -> anyhow::Result<crate::history::History> {
+    let ids: std::collections::HashSet<&str> =
+        batch.persons.iter().map(|p| p.id.as_str()).collect();
+    Ok(store.feedback(as_of, &rules.config.municipalities, &|id| ids.contains(id))?)
+}
+
 /// Starts recording `run` with the rule pack's `files`.
 pub fn start(store: Store, run: &Run, files: &[(String, String)]) -> Recording {
     Recording::start(store, run, files)

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> CommandResult {
     }
     // The store is opened before any work, so a bad --db costs nothing. (An
     // empty TRYG_DB is no store.)
-    let store = match args.db.as_deref().filter(|db| !db.is_empty()) {
+    let mut store = match args.db.as_deref().filter(|db| !db.is_empty()) {
         Some(db) => Some(super::register::open(db)?),
         None => None,
     };
@@ -77,11 +77,19 @@ pub fn run(args: Args) -> CommandResult {
     let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
     print_warnings(&batch);
 
+    // What the register remembers of these persons feeds the rules.
+    let history = match &mut store {
+        Some((store, _)) => Some(std::sync::Arc::new(super::register::history(
+            store, &batch, &rules, as_of,
+        )?)),
+        None => None,
+    };
     let batch = std::sync::Arc::new(batch);
     let bar = progress_bar(batch.persons.len(), args.quiet);
     let tick = || bar.inc(1);
-    let screening =
-        pool.install(|| Screening::new(&rules, std::sync::Arc::clone(&batch), as_of, true, &tick));
+    let screening = pool.install(|| {
+        Screening::with_history(&rules, std::sync::Arc::clone(&batch), as_of, history).decide(&tick)
+    });
     bar.finish_and_clear();
     let recording = store.map(|(store, location)| {
         let recording = super::register::start(store, &screening.run, &rules.pack.files);

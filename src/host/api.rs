@@ -31,6 +31,16 @@
 //! on its date). An offence has `date`, `age`, `categories`, `serious`,
 //! `person_dangerous`, `case_id`, `codes`, `events`, and `in_category(c)`.
 //!
+//! The case register (with `--db`; without one, both answer `()`):
+//! `person.decision_on(p)` is the latest standing decision on `p` (`level`,
+//! `youth_board`, `letter` or an action kind), with `decision`, `date`, `by`,
+//! `agency`, `effort`, `note`, `level`, `run`, `words`;
+//! `person.open_action(kind)` is the action of that kind the previous run
+//! proposed and nobody has recorded done, closed or rejected, with `kind`,
+//! `due`, `proposed_on`, `run`, `event` (its triggering event, or `()`) and
+//! `decision`. `person.last_letter_date` is the later of the column and a
+//! letter recorded done.
+//!
 //! Text: `join(array, ", ")` joins tokens; `plural(n, "offence", "offences")`
 //! gives "1 offence" or "2 offences".
 //!
@@ -46,15 +56,22 @@
 //! | `propose_concern_letter(recipients, priority, text, evidence)` | concern letter |
 //! | `propose_action(kind, due, text, evidence)` | an action, `due` a `Date` or `()` |
 //! | `out_of_scope(text)` | not screened; no further rule runs |
+//! | `note(text[, evidence])` | words for the reviewers that propose nothing (`effect` `note`) |
 //!
 //! Evidence is an event, an offence, a list of either, an array of these, or `()`.
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, INT, ImmutableString, NativeCallContext};
 
 use super::config_view::ConfigTable;
-use super::handle::{self, EventItem, EventList, Fallible, OffenceItem, OffenceList, PersonView};
+use super::handle::{
+    self, DecisionItem, EventItem, EventList, Fallible, OffenceItem, OffenceList, OpenActionItem,
+    PersonView,
+};
 use super::memo::{self, EffectCall, Evidence, Fact};
-use super::query::{EventField as EF, OffenceField as OF, Op, PersonField as PF, Span};
+use super::query::{
+    DecisionField as DF, EventField as EF, OffenceField as OF, Op, OpenActionField as AF,
+    PersonField as PF, Span,
+};
 use super::recorder;
 use crate::diagnostic::did_you_mean;
 use crate::event::EventKind;
@@ -80,6 +97,7 @@ pub fn register(engine: &mut Engine) {
     register_person(engine);
     register_events(engine);
     register_offences(engine);
+    register_register(engine);
     register_effects(engine);
 }
 
@@ -250,6 +268,79 @@ fn register_person(engine: &mut Engine) {
         })
         .register_fn("to_string", |p: &mut PersonView| p.ask(None, Op::Describe))
         .register_fn("to_debug", |p: &mut PersonView| p.ask(None, Op::Describe));
+}
+
+/// What `decision_on` and `open_action` take: `level`, `youth_board`,
+/// `letter` or an action kind, each a lower-case token.
+fn proposal_name(what: &str, name: &str) -> Fallible<ImmutableString> {
+    let token = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !token {
+        return error(format!(
+            "{what} takes `level`, `youth_board`, `letter` or an action kind (a lower-case token such as `network_council`)"
+        ));
+    }
+    Ok(name.into())
+}
+
+fn register_register(engine: &mut Engine) {
+    engine
+        .register_fn("decision_on", |p: &mut PersonView, on: &str| {
+            p.ask(None, Op::DecisionOn(proposal_name("decision_on", on)?))
+        })
+        .register_fn("open_action", |p: &mut PersonView, kind: &str| {
+            let kind = proposal_name("open_action", kind)?;
+            if matches!(kind.as_str(), "level" | "youth_board" | "letter") {
+                return error("open_action takes an action kind (such as `network_council`)");
+            }
+            p.ask(None, Op::OpenAction(kind))
+        });
+    let decision = [
+        ("decision", DF::Decision),
+        ("date", DF::Date),
+        ("by", DF::By),
+        ("agency", DF::Agency),
+        ("effort", DF::Effort),
+        ("note", DF::Note),
+        ("level", DF::Level),
+        ("run", DF::Run),
+        ("words", DF::Words),
+    ];
+    engine.register_type_with_name::<DecisionItem>("Decision");
+    for (name, field) in decision {
+        engine.register_get(name, move |d: &mut DecisionItem| {
+            d.ask(None, Op::Decision(field))
+        });
+    }
+    engine
+        .register_fn("to_string", |d: &mut DecisionItem| {
+            d.ask(None, Op::Describe)
+        })
+        .register_fn("to_debug", |d: &mut DecisionItem| d.ask(None, Op::Describe));
+    let open = [
+        ("kind", AF::Kind),
+        ("due", AF::Due),
+        ("proposed_on", AF::ProposedOn),
+        ("run", AF::Run),
+        ("event", AF::Event),
+        ("decision", AF::Decision),
+    ];
+    engine.register_type_with_name::<OpenActionItem>("OpenAction");
+    for (name, field) in open {
+        engine.register_get(name, move |a: &mut OpenActionItem| {
+            a.ask(None, Op::Open(field))
+        });
+    }
+    engine
+        .register_fn("to_string", |a: &mut OpenActionItem| {
+            a.ask(None, Op::Describe)
+        })
+        .register_fn("to_debug", |a: &mut OpenActionItem| {
+            a.ask(None, Op::Describe)
+        });
 }
 
 fn register_events(engine: &mut Engine) {
@@ -558,6 +649,19 @@ fn register_effects(engine: &mut Engine) {
         "propose_action",
         |call: NativeCallContext, kind: &str, due: Dynamic, text: &str| {
             propose_action(call, kind, due, text, Dynamic::UNIT)
+        },
+    );
+
+    engine.register_fn(
+        "note",
+        |call: NativeCallContext, text: &str, proof: Dynamic| -> Fallible<()> {
+            effect(&call, Proposal::Note, text, &proof)
+        },
+    );
+    engine.register_fn(
+        "note",
+        |call: NativeCallContext, text: &str| -> Fallible<()> {
+            effect(&call, Proposal::Note, text, &Dynamic::UNIT)
         },
     );
 

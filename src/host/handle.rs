@@ -87,6 +87,8 @@ impl Handle {
             Held::Offences(_) => Dynamic::from(OffenceList(self)),
             Held::Event(_) => Dynamic::from(EventItem(self)),
             Held::Offence(_) => Dynamic::from(OffenceItem(self)),
+            Held::Decision(_) => Dynamic::from(DecisionItem(self)),
+            Held::OpenAction(_) => Dynamic::from(OpenActionItem(self)),
         }
     }
 
@@ -204,6 +206,14 @@ handle_type!(
 handle_type!(
     /// One offence.
     OffenceItem
+);
+handle_type!(
+    /// One earlier decision of the meeting, from the case register.
+    DecisionItem
+);
+handle_type!(
+    /// One action still open from the previous run, from the case register.
+    OpenActionItem
 );
 
 impl PersonView {

@@ -430,7 +430,8 @@ impl Evidence {
     /// Adds what `target` holds: its events, or its offences' events.
     pub fn add(&mut self, target: Target, ctx: &PersonCtx) {
         match target {
-            Target::Person => {}
+            // Not evidence: `cite` accepts events and offences only.
+            Target::Person | Target::Decision(_) | Target::OpenAction(_) => {}
             Target::Events(items) => items.iter().for_each(|&i| self.push(i)),
             Target::Event(i) => self.push(i),
             Target::Offences(items) => {

@@ -131,6 +131,48 @@ pub enum OffenceField {
     Events,
 }
 
+/// A field of one earlier decision (`d.decision`), from the case register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionField {
+    /// `decision`: `accept`, `reject`, `defer`, `done` or `close`.
+    Decision,
+    /// `date`: the day decided (for `done`, the day done), a `Date`.
+    Date,
+    /// `by`: the members who decided, an array of names.
+    By,
+    /// `agency`: the agency that carries it, or `""`.
+    Agency,
+    /// `effort`: the effort agreed, or `""`.
+    Effort,
+    /// `note`: the note for the record, or `""`.
+    Note,
+    /// `level`: for a decision on `level`, the level; else `()`.
+    Level,
+    /// `run`: the run whose proposal was decided.
+    Run,
+    /// `words`: the decision in the words reasons use (`rejected on
+    /// 2026-10-20 by Anna, Bo: not now`).
+    Words,
+}
+
+/// A field of one action still open from the previous run (`a.due`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenActionField {
+    /// `kind`: the action's kind.
+    Kind,
+    /// `due`: its deadline as first given, a `Date`, or `()` without one.
+    Due,
+    /// `proposed_on`: the as-of date of the run that proposed it last.
+    ProposedOn,
+    /// `run`: that run's id.
+    Run,
+    /// `event`: its triggering event, when the batch still holds it among
+    /// the person's usable events (by id, or by date, kind and code); else `()`.
+    Event,
+    /// `decision`: the standing decision on it (`accept` or `defer`), or `()`.
+    Decision,
+}
+
 /// One question. Arguments are already checked (tokens against the contract),
 /// and kept as given for the words `explain` shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +218,16 @@ pub enum Op {
     Offence(OffenceField),
     /// `offence.in_category(c)`: whether any of its categories is in the set.
     OffenceInCategory(CategorySet),
+    /// `person.decision_on(p)`: the latest standing decision on `p`
+    /// (`level`, `youth_board`, `letter` or an action kind), or `()`.
+    DecisionOn(ImmutableString),
+    /// `person.open_action(kind)`: the action of `kind` the previous run
+    /// proposed and nobody has recorded done, closed or rejected, or `()`.
+    OpenAction(ImmutableString),
+    /// A field of one earlier decision.
+    Decision(DecisionField),
+    /// A field of one open action.
+    Open(OpenActionField),
     /// `to_string` / `"${x}"` of a handle.
     Describe,
 }
@@ -213,6 +265,10 @@ pub enum Target<'a> {
     Event(u32),
     /// One offence: its index in the person's offences.
     Offence(u32),
+    /// One earlier decision: its index in the person's register entry.
+    Decision(u32),
+    /// One open action: its index in the person's register entry.
+    OpenAction(u32),
 }
 
 /// What a handle holds: the person, a list, or one item (events as indices
@@ -232,6 +288,10 @@ pub enum Held {
     Event(u32),
     /// One offence: its index in the person's offences.
     Offence(u32),
+    /// One earlier decision: its index in the person's register entry.
+    Decision(u32),
+    /// One open action: its index in the person's register entry.
+    OpenAction(u32),
 }
 
 impl Held {
@@ -243,6 +303,8 @@ impl Held {
             Held::Offences(items) => Target::Offences(items),
             Held::Event(i) => Target::Event(*i),
             Held::Offence(i) => Target::Offence(*i),
+            Held::Decision(i) => Target::Decision(*i),
+            Held::OpenAction(i) => Target::OpenAction(*i),
         }
     }
 }
@@ -318,6 +380,10 @@ pub enum Answer {
     Event(u32),
     /// One offence: its index in the person's offences.
     Offence(u32),
+    /// One earlier decision: its index in the person's register entry.
+    Decision(u32),
+    /// One open action: its index in the person's register entry.
+    OpenAction(u32),
     /// The items of a list, each to become a handle: events when `events`.
     Items {
         /// Whether the items are events (else offences).
@@ -352,6 +418,8 @@ impl Answer {
             Answer::Offences(items) => (Some(Held::Offences(items)), none, false),
             Answer::Event(i) => (Some(Held::Event(i)), none, false),
             Answer::Offence(i) => (Some(Held::Offence(i)), none, false),
+            Answer::Decision(i) => (Some(Held::Decision(i)), none, false),
+            Answer::OpenAction(i) => (Some(Held::OpenAction(i)), none, false),
             Answer::Items { events, items } => (None, items.into_iter(), events),
         };
         Handles { one, items, events }
@@ -405,6 +473,23 @@ pub fn answer(op: &Op, target: Target, ctx: &PersonCtx) -> Result<Answer, Fail> 
                 ));
             }
         },
+        (Target::Person, Op::DecisionOn(on)) => ctx
+            .earlier()
+            .and_then(|e| e.decision_on(on))
+            .map_or(unit(), Answer::Decision),
+        (Target::Person, Op::OpenAction(kind)) => ctx
+            .earlier()
+            .and_then(|e| e.open_action(kind))
+            .map_or(unit(), Answer::OpenAction),
+        (Target::Decision(i), Op::Decision(field)) => decision_field(*field, i, ctx),
+        (Target::OpenAction(i), Op::Open(field)) => open_action_field(*field, i, ctx),
+        (Target::Decision(i), Op::Describe) => decision_field(DecisionField::Words, i, ctx),
+        (Target::OpenAction(i), Op::Describe) => {
+            let a = &register(ctx).open_actions[i as usize];
+            Answer::Value(Value::Str(
+                format!("open action {} of run {}", a.kind, a.run).into(),
+            ))
+        }
         (Target::Person, Op::Describe) => {
             Answer::Value(Value::Str(format!("person {}", ctx.person().id).into()))
         }
@@ -531,7 +616,11 @@ fn person_field(field: PersonField, ctx: &PersonCtx) -> Answer {
         PersonField::GangAffiliation => text(p.gang_affiliation.as_str()),
         PersonField::InCustody => Value::Bool(p.in_custody),
         PersonField::ExitProgram => Value::Bool(p.exit_program),
-        PersonField::LastLetterDate => p.last_letter_date.map_or(Value::Unit, Value::Date),
+        // The later of the column and a letter recorded done in the register.
+        PersonField::LastLetterDate => p
+            .last_letter_date
+            .max(ctx.earlier().and_then(|e| e.letter_done()))
+            .map_or(Value::Unit, Value::Date),
         PersonField::RiskFactors => tokens(&p.risk_factors),
         PersonField::ProtectiveFactors => tokens(&p.protective_factors),
         PersonField::Offences => return Answer::Offences((0..ctx.offences.len() as u32).collect()),
@@ -557,6 +646,63 @@ fn event_field(field: EventField, index: u32, ctx: &PersonCtx) -> Answer {
         EventField::PersonDangerous => Value::Bool(def.is_some_and(|d| d.person_dangerous)),
         EventField::Age => Value::Int(ctx.age_on(e.date).into()),
     })
+}
+
+/// The person's register entry; only asked for through a handle that an
+/// entry made.
+fn register(ctx: &PersonCtx) -> &crate::history::Earlier {
+    ctx.earlier()
+        .expect("a register handle is made only from the person's entry")
+}
+
+fn decision_field(field: DecisionField, index: u32, ctx: &PersonCtx) -> Answer {
+    let d = &register(ctx).decisions[index as usize];
+    let or_empty = |t: &Option<String>| Value::Str(t.as_deref().unwrap_or("").into());
+    Answer::Value(match field {
+        DecisionField::Decision => text(&d.decision),
+        DecisionField::Date => Value::Date(d.decided_on),
+        DecisionField::By => Value::Tokens(d.by.iter().map(|b| b.as_str().into()).collect()),
+        DecisionField::Agency => or_empty(&d.agency),
+        DecisionField::Effort => or_empty(&d.effort),
+        DecisionField::Note => or_empty(&d.note),
+        DecisionField::Level => d.level.map_or(Value::Unit, Value::Int),
+        DecisionField::Run => Value::Int(d.run),
+        DecisionField::Words => Value::Str(d.words().into()),
+    })
+}
+
+fn open_action_field(field: OpenActionField, index: u32, ctx: &PersonCtx) -> Answer {
+    let a = &register(ctx).open_actions[index as usize];
+    Answer::Value(match field {
+        OpenActionField::Kind => text(&a.kind),
+        OpenActionField::Due => a.due.map_or(Value::Unit, Value::Date),
+        OpenActionField::ProposedOn => Value::Date(a.proposed_on),
+        OpenActionField::Run => Value::Int(a.run),
+        OpenActionField::Event => return trigger_event(a.trigger.as_ref(), ctx),
+        OpenActionField::Decision => return a.decision.map_or(unit(), Answer::Decision),
+    })
+}
+
+/// The person's usable event an open action was triggered by: the same id,
+/// else the same date, kind and code (a new export may renumber events).
+fn trigger_event(trigger: Option<&crate::history::Trigger>, ctx: &PersonCtx) -> Answer {
+    let Some(t) = trigger else { return unit() };
+    let batch = &ctx.world.batch;
+    let by_id = t.id.as_deref().and_then(|id| {
+        ctx.usable
+            .iter()
+            .copied()
+            .find(|&i| batch.event_id(ctx.event(i)) == id)
+    });
+    let by_what = || {
+        ctx.usable.iter().copied().find(|&i| {
+            let e = ctx.event(i);
+            Some(e.date) == t.date
+                && t.kind.as_deref() == Some(e.kind.as_str())
+                && t.code.as_deref() == ctx.offence_def(e).map(|d| d.code.as_str())
+        })
+    };
+    by_id.or_else(by_what).map_or(unit(), Answer::Event)
 }
 
 fn offence_field(field: OffenceField, index: u32, ctx: &PersonCtx) -> Answer {

@@ -39,6 +39,10 @@ pub struct World {
     /// tryg.toml's `[vocabulary] tags`, which `tagged(…)` checks its tokens
     /// against.
     pub tags: Vec<String>,
+    /// What the case register remembers of the batch's persons, when the
+    /// screening has one (`--db`); `None` answers every question about it
+    /// as for a person it has never seen.
+    pub history: Option<Arc<crate::history::History>>,
 }
 
 impl World {
@@ -58,6 +62,7 @@ impl World {
             retention_months: config.retention_months,
             not_offences: config.not_offences(),
             tags: config.vocabulary.tags.clone(),
+            history: None,
         }
     }
 }
@@ -98,6 +103,8 @@ pub struct PersonCtx {
     pub left_out_retention: usize,
     /// Events left out as dated after the as-of date (or after `events_until`).
     pub left_out_future: usize,
+    /// Where the register's entry for the person is in the world's history.
+    earlier: Option<u32>,
 }
 
 impl PersonCtx {
@@ -122,6 +129,7 @@ impl PersonCtx {
             }
         }
         let offences = group_offences(world, person, &usable);
+        let earlier = world.history.as_ref().and_then(|h| h.find(&person.id));
         PersonCtx {
             world: Arc::clone(world),
             index,
@@ -130,7 +138,14 @@ impl PersonCtx {
             offences,
             left_out_retention,
             left_out_future,
+            earlier,
         }
+    }
+
+    /// What the case register holds about the person, if anything.
+    pub fn earlier(&self) -> Option<&crate::history::Earlier> {
+        let at = self.earlier?;
+        self.world.history.as_ref().map(|h| h.get(at))
     }
 
     /// The person's row.

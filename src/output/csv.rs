@@ -27,13 +27,40 @@ const HEADER: &[&str] = &[
     "error",
 ];
 
+/// The columns added when the screening has a case register (`--db`):
+/// `new`, `escalated`, `de-escalated` or `unchanged`; the previous level;
+/// the events that moved it, `;`-separated.
+const CHANGE_HEADER: &[&str] = &["change", "change_from_level", "change_evidence"];
+
 /// Writes the header, then one row per outcome as the waves come.
 pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
+    // With a case register, three more columns say what changed.
+    let with_change = source.run().register.is_some();
+    let mut header = HEADER.to_vec();
+    if with_change {
+        header.extend(CHANGE_HEADER);
+    }
+    writer.write_record(&header)?;
     source.each_wave(&mut |outcomes| {
         for outcome in outcomes {
-            writer.write_record(row(outcome))?;
+            let mut row = row(outcome);
+            if with_change {
+                let change = outcome.change.as_ref();
+                row.push(
+                    change
+                        .map(|c| c.kind.as_str().to_string())
+                        .unwrap_or_default(),
+                );
+                row.push(
+                    change
+                        .and_then(|c| c.from_level)
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                );
+                row.push(change.map(|c| c.evidence.join(";")).unwrap_or_default());
+            }
+            writer.write_record(row)?;
         }
         Ok(())
     })?;

@@ -87,6 +87,9 @@ struct Page<'a> {
     agenda: Agenda<'a>,
     out_of_scope: Vec<Other<'a>>,
     errors: Vec<Other<'a>>,
+    /// With a case register: the chain head, the run compared with, and
+    /// who is no longer proposed.
+    register: Option<&'a crate::outcome::RegisterHeader>,
     /// Event id → date, kind, offence and category, for the evidence lists.
     events: &'a std::collections::BTreeMap<rhai::ImmutableString, String>,
 }
@@ -193,6 +196,7 @@ impl<'a> Page<'a> {
             rows,
             out_of_scope: others(Status::OutOfScope),
             errors: others(Status::Error),
+            register: report.run.register.as_ref(),
             events: &report.events.described,
         }
     }
@@ -233,6 +237,10 @@ struct Row<'a> {
     /// Sort key of the actions column: the earliest due date (`~` for an
     /// action without one), or empty for none.
     actions_key: String,
+    /// With a case register: `new`, `escalated from 1`, …; else empty.
+    change: String,
+    /// What the change filter matches: the kind's token, or empty.
+    change_kind: &'static str,
     why: Why<'a>,
 }
 
@@ -376,6 +384,8 @@ impl<'a> Row<'a> {
             actions: o.actions.iter().map(ActionView::new).collect(),
             overdue: o.actions.iter().any(|a| a.overdue),
             actions_key,
+            change: o.change.as_ref().map(|c| c.words()).unwrap_or_default(),
+            change_kind: o.change.as_ref().map_or("", |c| c.kind.as_str()),
             why: Why::new(&o.explanation, uncited),
         }
     }

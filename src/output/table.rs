@@ -38,13 +38,26 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         c.youth_board, c.concern_letters, c.concern_letters_in_batch, c.out_of_scope, c.errors
     )?;
 
+    if let Some(register) = &run.register {
+        let previous = match &register.previous_run {
+            Some(p) => format!("changes since run {} as of {}", p.id, p.as_of),
+            None => "no earlier run to compare with: every proposal is new".into(),
+        };
+        writeln!(
+            out,
+            "case register: {previous} · chain head {}",
+            register.chain_head
+        )?;
+    }
+    let with_change = run.register.is_some();
+
     // Columns are as wide as their widest cell, so every row is read first.
-    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
     source.each_wave(&mut |outcomes| {
         for o in outcomes {
             match o.status {
-                Status::Proposed if o.has_proposal() => rows.push(row(o)),
+                Status::Proposed if o.has_proposal() => rows.push(row(o, with_change)),
                 Status::Error => {
                     errors.push((o.person_id.to_string(), o.error.clone().unwrap_or_default()))
                 }
@@ -55,7 +68,7 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     })?;
     if !rows.is_empty() {
         writeln!(out)?;
-        let header = [
+        let mut header: Vec<String> = [
             "PERSON",
             "AGE",
             "FORUM",
@@ -64,8 +77,12 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
             "LETTER",
             "ACTIONS",
         ]
-        .map(String::from);
-        let mut widths = header.clone().map(|h| h.chars().count());
+        .map(String::from)
+        .to_vec();
+        if with_change {
+            header.insert(4, "CHANGE".into());
+        }
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for r in &rows {
             for (w, cell) in widths.iter_mut().zip(r) {
                 *w = (*w).max(cell.chars().count());
@@ -86,6 +103,27 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         }
     }
 
+    if let Some(register) = &run.register
+        && !register.no_longer_proposed.is_empty()
+    {
+        writeln!(
+            out,
+            "\nno longer proposed (proposed something in the previous run):"
+        )?;
+        for gone in &register.no_longer_proposed {
+            let why = if gone.in_run {
+                "nothing proposed now"
+            } else {
+                "not in this batch"
+            };
+            writeln!(
+                out,
+                "  {}: level {} before, {why}",
+                gone.person_id, gone.from_level
+            )?;
+        }
+    }
+
     if !errors.is_empty() {
         writeln!(
             out,
@@ -101,7 +139,7 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     )
 }
 
-fn row(o: &Outcome) -> [String; 7] {
+fn row(o: &Outcome, with_change: bool) -> Vec<String> {
     let board = o
         .youth_board
         .as_ref()
@@ -128,7 +166,7 @@ fn row(o: &Outcome) -> [String; 7] {
             (None, _) => a.kind.to_string(),
         })
         .collect();
-    [
+    let mut cells = vec![
         o.person_id.to_string(),
         o.age.map(|a| a.to_string()).unwrap_or_default(),
         o.forum.to_string(),
@@ -136,5 +174,10 @@ fn row(o: &Outcome) -> [String; 7] {
         board,
         letter,
         actions.join(", "),
-    ]
+    ];
+    if with_change {
+        let change = o.change.as_ref().map(|c| c.words()).unwrap_or_default();
+        cells.insert(4, change);
+    }
+    cells
 }

@@ -27,91 +27,12 @@
 
 use std::collections::HashMap;
 
+pub use crate::change::{ChangeKind, NoLongerProposed, Side, classify};
+
 use super::backend::{Mode, Row, Tx, Value};
 use super::read::RunInfo;
 use super::{Store, StoreError};
-
-/// How a person's outcome moved since the previous run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum ChangeKind {
-    /// Proposed now, nothing proposed in the previous run.
-    #[serde(rename = "new")]
-    New,
-    /// The level rose.
-    #[serde(rename = "escalated")]
-    Escalated,
-    /// The level fell.
-    #[serde(rename = "de-escalated")]
-    DeEscalated,
-    /// Neither.
-    #[serde(rename = "unchanged")]
-    Unchanged,
-}
-
-impl ChangeKind {
-    /// The token: `new`, `escalated`, `de-escalated` or `unchanged`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::New => "new",
-            ChangeKind::Escalated => "escalated",
-            ChangeKind::DeEscalated => "de-escalated",
-            ChangeKind::Unchanged => "unchanged",
-        }
-    }
-}
-
-/// One person's outcome as the comparison reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Side {
-    /// `status` is `proposed` (the person was screened).
-    pub screened: bool,
-    /// The level, 0 to the scheme's highest.
-    pub level: i64,
-    /// Anything proposed: a level above 0, a candidacy, a letter or an action.
-    pub proposed: bool,
-    /// The event ids the reasons for this level cite, first citation first.
-    pub level_evidence: Vec<String>,
-}
-
-impl Side {
-    /// Reads a side from a stored SPEC §3 outcome document. `None` when the
-    /// text is not one.
-    pub fn of_document(document: &str) -> Option<Side> {
-        let doc: serde_json::Value = serde_json::from_str(document).ok()?;
-        let level = doc["level"].as_i64()?;
-        let screened = doc["status"] == "proposed";
-        let proposed = screened
-            && (level > 0
-                || !doc["youth_board"].is_null()
-                || !doc["concern_letter"].is_null()
-                || doc["actions"].as_array().is_some_and(|a| !a.is_empty()));
-        Some(Side {
-            screened,
-            level,
-            proposed,
-            level_evidence: level_evidence(&doc, level),
-        })
-    }
-}
-
-/// The evidence of the reasons whose effect is `level {level}`, each id once.
-fn level_evidence(doc: &serde_json::Value, level: i64) -> Vec<String> {
-    let effect = format!("level {level}");
-    let mut ids: Vec<String> = Vec::new();
-    for reason in doc["explanation"].as_array().into_iter().flatten() {
-        if reason["effect"].as_str() != Some(effect.as_str()) {
-            continue;
-        }
-        for id in reason["evidence"].as_array().into_iter().flatten() {
-            if let Some(id) = id.as_str() {
-                if !ids.iter().any(|i| i == id) {
-                    ids.push(id.to_string());
-                }
-            }
-        }
-    }
-    ids
-}
+use crate::change::level_evidence;
 
 /// One person's change since the previous run.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -129,18 +50,6 @@ pub struct Change {
     pub evidence: Vec<String>,
 }
 
-/// A person of the previous run with nothing proposed any more.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct NoLongerProposed {
-    /// The pseudonymous person id.
-    pub person_id: String,
-    /// Their level in the previous run.
-    pub from_level: i64,
-    /// Whether the person is in the run at all (screened with nothing
-    /// proposed, or not screened); `false` when absent from its batch.
-    pub in_run: bool,
-}
-
 /// A run compared with its previous run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Changes {
@@ -151,41 +60,6 @@ pub struct Changes {
     /// Persons proposed in the previous run with nothing proposed now, in
     /// the previous run's input order.
     pub no_longer_proposed: Vec<NoLongerProposed>,
-}
-
-/// The comparison rule for one person (the module's table). `previous` is
-/// the person's outcome in the previous run, `None` when absent from it.
-pub fn classify(current: &Side, previous: Option<&Side>) -> (ChangeKind, Option<i64>, Vec<String>) {
-    let before = previous.filter(|p| p.screened);
-    let from_level = before.map(|p| p.level);
-    if !current.screened {
-        return (ChangeKind::Unchanged, from_level, Vec::new());
-    }
-    let Some(before) = before.filter(|p| p.proposed) else {
-        return if current.proposed {
-            (ChangeKind::New, from_level, current.level_evidence.clone())
-        } else {
-            (ChangeKind::Unchanged, from_level, Vec::new())
-        };
-    };
-    let minus = |a: &[String], b: &[String]| -> Vec<String> {
-        a.iter().filter(|e| !b.contains(e)).cloned().collect()
-    };
-    match current.level.cmp(&before.level) {
-        std::cmp::Ordering::Greater => {
-            let mut moved = minus(&current.level_evidence, &before.level_evidence);
-            if moved.is_empty() {
-                moved = current.level_evidence.clone();
-            }
-            (ChangeKind::Escalated, from_level, moved)
-        }
-        std::cmp::Ordering::Less => (
-            ChangeKind::DeEscalated,
-            from_level,
-            minus(&before.level_evidence, &current.level_evidence),
-        ),
-        std::cmp::Ordering::Equal => (ChangeKind::Unchanged, from_level, Vec::new()),
-    }
 }
 
 impl Store {
@@ -262,7 +136,7 @@ impl Store {
 }
 
 /// The outcomes of a run as [`Side`]s, in input order.
-fn sides(tx: &mut dyn Tx, run: i64) -> Result<Vec<(String, Side)>, StoreError> {
+pub(crate) fn sides(tx: &mut dyn Tx, run: i64) -> Result<Vec<(String, Side)>, StoreError> {
     let rows = tx.query(
         "SELECT person_id, status, level, proposed, document FROM outcomes
          WHERE run_id = $1 ORDER BY position",
@@ -292,74 +166,4 @@ fn side(row: &Row) -> (String, Side) {
             level_evidence,
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn side(level: i64, proposed: bool, evidence: &[&str]) -> Side {
-        Side {
-            screened: true,
-            level,
-            proposed,
-            level_evidence: evidence.iter().map(|e| e.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn each_kind_with_the_evidence_that_moved_it() {
-        let now = side(2, true, &["E1", "E2"]);
-        assert_eq!(
-            classify(&now, None),
-            (ChangeKind::New, None, vec!["E1".into(), "E2".into()])
-        );
-        let nothing_before = side(0, false, &[]);
-        assert_eq!(classify(&now, Some(&nothing_before)).0, ChangeKind::New);
-        assert_eq!(classify(&now, Some(&nothing_before)).1, Some(0));
-        let before = side(1, true, &["E1"]);
-        assert_eq!(
-            classify(&now, Some(&before)),
-            (ChangeKind::Escalated, Some(1), vec!["E2".into()])
-        );
-        assert_eq!(
-            classify(&before, Some(&now)),
-            (ChangeKind::DeEscalated, Some(2), vec!["E2".into()])
-        );
-        assert_eq!(
-            classify(&now, Some(&now)),
-            (ChangeKind::Unchanged, Some(2), vec![])
-        );
-        // Not screened now: unchanged, whatever came before.
-        let out = Side::default();
-        assert_eq!(classify(&out, Some(&now)).0, ChangeKind::Unchanged);
-        // Not screened before: as if absent, but nothing is proposed now either.
-        assert_eq!(
-            classify(&nothing_before, Some(&out)),
-            (ChangeKind::Unchanged, None, vec![])
-        );
-    }
-
-    #[test]
-    fn escalation_on_the_same_events_names_them_all() {
-        let before = side(1, true, &["E1"]);
-        let now = side(3, true, &["E1"]);
-        assert_eq!(
-            classify(&now, Some(&before)),
-            (ChangeKind::Escalated, Some(1), vec!["E1".into()])
-        );
-    }
-
-    #[test]
-    fn a_document_is_read_for_its_level_reasons_only() {
-        let doc = r#"{"person_id":"P1","status":"proposed","level":2,"youth_board":null,
-            "concern_letter":null,"actions":[],"explanation":[
-            {"rule":"a","line":1,"effect":"level 1","text":"t","evidence":["E0"]},
-            {"rule":"b","line":2,"effect":"level 2","text":"t","evidence":["E1","E2"]},
-            {"rule":"c","line":3,"effect":"level 2","text":"t","evidence":["E2","E3"]}]}"#;
-        let s = Side::of_document(doc).unwrap();
-        assert!(s.screened && s.proposed);
-        assert_eq!(s.level_evidence, ["E1", "E2", "E3"]);
-        assert_eq!(Side::of_document("not json"), None);
-    }
 }

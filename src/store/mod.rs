@@ -37,6 +37,7 @@ pub mod backend;
 pub mod chain;
 pub mod changes;
 pub mod decide;
+pub mod history;
 pub mod period;
 pub mod postgres;
 pub mod read;

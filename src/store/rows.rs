@@ -193,6 +193,7 @@ mod tests {
             }],
             explanation: Vec::new(),
             error: None,
+            change: None,
         };
         let facts = |id: &str| {
             let d = match id {

@@ -44,6 +44,7 @@
     var route = f.route.value;
     var letter = f.letter.value;
     var overdue = f.overdue.checked;
+    var change = f.change ? f.change.value : '';
     var id = f.id.value.trim().toLowerCase();
     shown = 0;
     rows.forEach(function (row) {
@@ -59,6 +60,7 @@
           (letter === 'none' && d.letter === '') ||
           letter === d.letter) &&
         (!overdue || d.overdue === '1') &&
+        (change === '' || d.change === change) &&
         (id === '' || d.id.toLowerCase().indexOf(id) !== -1);
       row.hidden = !ok;
       if (ok) { shown += 1; }
