@@ -139,6 +139,22 @@ pub struct Trigger {
 }
 
 impl Trigger {
+    /// A trigger from the register's four columns (id, date, kind, code);
+    /// `None` when the action had no triggering event.
+    pub fn from_columns(
+        id: Option<String>,
+        date: Option<String>,
+        kind: Option<String>,
+        code: Option<String>,
+    ) -> Option<Trigger> {
+        (id.is_some() || date.is_some()).then(|| Trigger {
+            id,
+            date: date.and_then(|d| d.parse().ok()),
+            kind,
+            code,
+        })
+    }
+
     /// Whether two triggers are the same event: the same id, or, when the id
     /// changed (event ids of a monthly export may change), the same date,
     /// kind and code (issue 17, item 3). Two missing triggers match.

@@ -187,6 +187,7 @@ on_both!(
     erase_and_purge_drop_payload_and_the_chain_still_verifies,
     a_store_from_a_newer_tryg_is_refused,
     export_is_csv_with_formulas_defused_and_the_head,
+    the_next_screening_remembers_what_the_meeting_decided,
 );
 
 fn a_screening_is_recorded_with_its_provenance(db: &Db) {
@@ -544,6 +545,178 @@ fn an_action_done_stays_done_in_the_next_run_even_with_a_new_event_id(db: &Db) {
     // The decision of run 1 names the triggering event by id and by what it was.
     let history = ok(db.review(&["history", "P042"]));
     assert!(history.contains("triggering event: E"), "{history}");
+}
+
+/// Issue 17, items 5 and 6: a letter recorded sent, a conversation held, a
+/// candidacy rejected and one accepted, a network council nobody held; four
+/// weeks later, with one person gone from the batch, the next screening
+/// shows each, and what changed.
+fn the_next_screening_remembers_what_the_meeting_decided(db: &Db) {
+    db.screen_fixture();
+    let decide = |args: &[&str]| {
+        ok(db.review(&[&["decide"], args, &["--by", "Ann Holm"]].concat()));
+    };
+    decide(&[
+        "P013",
+        "--on",
+        "letter",
+        "--decision",
+        "done",
+        "--date",
+        "2026-11-25",
+    ]);
+    decide(&[
+        "P014",
+        "--on",
+        "letter",
+        "--decision",
+        "reject",
+        "--date",
+        "2026-11-24",
+        "--note",
+        "not now",
+    ]);
+    decide(&[
+        "P043",
+        "--on",
+        "concern_conversation",
+        "--decision",
+        "done",
+        "--date",
+        "2026-11-24",
+    ]);
+    decide(&[
+        "P027",
+        "--on",
+        "youth_board",
+        "--decision",
+        "reject",
+        "--date",
+        "2026-11-24",
+        "--note",
+        "in a course already",
+    ]);
+    decide(&[
+        "P031",
+        "--on",
+        "youth_board",
+        "--decision",
+        "accept",
+        "--date",
+        "2026-11-24",
+    ]);
+
+    // The next export, four weeks on: P002 (level 1 before) has moved away.
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["persons.csv", "events.csv"] {
+        let text = std::fs::read_to_string(root().join("fixtures").join(file)).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("P002,") && !l.contains(",P002,"))
+            .collect();
+        std::fs::write(dir.path().join(file), kept.join("\n") + "\n").unwrap();
+    }
+    let out = db.screen(dir.path(), "2026-12-21");
+    let report: serde_json::Value = serde_json::from_str(&ok(out)).expect("json");
+    let run = &report["run"];
+    assert_eq!(run["previous_run"]["id"], 1);
+    assert_eq!(run["previous_run"]["as_of"], "2026-11-23");
+    assert_eq!(run["chain_head"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        run["no_longer_proposed"],
+        serde_json::json!([{"person_id": "P002", "from_level": 1, "in_run": false}])
+    );
+    let person = |id: &str| {
+        report["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["person_id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    let said = |o: &serde_json::Value, rule: &str, words: &str| {
+        o["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == rule && r["text"].as_str().unwrap().contains(words))
+    };
+    // The letter sent counts as the last letter: none proposed.
+    assert!(person("P013")["concern_letter"].is_null());
+    // The rejected letter is proposed again, and its reasons say so.
+    let p014 = person("P014");
+    let letter_reasons = p014["concern_letter"]["reasons"].as_array().unwrap();
+    assert!(
+        letter_reasons.iter().any(|r| r["text"]
+            == "Proposed before (letter): rejected on 2026-11-24 by Ann Holm: not now"),
+        "{p014:#}"
+    );
+    // The conversation held is gone; the council nobody held stays, overdue.
+    assert!(person("P043")["actions"].as_array().unwrap().is_empty());
+    let p026 = person("P026");
+    let council = &p026["actions"][0];
+    assert_eq!(council["kind"], "network_council");
+    assert_eq!(council["due"], "2026-11-06");
+    assert_eq!(council["overdue"], true);
+    assert!(
+        said(
+            &p026,
+            "open_actions",
+            "Proposed at the meeting of 2026-11-23 (run 1) and not yet recorded done"
+        ),
+        "{p026:#}"
+    );
+    // The rejected candidacy is proposed with the rejection; the accepted one
+    // is noted as referred and not proposed.
+    let p027 = person("P027");
+    assert!(p027["youth_board"].is_object());
+    assert!(said(
+        &p027,
+        "tryg",
+        "Proposed before (youth board): rejected on 2026-11-24 by Ann Holm: in a course already"
+    ));
+    let p031 = person("P031");
+    assert!(p031["youth_board"].is_null(), "{p031:#}");
+    assert!(said(
+        &p031,
+        "youth_board",
+        "Referred to the youth crime board: accepted on 2026-11-24 by Ann Holm; not proposed again before 2027-11-24"
+    ));
+    // What changed, with the events that moved it.
+    let change = |id: &str| person(id)["change"].clone();
+    assert_eq!(change("P012")["kind"], "escalated");
+    assert_eq!(change("P012")["from_level"], 1);
+    assert!(!change("P012")["evidence"].as_array().unwrap().is_empty());
+    assert_eq!(change("P019")["kind"], "de-escalated");
+    assert_eq!(change("P019")["from_level"], 3);
+    assert!(!change("P019")["evidence"].as_array().unwrap().is_empty());
+    assert_eq!(change("P009")["kind"], "new");
+    assert_eq!(change("P013")["kind"], "unchanged");
+    // The table shows the change column and who is no longer proposed.
+    let table = tryg_in(dir.path())
+        .args([
+            "screen",
+            "--persons",
+            "persons.csv",
+            "--events",
+            "events.csv",
+        ])
+        .args(["--as-of", "2026-12-21", "--db"])
+        .arg(db.spec())
+        .output()
+        .unwrap();
+    let table = ok(table);
+    assert!(
+        table.contains("case register: changes since run 1 as of 2026-11-23"),
+        "{table}"
+    );
+    assert!(table.contains("CHANGE"), "{table}");
+    assert!(table.contains("escalated from 1"), "{table}");
+    assert!(
+        table.contains("  P002: level 1 before, not in this batch"),
+        "{table}"
+    );
 }
 
 fn history_shows_outcomes_with_rule_lines_and_decisions(db: &Db) {
@@ -1051,4 +1224,40 @@ fn the_readme_case_register_commands_run() {
         "{stdout}"
     );
     assert!(dir.path().join("report.html").is_file());
+    // The second screening shows the meeting's decisions and what changed.
+    assert!(
+        stderr.contains("recorded run 2 in register.db (48 outcomes)"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("case register: changes since run 1 as of 2026-11-23"),
+        "{stdout}"
+    );
+    let next: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("next.json")).unwrap()).unwrap();
+    let person = |id: &str| {
+        next["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["person_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert!(person("P013")["concern_letter"].is_null());
+    assert!(person("P043")["actions"].as_array().unwrap().is_empty());
+    let p026 = person("P026");
+    assert_eq!(p026["actions"][0]["overdue"], true, "{p026:#}");
+    let texts: Vec<&str> = p026["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    for words in [
+        "Proposed at the meeting of 2026-11-23 (run 1) and not yet recorded done",
+        "Proposed before (youth board): rejected on 2026-11-24 by Ann Holm, Bo Lund: followed by the municipality already",
+    ] {
+        assert!(texts.contains(&words), "{texts:#?}");
+    }
 }

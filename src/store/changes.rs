@@ -3,27 +3,19 @@
 //! the latest recorded run with an earlier as-of date over the same
 //! municipalities (in any order), whose outcomes were not purged.
 //!
-//! Per person of the run, a [`Change`]:
-//!
-//! | kind | when | `from_level` | `evidence` |
-//! |---|---|---|---|
-//! | `new` | something is proposed now, and nothing was in the previous run (absent from it, not screened there, or screened with nothing proposed) | the previous level when screened there, else `None` | the events cited by the reasons for the current level |
-//! | `escalated` | screened in both with something proposed before, and the level rose | previous level | events cited for the current level that the previous outcome's level reasons did not cite (all of them when none is new) |
-//! | `de-escalated` | as above, and the level fell | previous level | events cited for the previous level that no longer are (they left their window) |
-//! | `unchanged` | everything else (same level; or nothing proposed now and nothing before; or not screened now) | previous level when screened there | none |
+//! Per person of the run, a [`Change`], by the rule [`crate::change`]
+//! states (and [`classify`] applies).
 //!
 //! Persons who had something proposed in the previous run and have nothing
 //! proposed now, or are absent from the run or not screened in it, are
 //! listed apart in [`Changes::no_longer_proposed`] (a person can appear
 //! there and be `de-escalated` too, from level 1 to 0, say).
 //!
-//! The "reasons for a level" are the explanation entries of the stored SPEC
-//! §3 document whose `effect` is `level N` for that level N: the typed
-//! proposal as the document writes it. With no previous run every person
-//! with a proposal is `new` and [`Changes::previous`] is `None`, so a caller
-//! can show nothing instead. [`classify`] is the rule itself, on two
-//! [`Side`]s, for a caller that holds the current outcome in memory (the
-//! screening's `change` column).
+//! With no previous run every person with a proposal is `new` and
+//! [`Changes::previous`] is `None`, so a caller can show nothing instead.
+//! A screening with a register works the same out in memory
+//! ([`crate::screen`], from [`crate::history::History`]); this module does
+//! it for a recorded run (`tryg serve`).
 
 use std::collections::HashMap;
 

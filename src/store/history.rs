@@ -90,12 +90,12 @@ fn read_decisions(
         if !in_batch(&d.person_id) {
             continue;
         }
-        let trigger = (d.event_id.is_some() || d.event_date.is_some()).then(|| Trigger {
-            id: d.event_id.clone(),
-            date: d.event_date.as_deref().and_then(|t| t.parse().ok()),
-            kind: d.event_kind.clone(),
-            code: d.event_code.clone(),
-        });
+        let trigger = Trigger::from_columns(
+            d.event_id.clone(),
+            d.event_date.clone(),
+            d.event_kind.clone(),
+            d.event_code.clone(),
+        );
         let decided = EarlierDecision {
             seq: d.seq,
             run: d.run_id.unwrap_or(0),
@@ -136,12 +136,7 @@ fn read_open_actions(
         }
         let kind = row.text(1).unwrap_or_default();
         let due = row.text(2).as_deref().map(date).transpose()?;
-        let trigger = (row.text(3).is_some() || row.text(4).is_some()).then(|| Trigger {
-            id: row.text(3),
-            date: row.text(4).and_then(|t| t.parse().ok()),
-            kind: row.text(5),
-            code: row.text(6),
-        });
+        let trigger = Trigger::from_columns(row.text(3), row.text(4), row.text(5), row.text(6));
         let earlier = history.entry(&person);
         let latest = earlier.decisions.iter().rposition(|d| {
             d.proposal == kind && Trigger::same(d.trigger.as_ref(), trigger.as_ref())

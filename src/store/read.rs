@@ -9,6 +9,7 @@ use super::backend::{Mode, Row, Tx, Value};
 use super::chain::{self, Content, Entry, Problem, Stored};
 use super::decide::run_of;
 use super::{Store, StoreError};
+use crate::history::Trigger;
 
 /// A recorded run.
 #[derive(Debug, Clone, PartialEq)]
@@ -349,9 +350,10 @@ impl Store {
             let done = done_before.iter().any(|d| {
                 d.text(0).as_deref() == Some(person.as_str())
                     && d.text(1).as_deref() == Some(kind.as_str())
-                    && same_trigger(
-                        [row.text(4), row.text(5), row.text(6), row.text(7)],
-                        [d.text(2), d.text(3), d.text(4), d.text(5)],
+                    && Trigger::same(
+                        Trigger::from_columns(row.text(4), row.text(5), row.text(6), row.text(7))
+                            .as_ref(),
+                        Trigger::from_columns(d.text(2), d.text(3), d.text(4), d.text(5)).as_ref(),
                     )
             });
             if done {
@@ -547,16 +549,6 @@ fn decisions_of(
     Ok(rows.iter().map(decision_row).collect())
 }
 
-/// Whether two triggering events (id, date, kind, code) are the same event:
-/// the same id, or, when the id changed (a new export), the same date, kind
-/// and code. Two actions with no triggering event match each other.
-fn same_trigger(a: [Option<String>; 4], b: [Option<String>; 4]) -> bool {
-    if a[0].is_none() && b[0].is_none() {
-        return true;
-    }
-    a[0].is_some() && a[0] == b[0] || (a[1].is_some() && a[1..] == b[1..])
-}
-
 pub(crate) fn retention_months(tx: &mut dyn Tx) -> Result<u32, StoreError> {
     let value = tx
         .query(
@@ -619,37 +611,5 @@ fn stored(row: &Row) -> Stored {
         payload,
         dropped_by: row.int(6),
         drops,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_trigger;
-
-    fn t(id: &str, date: &str) -> [Option<String>; 4] {
-        [
-            Some(id.into()),
-            Some(date.into()),
-            Some("charge".into()),
-            Some("73241".into()),
-        ]
-    }
-
-    #[test]
-    fn an_action_matches_by_event_id_or_by_what_the_event_was() {
-        assert!(same_trigger(t("E1", "2026-11-01"), t("E1", "2026-11-01")));
-        assert!(
-            same_trigger(t("E1", "2026-11-01"), t("X9", "2026-11-01")),
-            "a new id for the same event"
-        );
-        assert!(!same_trigger(t("E1", "2026-11-01"), t("E2", "2026-11-02")));
-        assert!(same_trigger(
-            [None, None, None, None],
-            [None, None, None, None]
-        ));
-        assert!(!same_trigger(
-            t("E1", "2026-11-01"),
-            [None, None, None, None]
-        ));
     }
 }
