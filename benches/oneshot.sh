@@ -39,7 +39,7 @@ run() {
     local log
     log=$(mktemp)
     /usr/bin/time -v target/release/tryg screen --persons "$data/persons.csv" --events "$data/events.csv" \
-        --as-of 2026-11-23 --format json --threads "$threads" "$@" >/dev/null 2>"$log"
+        --as-of "${as_of:-2026-11-23}" --format json --threads "$threads" "$@" >/dev/null 2>"$log"
     local wall rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
         awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
@@ -56,6 +56,9 @@ run screen 1
 # database (each run adds a run to it).
 store=$(mktemp -d)
 run screen_db 2 --db "$store/register.db"
+# The next meeting's screening into the same store: it first reads the
+# previous run and the decisions back (issue 17 item 5), then records.
+as_of=2026-12-21 run screen_db2 2 --db "$store/register.db"
 ls -l "$store/register.db" | awk '{ printf "store: %.0f MiB\n", $5 / 1048576 }'
 rm -rf "$store"
 if [ -n "${TRYG_BENCH_POSTGRES:-}" ]; then

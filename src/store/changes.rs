@@ -130,8 +130,12 @@ impl Store {
 /// The outcomes of a run as [`Side`]s, in input order.
 pub(crate) fn sides(tx: &mut dyn Tx, run: i64) -> Result<Vec<(String, Side)>, StoreError> {
     let rows = tx.query(
-        "SELECT person_id, status, level, proposed, document FROM outcomes
-         WHERE run_id = $1 ORDER BY position",
+        // Only a proposed outcome's level reasons are ever compared
+        // (`classify`), so only those documents are read and parsed: a
+        // million outcomes are mostly not proposed.
+        "SELECT person_id, status, level, proposed,
+             CASE WHEN proposed = 1 THEN document END
+         FROM outcomes WHERE run_id = $1 ORDER BY position",
         &[Value::from(run)],
     )?;
     Ok(rows.iter().map(side).collect())
