@@ -112,7 +112,7 @@ pub fn run() -> ExitCode {
             // A closed stderr is no reason to panic.
             let _ = std::io::stderr()
                 .lock()
-                .write_all(failure.render().as_bytes());
+                .write_all(crate::output::terminal::escape(&failure.render()).as_bytes());
             failure.exit().into()
         }
     }

@@ -291,3 +291,45 @@ fn too_many_threads_are_capped_with_a_warning() {
         "{stderr}"
     );
 }
+
+/// A rule's words reach the terminal inert (issue 13, item 4): `explain`
+/// and the other text outputs show control characters and bidirectional
+/// overrides as `\u{…}`; JSON keeps the text as the rule wrote it.
+#[test]
+fn a_rules_words_cannot_drive_the_terminal() {
+    let pack = pack_with(
+        r#"propose_level(1, "clears\x1b[2Jthe screen \u202eand reverses");"#,
+        &[],
+    );
+    let rules = pack.path().join("rules");
+    let batch = batch();
+    let out = run(crate::support::tryg_in(batch.path()).args([
+        "explain",
+        "KID",
+        "--persons",
+        "persons.csv",
+        "--events",
+        "events.csv",
+        "--as-of",
+        "2026-11-23",
+        "--rules",
+        rules.to_str().unwrap(),
+    ]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("clears\\u{1b}[2Jthe screen \\u{202e}and reverses"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
+    let (_, report, _) = screen(&rules);
+    let kid = outcome(&report, "KID");
+    assert!(
+        kid["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["text"] == "clears\u{1b}[2Jthe screen \u{202e}and reverses"),
+        "{kid:#}"
+    );
+}

@@ -1261,3 +1261,17 @@ fn the_readme_case_register_commands_run() {
         assert!(texts.contains(&words), "{texts:#?}");
     }
 }
+
+#[test]
+fn export_never_replaces_the_store_it_reads() {
+    let db = Db::sqlite();
+    db.screen_fixture();
+    let before = std::fs::read(db.spec()).unwrap();
+    let out = db.review(&["export", "--out", &db.spec()]);
+    let stderr = refused(out);
+    assert!(
+        stderr.contains("which tryg reads; choose another name"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(db.spec()).unwrap(), before);
+}

@@ -69,6 +69,9 @@ pub fn run(args: Args) -> CommandResult {
         super::TextOrJson::Text => diff::render_text(&d),
         super::TextOrJson::Json => serde_json::to_string_pretty(&d)? + "\n",
     };
-    super::write_stdout(text.as_bytes())?;
+    match args.format {
+        super::TextOrJson::Text => super::write_text(&text)?,
+        super::TextOrJson::Json => super::write_stdout(text.as_bytes())?,
+    }
     Ok(Exit::Ok)
 }

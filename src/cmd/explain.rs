@@ -34,6 +34,9 @@ pub fn run(args: Args) -> CommandResult {
         super::TextOrJson::Text => explain::render_text(&x, rules.config.retention_months),
         super::TextOrJson::Json => serde_json::to_string_pretty(&x)? + "\n",
     };
-    super::write_stdout(text.as_bytes())?;
+    match args.format {
+        super::TextOrJson::Text => super::write_text(&text)?,
+        super::TextOrJson::Json => super::write_stdout(text.as_bytes())?,
+    }
     Ok(Exit::Ok)
 }

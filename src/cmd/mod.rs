@@ -250,9 +250,18 @@ pub fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure>
         .context("cannot start worker threads")?)
 }
 
-/// Writes a warning to stderr. Unlike `eprint!`, a closed stderr is not a panic.
+/// Writes a warning to stderr, control characters made inert
+/// ([`crate::output::terminal`]). Unlike `eprint!`, a closed stderr is not a
+/// panic.
 pub fn warn(text: &str) {
+    let text = crate::output::terminal::escape(text);
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes human-readable text to stdout, control characters made inert
+/// ([`crate::output::terminal`]); a closed pipe is not an error.
+pub fn write_text(text: &str) -> anyhow::Result<()> {
+    write_stdout(crate::output::terminal::escape(text).as_bytes())
 }
 
 /// Streams `write` to stdout; a closed pipe (`tryg … | head`) is not an error.

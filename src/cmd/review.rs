@@ -218,7 +218,7 @@ fn review(db: &str, command: Command) -> anyhow::Result<Exit> {
             Exit::Ok
         }
     };
-    super::write_stdout(out.as_bytes())?;
+    super::write_text(&out)?;
     Ok(exit)
 }
 
@@ -511,8 +511,25 @@ fn export(store: &mut Store, file: Option<PathBuf>) -> anyhow::Result<Exit> {
         }
         csv.flush()
     };
+    // The export must never replace the store it reads (nor its WAL files).
+    let store_files: Vec<PathBuf> = match store.location() {
+        crate::store::Location::Sqlite(db) => ["", "-wal", "-shm"]
+            .iter()
+            .map(|suffix| {
+                let mut name = db.as_os_str().to_owned();
+                name.push(suffix);
+                PathBuf::from(name)
+            })
+            .collect(),
+        crate::store::Location::Postgres(_) => Vec::new(),
+    };
+    let protected: Vec<&std::path::Path> = store_files.iter().map(PathBuf::as_path).collect();
+    let protected = crate::write::Protected {
+        files: &protected,
+        folders: &[],
+    };
     match &file {
-        Some(path) => crate::write::write_whole(path, Default::default(), write)?,
+        Some(path) => crate::write::write_whole(path, protected, write)?,
         None => super::write_stdout_with(write)?,
     }
     super::warn(&format!(
@@ -535,7 +552,7 @@ fn verify(store: &mut Store, head: Option<&str>, out: &mut String) -> anyhow::Re
     for p in &v.problems {
         writeln!(out, "{p}")?;
     }
-    super::write_stdout(out.as_bytes())?;
+    super::write_text(&out)?;
     out.clear();
     super::warn(&format!(
         "error: the chain does not verify: {} problem(s)\n",

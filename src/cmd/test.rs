@@ -114,6 +114,6 @@ pub fn run(args: Args) -> CommandResult {
             );
         }
     }
-    super::write_stdout(out.as_bytes())?;
+    super::write_text(&out)?;
     Ok(if failed > 0 { Exit::BadInput } else { Exit::Ok })
 }

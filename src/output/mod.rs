@@ -6,6 +6,7 @@ mod csv;
 mod html;
 pub mod json;
 mod table;
+pub mod terminal;
 
 use std::io::{self, Write};
 

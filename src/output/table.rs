@@ -99,7 +99,7 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
                     line.push_str(&" ".repeat(pad + 2));
                 }
             }
-            writeln!(out, "{}", line.trim_end())?;
+            writeln!(out, "{}", super::terminal::escape(line.trim_end()))?;
         }
     }
 
@@ -130,7 +130,7 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
             "\nerrors (these persons were not screened; fix the rule and run again):"
         )?;
         for (id, error) in errors {
-            writeln!(out, "  {id}: {error}")?;
+            writeln!(out, "  {id}: {}", super::terminal::escape(&error))?;
         }
     }
     writeln!(
