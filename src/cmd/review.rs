@@ -552,7 +552,7 @@ fn verify(store: &mut Store, head: Option<&str>, out: &mut String) -> anyhow::Re
     for p in &v.problems {
         writeln!(out, "{p}")?;
     }
-    super::write_text(&out)?;
+    super::write_text(out)?;
     out.clear();
     super::warn(&format!(
         "error: the chain does not verify: {} problem(s)\n",
