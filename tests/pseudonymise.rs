@@ -796,3 +796,88 @@ error: 2 problem(s) in the extract; nothing was written
         "nothing written, no temporary folder left"
     );
 }
+
+/// Issue 16: "inputs may be CSV or `.xlsx` in any of the forms the screening
+/// reads". The same extract as a workbook (both tables in one file, every
+/// cell text) and as a `;`-separated Windows-1252 CSV gives the same batch,
+/// byte for byte.
+#[test]
+fn an_extract_from_a_workbook_or_a_windows_csv_gives_the_same_batch() {
+    let w = Workspace::new();
+    assert!(w.pseudonymise("batch", &[]).status.success());
+    let rows = |text: &str| -> Vec<Vec<String>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    };
+    let (persons, events) = (rows(&extract_persons()), rows(&extract_events()));
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, table) in [("persons", &persons), ("events", &events)] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in table.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(r as u32, c as u16, cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save(w.path().join("extract/udtræk.xlsx")).unwrap();
+
+    let windows = |table: &[Vec<String>]| -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(Vec::new());
+        for row in table {
+            writer.write_record(row).unwrap();
+        }
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let (bytes, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
+        assert!(!lossy);
+        bytes.into_owned()
+    };
+    std::fs::write(w.path().join("extract/p1252.csv"), windows(&persons)).unwrap();
+    std::fs::write(w.path().join("extract/e1252.csv"), windows(&events)).unwrap();
+
+    let run = |out_dir: &str, persons: &str, events: &str, extra: &[&str]| {
+        let out = tryg_in(w.path())
+            .args(["pseudonymise", "--key", "tryg.key", "--id-column", "cpr"])
+            .args([
+                "--persons",
+                persons,
+                "--events",
+                events,
+                "--out-dir",
+                out_dir,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out_dir}: {}", stderr(&out));
+        for file in ["persons.csv", "events.csv"] {
+            assert_eq!(
+                w.read(&format!("{out_dir}/{file}")),
+                w.read(&format!("batch/{file}")),
+                "{out_dir}/{file}"
+            );
+        }
+    };
+    run(
+        "from-workbook",
+        "extract/udtræk.xlsx",
+        "extract/udtræk.xlsx",
+        &[],
+    );
+    run(
+        "from-windows",
+        "extract/p1252.csv",
+        "extract/e1252.csv",
+        &["--encoding", "windows-1252"],
+    );
+}

@@ -48,6 +48,32 @@ pub struct BatchArgs {
     /// The date ages and windows are computed against (YYYY-MM-DD). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<Date>,
+    /// How the files are read: separator, encoding, sheets.
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// How dates are written: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY,
+    /// DD.MM.YYYY, and YYYY-MM-DD too). Default: iso.
+    #[arg(long, value_name = "FORM", value_parser = parse_date_format)]
+    pub date_format: Option<crate::load::DateFormat>,
+}
+
+impl BatchArgs {
+    /// How the input files are to be read.
+    pub fn load_options(&self) -> crate::load::LoadOptions {
+        crate::load::LoadOptions {
+            delimiter: self.table.delimiter,
+            encoding: self.table.encoding,
+            date_format: self.date_format.unwrap_or_default(),
+            persons_sheet: self.table.persons_sheet.clone(),
+            events_sheet: self.table.events_sheet.clone(),
+        }
+    }
+}
+
+/// How an input file is read, apart from dates: the separator, the encoding
+/// and the sheet (shared by `screen`'s batch and `pseudonymise`'s extract).
+#[derive(Debug, Clone, clap::Args)]
+pub struct TableArgs {
     /// Field separator of the CSV files: `,` `;` `|` or `tab`. Default: Excel's
     /// `sep=` line if there is one, else found from the header row.
     #[arg(long, value_name = "SEP", value_parser = parse_delimiter)]
@@ -56,10 +82,6 @@ pub struct BatchArgs {
     /// (Latin-1 exports). Default: UTF-8. A byte-order mark always wins.
     #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// How dates are written: `iso` (YYYY-MM-DD) or `dmy` (DD-MM-YYYY,
-    /// DD.MM.YYYY, and YYYY-MM-DD too). Default: iso.
-    #[arg(long, value_name = "FORM", value_parser = parse_date_format)]
-    pub date_format: Option<crate::load::DateFormat>,
     /// Sheet of a workbook (--persons FILE.xlsx) with the persons. Default: the
     /// sheet named `persons`, else the first.
     #[arg(long, value_name = "NAME")]
@@ -70,15 +92,21 @@ pub struct BatchArgs {
     pub events_sheet: Option<String>,
 }
 
-impl BatchArgs {
-    /// How the input files are to be read.
-    pub fn load_options(&self) -> crate::load::LoadOptions {
-        crate::load::LoadOptions {
+impl TableArgs {
+    /// How to read the file of `table` (`persons` or `events`): its sheet
+    /// as named, else the sheet named after the table, else the first.
+    pub fn options(&self, table: &str) -> crate::load::table::Options {
+        let named = match table {
+            "persons" => &self.persons_sheet,
+            _ => &self.events_sheet,
+        };
+        crate::load::table::Options {
             delimiter: self.delimiter,
             encoding: self.encoding,
-            date_format: self.date_format.unwrap_or_default(),
-            persons_sheet: self.persons_sheet.clone(),
-            events_sheet: self.events_sheet.clone(),
+            sheet: match named {
+                Some(name) => crate::load::table::SheetChoice::Named(name.clone()),
+                None => crate::load::table::SheetChoice::Preferred(table.to_string()),
+            },
         }
     }
 }

@@ -41,12 +41,16 @@ pub struct Args {
     /// The key file, from `tryg pseudonymise keygen`; only its owner may read it.
     #[arg(long, value_name = "KEYFILE", required = true)]
     pub key: Option<PathBuf>,
-    /// The extract's persons file (CSV, UTF-8).
+    /// The extract's persons file: CSV (any separator and encoding the
+    /// screening reads) or a workbook (.xlsx, .xls, .ods).
     #[arg(long, value_name = "IN", required = true)]
     pub persons: Option<PathBuf>,
-    /// The extract's events file (CSV, UTF-8).
+    /// The extract's events file, in the same forms.
     #[arg(long, value_name = "IN", required = true)]
     pub events: Option<PathBuf>,
+    /// How the extract's files are read.
+    #[command(flatten)]
+    pub table: super::TableArgs,
     /// A new folder for the batch (persons.csv, events.csv), written whole or
     /// not at all; an existing folder must be empty.
     #[arg(long, value_name = "DIR", required = true)]
@@ -106,14 +110,14 @@ pub fn run(args: Args) -> CommandResult {
     let target = Target::check(&out_dir, args.write_map.as_deref())?;
     let keyed = Pseudonymiser::new(&Key::read(&key).map_err(other)?);
 
-    let open = |path: &Path| match table::open(path) {
+    let open = |path: &Path, which: &str| match table::open(path, &args.table.options(which)) {
         Ok(table) => Ok(Ok(table)),
         Err(OpenError::Header(d)) => Ok(Err(d)),
         Err(e @ OpenError::Io { .. }) => Err(e),
     };
     let (mut persons, mut events) = match (
-        open(&persons).map_err(other)?,
-        open(&events).map_err(other)?,
+        open(&persons, "persons").map_err(other)?,
+        open(&events, "events").map_err(other)?,
     ) {
         (Ok(p), Ok(e)) => (p, e),
         (p, e) => {

@@ -64,6 +64,19 @@ impl Header {
     }
 }
 
+/// The problem of a cell that could not be read, for a reader of the raw
+/// table other than the batch loader (`tryg pseudonymise`): located by
+/// `place`, the column named `column`.
+pub fn cell_problem(place: &Place, format: &Format, column: &str, issue: &Issue) -> Diagnostic {
+    let kind = match format {
+        Format::Csv { delimiter, .. } => Kind::Csv {
+            delimiter: *delimiter,
+        },
+        Format::Sheet { .. } => Kind::Sheet,
+    };
+    issue_diagnostic(place, kind, &format!("`{column}`"), issue)
+}
+
 /// Tells the user how to read a file that is not UTF-8.
 pub const ENCODING_HINT: &str = "tryg reads UTF-8 (with or without a byte-order mark) and UTF-16 with one; for a file saved as Windows-1252 / Latin-1 (Excel's plain \"CSV\" on Windows) add --encoding windows-1252, or save it as \"CSV UTF-8\"";
 

@@ -30,6 +30,7 @@ use std::ops::Range;
 use rhai::ImmutableString;
 use sha2::{Digest, Sha256};
 
+pub use csv_file::cell_problem;
 pub use dates::DateFormat;
 pub use source::{Input, InputFile, ReadError};
 pub use warnings::Warning;

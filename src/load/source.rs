@@ -45,6 +45,17 @@ impl Input<'static> {
     }
 }
 
+impl Input<'static> {
+    /// Owned bytes as a stream, named `name` in messages.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Input<'static> {
+        Input {
+            name: name.into(),
+            size: Some(bytes.len() as u64),
+            reader: Box::new(io::Cursor::new(bytes)),
+        }
+    }
+}
+
 impl InputFile {
     /// The bytes as a stream to read once, sized.
     pub fn input(&self) -> Input<'_> {

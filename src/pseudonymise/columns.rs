@@ -29,6 +29,16 @@ pub enum Source {
     Cell(usize),
 }
 
+impl Source {
+    /// The input field the output column is read from, if any.
+    pub fn field(&self) -> Option<usize> {
+        match *self {
+            Source::Person(i) | Source::Event(i) | Source::Case(i) | Source::Cell(i) => Some(i),
+            Source::BirthDate(i) => i,
+        }
+    }
+}
+
 /// A column name as it may appear in a message or summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnName {

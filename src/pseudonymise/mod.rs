@@ -168,7 +168,7 @@ pub fn pseudonymise(
             for list in [p.err(), e.err()].into_iter().flatten() {
                 list.into_iter().for_each(|d| problems.push(d));
             }
-            return Err(Error::Input(problems));
+            return Err(Error::Input(located(problems, persons, events)));
         }
     };
 
@@ -190,7 +190,7 @@ pub fn pseudonymise(
         walk.event(file, plan, row, persons_ok)
     })?;
     if !walk.problems.is_empty() {
-        return Err(Error::Input(walk.problems));
+        return Err(Error::Input(located(walk.problems, persons, events)));
     }
     let birth_dates = match person_plan.columns.iter().find(|(n, _)| *n == "birth_date") {
         Some((_, Source::BirthDate(None))) => BirthDates::FromCpr,
@@ -203,6 +203,19 @@ pub fn pseudonymise(
         birth_dates,
         entries: walk.entries,
     })
+}
+
+/// Problems located as each file is read (a workbook's by sheet cell).
+fn located(mut problems: Diagnostics, persons: &dyn Table, events: &dyn Table) -> Diagnostics {
+    for d in problems.items_mut() {
+        let table = if d.file == events.name() {
+            events
+        } else {
+            persons
+        };
+        *d = table.locate(std::mem::replace(d, Diagnostic::new("", "", "")));
+    }
+    problems
 }
 
 /// The state of one run across both files.
@@ -246,7 +259,22 @@ impl Walk<'_> {
             match next {
                 Next::End => break,
                 Next::Problem(d) => self.problems.push(d),
-                Next::Row(row) => {
+                Next::Row(mut row) => {
+                    // A cell that could not be read matters only in a
+                    // column that is passed on.
+                    let used = |field: usize| {
+                        plan.id == field
+                            || plan.columns.iter().any(|(_, s)| s.field() == Some(field))
+                    };
+                    let bad: Vec<Diagnostic> = std::mem::take(&mut row.problems)
+                        .into_iter()
+                        .filter(|(field, _)| used(*field))
+                        .map(|(_, d)| d)
+                        .collect();
+                    if !bad.is_empty() {
+                        bad.into_iter().for_each(|d| self.problems.push(d));
+                        continue;
+                    }
                     if let Some(cells) = row_fn(self, &file, plan, &row) {
                         // Once anything is wrong the output is thrown away:
                         // stop writing, keep checking.

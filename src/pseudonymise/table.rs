@@ -1,27 +1,35 @@
 //! The one door through which `pseudonymise` reads an extract: rows of named
 //! text cells, each with its physical line number.
 //!
-//! Today it reads UTF-8 CSV (a byte-order mark is accepted) with the `csv`
-//! crate. The screening's loader is growing more input forms (`.xlsx`, `;`
-//! as delimiter, UTF-16, Windows-1252); when they land, [`open`] is the only
-//! function to point at that shared reader, and everything behind
-//! [`Table`] stays as it is.
+//! It reads every form the screening reads, through the same reader
+//! ([`crate::load::table`]): CSV in UTF-8 (with or without a byte-order mark),
+//! UTF-16 with one, or another encoding named with `--encoding`; `,` or `;`
+//! found by itself (or `--delimiter`), Excel's `sep=` line; and workbooks
+//! (`.xlsx`, `.xls`, `.ods`), the first sheet or the one named. Every cell is
+//! cleaned as the loader cleans it (trimmed, NFC; a line break or control
+//! character inside a value is a located problem).
 
 use std::io;
 use std::path::Path;
 
-use csv::{ByteRecord, ReaderBuilder, Trim};
-
 use crate::diagnostic::Diagnostic;
+use crate::load::Input;
+use crate::load::table::{Format, Options, Place, RawRows, Table as Shared};
 
-/// One data row: the physical line it starts on (the header is line 1) and
-/// its cells, trimmed, one per header column.
+/// One data row: the physical line it starts on (the header is line 1; the
+/// sheet row in a workbook) and its cells, one per header column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// 1-based physical line of the file where the row starts.
     pub line: usize,
-    /// The cells in header order, trimmed of spaces and tabs; `""` is empty.
+    /// The cells in header order, trimmed and in NFC; `""` is empty.
     pub cells: Vec<String>,
+    /// Cells that could not be read (a line break or a control character
+    /// inside the value, another encoding), by 0-based field, each located;
+    /// their text in `cells` is empty. Only a problem in a column that is
+    /// passed on matters: a free-text column that is dropped may hold
+    /// anything.
+    pub problems: Vec<(usize, Diagnostic)>,
 }
 
 /// What reading the next row gave.
@@ -29,8 +37,9 @@ pub struct Row {
 pub enum Next {
     /// A row.
     Row(Row),
-    /// A row that could not be read (not UTF-8, a wrong number of fields),
-    /// located; reading goes on after it.
+    /// A row that could not be read (a cell in another encoding, a line
+    /// break inside a value, a wrong number of fields), located; reading
+    /// goes on after it.
     Problem(Diagnostic),
     /// The end of the file.
     End,
@@ -45,6 +54,12 @@ pub trait Table {
     /// The next row. An `Err` is a file that cannot be read any further
     /// (a disk error); bad rows are [`Next::Problem`].
     fn next_row(&mut self) -> io::Result<Next>;
+    /// Locates a problem found in a row's cells (`line` and 1-based
+    /// `column` as [`Row`] gives them) the way the file is read: in a
+    /// workbook, as the sheet's cell (`persons.xlsx:Sheet1!C3`).
+    fn locate(&self, d: Diagnostic) -> Diagnostic {
+        d
+    }
 }
 
 /// Why a table could not be opened.
@@ -59,88 +74,71 @@ pub enum OpenError {
         #[source]
         error: io::Error,
     },
-    /// The file has no usable header row.
+    /// The file is not a table tryg can read, or has no usable header row.
     #[error("{0}")]
     Header(Box<Diagnostic>),
 }
 
-/// Opens an input file by its name.
+/// Opens an input file by its name, read as `options` say.
 ///
-/// Errors: a file that cannot be read; a file in a form this reader does not
-/// know (`.xlsx`, `.xls`, `.ods`); an empty file or a header row that is not
-/// UTF-8.
-pub fn open(path: &Path) -> Result<Box<dyn Table>, OpenError> {
-    let name = path.display().to_string();
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if let Some(ext @ ("xlsx" | "xls" | "xlsm" | "ods")) = extension.as_deref() {
-        return Err(OpenError::Header(Box::new(
-            Diagnostic::new(
-                "unsupported-form",
-                &name,
-                format!("pseudonymise reads CSV files, not .{ext} spreadsheets, for now"),
-            )
-            .hint("save the sheet as \"CSV UTF-8 (comma delimited)\" and give that file"),
-        )));
-    }
-    let file = std::fs::File::open(path).map_err(|error| OpenError::Io {
-        file: name.clone(),
+/// # Errors
+/// A file that cannot be read; one that is not a table tryg can read (the
+/// diagnostic says why and what to do); an empty file or a header with a
+/// cell that cannot be read.
+pub fn open(path: &Path, options: &Options) -> Result<Box<dyn Table>, OpenError> {
+    let input = Input::open(path).map_err(|error| OpenError::Io {
+        file: path.display().to_string(),
         error,
     })?;
-    CsvTable::new(name, file).map(|t| Box::new(t) as Box<dyn Table>)
+    SharedTable::new(input, options).map(|t| Box::new(t) as Box<dyn Table>)
 }
 
-/// A CSV table streamed from any reader.
-pub struct CsvTable<R> {
-    name: String,
+/// A table of the shared reader, row by row.
+pub struct SharedTable {
+    table: Shared<'static>,
     header: Vec<String>,
-    reader: csv::Reader<R>,
-    record: ByteRecord,
 }
 
-impl<R: io::Read> CsvTable<R> {
-    /// Reads the header of a CSV stream.
-    pub fn new(name: String, input: R) -> Result<CsvTable<R>, OpenError> {
-        let mut reader = ReaderBuilder::new()
-            .trim(Trim::All)
-            // A row with the wrong number of fields is reported, not guessed at.
-            .flexible(false)
-            .from_reader(input);
-        let header = match reader.byte_headers() {
-            Ok(record) => record.clone(),
-            Err(e) => return Err(open_error(&name, e)),
+impl SharedTable {
+    /// Opens `input` and reads its header row.
+    ///
+    /// # Errors
+    /// As [`open`].
+    pub fn new(input: Input<'static>, options: &Options) -> Result<SharedTable, OpenError> {
+        let io_error = |e: crate::load::ReadError| OpenError::Io {
+            file: e.file,
+            error: e.error,
         };
-        if header.is_empty() || header.iter().all(<[u8]>::is_empty) {
-            return Err(OpenError::Header(Box::new(
-                Diagnostic::new(
-                    "missing-header",
-                    &name,
-                    "the file is empty: it needs a header row naming its columns",
-                )
-                .at(1, None),
-            )));
+        let mut table = Shared::open(input, options)
+            .map_err(io_error)?
+            .map_err(OpenError::Header)?;
+        let mut raw = RawRows::default();
+        if !table.read_row(&mut raw).map_err(io_error)? {
+            return Err(OpenError::Header(Box::new(table.place().diagnostic(
+                "missing-header",
+                "the file is empty: the first line must name the columns",
+                None,
+                None,
+            ))));
         }
-        let mut names = Vec::with_capacity(header.len());
-        for (i, cell) in header.iter().enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(text) => names.push(text.to_string()),
-                Err(_) => return Err(OpenError::Header(Box::new(not_utf8(&name, 1, i + 1)))),
-            }
+        let rows = raw.clean(table.multiline());
+        if let Some(issue) = rows.issues().first() {
+            let d = crate::load::cell_problem(
+                table.place(),
+                table.format(),
+                &format!("column {}", issue.field + 1),
+                issue,
+            );
+            return Err(OpenError::Header(Box::new(d)));
         }
-        Ok(CsvTable {
-            name,
-            header: names,
-            reader,
-            record: ByteRecord::new(),
-        })
+        let header = rows.cells(0).map(String::from).collect();
+        Ok(SharedTable { table, header })
     }
 }
 
-impl<R: io::Read> Table for CsvTable<R> {
+impl Table for SharedTable {
     fn name(&self) -> &str {
-        &self.name
+        &self.table.place().file
     }
 
     fn header(&self) -> &[String] {
@@ -148,77 +146,82 @@ impl<R: io::Read> Table for CsvTable<R> {
     }
 
     fn next_row(&mut self) -> io::Result<Next> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => Ok(Next::End),
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line() as usize);
-                let mut cells = Vec::with_capacity(self.record.len());
-                for (i, cell) in self.record.iter().enumerate() {
-                    match std::str::from_utf8(cell) {
-                        Ok(text) => cells.push(text.to_string()),
-                        Err(_) => return Ok(Next::Problem(not_utf8(&self.name, line, i + 1))),
-                    }
-                }
-                Ok(Next::Row(Row { line, cells }))
+        let mut raw = RawRows::default();
+        loop {
+            raw.truncate(0);
+            let more = self.table.read_row(&mut raw).map_err(|e| e.error)?;
+            if !more {
+                return Ok(Next::End);
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                match e.into_kind() {
-                    csv::ErrorKind::Io(error) => Err(error),
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => Ok(Next::Problem(
-                        Diagnostic::new(
-                            "wrong-field-count",
-                            &self.name,
-                            format!("this row has {len} fields, the header has {expected_len}"),
-                        )
-                        .at(line, None)
-                        .hint("a value containing a comma must be quoted"),
-                    )),
-                    other => Err(io::Error::other(format!("{other:?}"))),
-                }
+            // A blank line (or an empty sheet row) is no row.
+            if !raw.is_blank(0) {
+                break;
             }
         }
+        let rows = raw.clean(self.table.multiline());
+        let line = rows.line(0);
+        let problems = rows
+            .issues()
+            .iter()
+            .map(|issue| {
+                let column = self.header.get(issue.field).map_or("", String::as_str);
+                let place = self.table.place();
+                let d = crate::load::cell_problem(place, self.table.format(), column, issue);
+                (issue.field, d)
+            })
+            .collect();
+        if rows.width(0) != self.header.len() {
+            let d = self
+                .table
+                .place()
+                .diagnostic(
+                    "wrong-field-count",
+                    format!(
+                        "this row has {} fields, the header has {}",
+                        rows.width(0),
+                        self.header.len()
+                    ),
+                    Some(line),
+                    None,
+                )
+                .hint(match self.table.format() {
+                    Format::Csv { .. } => "a value containing the separator must be quoted",
+                    Format::Sheet { .. } => "every value belongs in a column the header names",
+                });
+            return Ok(Next::Problem(d));
+        }
+        Ok(Next::Row(Row {
+            line,
+            cells: rows.cells(0).map(String::from).collect(),
+            problems,
+        }))
+    }
+
+    fn locate(&self, d: Diagnostic) -> Diagnostic {
+        relocate(d, self.table.place())
     }
 }
 
-fn open_error(name: &str, e: csv::Error) -> OpenError {
-    let line = e.position().map_or(1, |p| p.line() as usize);
-    match e.into_kind() {
-        csv::ErrorKind::Io(error) => OpenError::Io {
-            file: name.to_string(),
-            error,
-        },
-        // Byte headers are never decoded, so nothing else is expected here;
-        // say what csv says, which holds no cell values.
-        other => OpenError::Header(Box::new(
-            Diagnostic::new(
-                "unreadable-csv",
-                name,
-                format!("cannot read the header: {other:?}"),
-            )
-            .at(line, None),
-        )),
+/// A diagnostic made with a field number (1-based) moved to where the
+/// field is in `place`: the sheet's column, with the sheet named.
+fn relocate(mut d: Diagnostic, place: &Place) -> Diagnostic {
+    if d.file == place.file && place.sheet.is_some() && d.sheet.is_none() {
+        d.column = d.column.map(|c| place.column(c - 1));
+        d.sheet = place.sheet.clone();
     }
-}
-
-fn not_utf8(file: &str, line: usize, column: usize) -> Diagnostic {
-    Diagnostic::new(
-        "not-utf8",
-        file,
-        format!("field {column} is not valid UTF-8"),
-    )
-    .at(line, Some(column))
-    .hint("save the file as UTF-8 (in Excel: \"CSV UTF-8\"); it looks like Latin-1 or Windows-1252")
+    d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn table(bytes: &'static [u8]) -> CsvTable<&'static [u8]> {
-        CsvTable::new("x.csv".into(), bytes).unwrap()
+    fn table(bytes: &[u8]) -> SharedTable {
+        SharedTable::new(
+            Input::from_bytes("x.csv", bytes.to_vec()),
+            &Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn rows(mut t: impl Table) -> Vec<Result<Row, String>> {
@@ -234,7 +237,7 @@ mod tests {
 
     #[test]
     fn rows_carry_their_physical_lines_and_trimmed_cells() {
-        let t = table(b"\xef\xbb\xbfa, b\n1, x \n\"2\nmore\",y\n3,z\n");
+        let t = table(b"\xef\xbb\xbfa, b\n1, x \n\n3,z\n");
         assert_eq!(
             t.header(),
             ["a", "b"],
@@ -245,40 +248,73 @@ mod tests {
             Ok(Row {
                 line,
                 cells: vec![a.into(), b.into()],
+                problems: Vec::new(),
             })
         };
+        assert_eq!(got, [row(2, "1", "x"), row(4, "3", "z")]);
+    }
+
+    #[test]
+    fn semicolons_and_windows_1252_are_read_as_the_screening_reads_them() {
+        let options = Options {
+            encoding: Some(encoding_rs::WINDOWS_1252),
+            ..Options::default()
+        };
+        let t = SharedTable::new(
+            Input::from_bytes("x.csv", b"a;b\n1;K\xf8benhavn\n".to_vec()),
+            &options,
+        )
+        .unwrap();
         assert_eq!(
-            got,
-            [row(2, "1", "x"), row(3, "2\nmore", "y"), row(5, "3", "z")]
+            rows(t),
+            [Ok(Row {
+                line: 2,
+                cells: vec!["1".into(), "København".into()],
+                problems: Vec::new(),
+            })]
         );
     }
 
     #[test]
-    fn bad_rows_are_located_and_reading_goes_on() {
-        let got = rows(table(b"a,b\n1\n\xff,2\n3,4\n"));
-        assert_eq!(got.len(), 3);
-        assert_eq!(
-            got[0].as_ref().unwrap_err(),
-            "x.csv:2: error[wrong-field-count]: this row has 1 fields, the header has 2\n  hint: a value containing a comma must be quoted"
-        );
+    fn bad_rows_and_cells_are_located_and_reading_goes_on() {
+        let got = rows(table(b"a,b\n1\n\"x\ny\",2\n3,4\n"));
+        assert_eq!(got.len(), 3, "{got:?}");
         assert!(
-            got[1]
-                .as_ref()
-                .unwrap_err()
-                .starts_with("x.csv:3:1: error[not-utf8]")
+            got[0].as_ref().unwrap_err().starts_with(
+                "x.csv:2: error[wrong-field-count]: this row has 1 fields, the header has 2"
+            ),
+            "{got:?}"
         );
-        assert_eq!(got[2].as_ref().unwrap().line, 4);
+        let run_on = got[1].as_ref().unwrap();
+        assert_eq!(run_on.cells, ["", "2"]);
+        assert_eq!(run_on.problems.len(), 1);
+        assert_eq!(run_on.problems[0].0, 0);
+        assert!(
+            run_on.problems[0]
+                .1
+                .to_string()
+                .starts_with("x.csv:3:1: error["),
+            "{got:?}"
+        );
+        assert_eq!(got[2].as_ref().unwrap().line, 5);
     }
 
     #[test]
     fn an_empty_file_has_no_header() {
-        let e = CsvTable::new("x.csv".into(), &b""[..]).err().unwrap();
+        let e = SharedTable::new(Input::from_bytes("x.csv", Vec::new()), &Options::default())
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("missing-header"), "{e}");
     }
 
     #[test]
-    fn spreadsheets_are_refused_by_name_for_now() {
-        let e = open(Path::new("extract.xlsx")).err().unwrap();
-        assert!(e.to_string().contains("unsupported-form"), "{e}");
+    fn a_problem_in_a_sheet_is_named_by_its_cell() {
+        let place = Place {
+            file: "p.xlsx".into(),
+            sheet: Some("Ark1".into()),
+            first_column: 1,
+        };
+        let d = relocate(Diagnostic::new("x", "p.xlsx", "m").at(3, Some(2)), &place);
+        assert_eq!(d.to_string(), "p.xlsx:Ark1!C3: error[x]: m");
     }
 }

@@ -2,7 +2,7 @@
 //! synthetic: made up for the tests, attached to no real record.
 
 use super::key::Key;
-use super::table::CsvTable;
+use super::table::SharedTable;
 use super::*;
 
 fn keyed() -> Pseudonymiser {
@@ -27,9 +27,9 @@ struct Run {
 
 fn run_with(keyed: &Pseudonymiser, id_column: &str, persons: &str, events: &str) -> Run {
     let table = |name: &str, text: &str| {
-        CsvTable::new(
-            name.to_string(),
-            std::io::Cursor::new(text.as_bytes().to_vec()),
+        SharedTable::new(
+            crate::load::Input::from_bytes(name, text.as_bytes().to_vec()),
+            &crate::load::table::Options::default(),
         )
         .expect("a header")
     };
@@ -329,5 +329,22 @@ fn rows_that_cannot_be_read_are_reported_with_the_rest() {
     assert!(
         text.starts_with("p.csv:2: error[wrong-field-count]"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_line_break_matters_only_in_a_column_that_is_passed_on() {
+    // In a dropped column (`name`, the events' `note`) it is never read.
+    let persons = PERSONS.replacen("Ali Hansen", "\"Ali\nHansen\"", 1);
+    let events = EVENTS.replacen("said something", "\"said\nsomething\"", 1);
+    let r = run(&persons, &events);
+    assert!(r.result.is_ok(), "{}", problems(&r));
+    // In `municipality` it is refused, at its line and column.
+    let persons = PERSONS.replacen("København", "\"Køben\nhavn\"", 1);
+    let r = run(&persons, EVENTS);
+    let shown = problems(&r);
+    assert!(
+        shown.starts_with("p.csv:2:3: error[line-break-in-value]: `municipality`"),
+        "{shown}"
     );
 }
