@@ -267,9 +267,9 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
         None => rules,
         Some(overlay) => {
             let mut pack = rules.pack.clone();
-            let mut table = rules.table().clone();
-            // A misspelt key would silently test something else.
-            if let Some(key) = unknown_key(&table, overlay, "") {
+            // A misspelt key would silently test something else. (What tryg
+            // filled in for an older pack may be set too.)
+            if let Some(key) = unknown_key(rules.table(), overlay, "") {
                 result.problems.push(Diagnostic::new(
                     "bad-case",
                     &result.case.file,
@@ -277,6 +277,9 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
                 ));
                 return result;
             }
+            // Merged into tryg.toml as written, so it is read as the pack is.
+            let mut table: toml::Table =
+                toml::from_str(rules.pack.file(CONFIG_FILE).unwrap_or("")).unwrap_or_default();
             merge(&mut table, overlay);
             let merged = match toml::to_string(&table) {
                 Ok(text) => text,
@@ -300,9 +303,19 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
                     &overlaid
                 }
                 Err(e) => {
-                    result
-                        .problems
-                        .extend(e.diagnostics.items().iter().cloned());
+                    // Positions in the merged text are nowhere the reader can
+                    // look: the message says it is the case's [config].
+                    for mut d in e.diagnostics.items().iter().cloned() {
+                        if d.file.ends_with(CONFIG_FILE) {
+                            d.file = result.case.file.clone();
+                            d.message =
+                                format!("tryg.toml with this case's [config]: {}", d.message);
+                            d.line = None;
+                            d.column = None;
+                            d.span = None;
+                        }
+                        result.problems.push(d);
+                    }
                     return result;
                 }
             }
