@@ -84,8 +84,8 @@ pub struct CaseResult {
     pub problems: Vec<Diagnostic>,
     /// Every expected field that differed, in `[[expect]]` order.
     pub mismatches: Vec<Mismatch>,
-    /// (rule, line) of every reason in the outcomes.
-    pub exercised: BTreeSet<(String, usize)>,
+    /// (rule, line, column) of every effect call the case's persons made.
+    pub exercised: BTreeSet<(String, usize, usize)>,
 }
 
 impl CaseResult {
@@ -353,10 +353,22 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
             return result;
         }
     };
-    let report = crate::screen::screen(rules, batch, result.case.as_of);
-    for outcome in &report.outcomes {
-        for reason in all_reasons(outcome) {
-            result.exercised.insert((reason.0.to_string(), reason.1));
+    let batch = std::sync::Arc::new(batch);
+    let report =
+        crate::screen::screen_shared(rules, std::sync::Arc::clone(&batch), result.case.as_of);
+    // Coverage per call, by line and column: each person's rule files run
+    // once more, traced (two calls on one line are two calls).
+    let world = std::sync::Arc::new(rules.world(batch, result.case.as_of));
+    for index in 0..report.outcomes.len() {
+        let ctx = std::sync::Arc::new(crate::host::view::PersonCtx::new(&world, index));
+        if ctx.age.is_none() {
+            continue;
+        }
+        if let Ok(effects) = crate::host::evaluate(rules.program(), &ctx, crate::host::Mode::Traced)
+        {
+            for (rule, line, column) in effects.calls.unwrap_or_default() {
+                result.exercised.insert((rule.to_string(), line, column));
+            }
         }
     }
     let expects = result.case.expects.clone();
@@ -419,13 +431,6 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
         }
     }
     result
-}
-
-fn all_reasons(outcome: &Outcome) -> impl Iterator<Item = (&str, usize)> {
-    outcome
-        .explanation
-        .iter()
-        .map(|r| (r.rule.as_str(), r.line))
 }
 
 fn to_json(value: &toml::Value) -> Value {
@@ -527,6 +532,34 @@ fn compare_fired(person: &str, expected: &Value, outcome: &Outcome, out: &mut Ve
     }
 }
 
+impl Case {
+    /// The rule files its `[[expect]]`s name in `fired`.
+    pub fn named_rules(&self) -> BTreeSet<String> {
+        self.expects
+            .iter()
+            .filter_map(|e| e.get("fired").and_then(toml::Value::as_array))
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    }
+}
+
+/// The rule files a set of cases reaches: those in which a case made an
+/// effect call, those an `[[expect]]` names in `fired`, and the one a case
+/// file is named after (`tests/level2_crime.toml`: `level2_crime`).
+pub fn reached(results: &[CaseResult]) -> BTreeSet<String> {
+    let mut rules = BTreeSet::new();
+    for r in results {
+        rules.extend(r.exercised.iter().map(|(rule, _, _)| rule.clone()));
+        rules.extend(r.case.named_rules());
+        let stem = std::path::Path::new(&r.case.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        rules.extend(stem);
+    }
+    rules
+}
+
 /// Effect sites no case exercised.
 pub fn uncovered<'s>(sites: &'s [EffectSite], results: &[CaseResult]) -> Vec<&'s EffectSite> {
     sites
@@ -534,7 +567,7 @@ pub fn uncovered<'s>(sites: &'s [EffectSite], results: &[CaseResult]) -> Vec<&'s
         .filter(|s| {
             !results
                 .iter()
-                .any(|r| r.exercised.contains(&(s.rule.clone(), s.line)))
+                .any(|r| r.exercised.contains(&(s.rule.clone(), s.line, s.column)))
         })
         .collect()
 }

@@ -387,6 +387,8 @@ fn effect(
     text: &str,
     proof: &Dynamic,
 ) -> Fallible<()> {
+    let position = call.call_position();
+    recorder::called(line(call), position.position().unwrap_or(0));
     let mut slots = Vec::new();
     let mut evidence = Evidence::default();
     if let Err(e) = handle::cite(proof, &mut slots, &mut evidence) {
