@@ -954,11 +954,11 @@ impl Walker<'_> {
         }
         let what = self
             .described(arg)
-            .map_or_else(|| "text".to_string(), |k| format!("{k}, which is text,"));
+            .map_or_else(|| "text".to_string(), |k| format!("text ({k})"));
         self.push(
             "mixed-comparison",
             arg.position(),
-            format!("`{name}` takes a whole number of {unit}, and is given {what}"),
+            format!("`{name}` takes a whole number of {unit}, not {what}"),
             Some("give it a number: in tryg.toml, without quotes".into()),
         );
     }
