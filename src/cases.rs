@@ -105,8 +105,8 @@ pub struct CaseResult {
     pub problems: Vec<Diagnostic>,
     /// Every expected field that differed, in `[[expect]]` order.
     pub mismatches: Vec<Mismatch>,
-    /// (rule, line) of every reason in the outcomes.
-    pub exercised: BTreeSet<(String, usize)>,
+    /// (rule, line, column) of every effect call the case's persons made.
+    pub exercised: BTreeSet<(String, usize, usize)>,
 }
 
 impl CaseResult {
@@ -390,9 +390,9 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
         None => rules,
         Some(overlay) => {
             let mut pack = rules.pack.clone();
-            let mut table = rules.table().clone();
-            // A misspelt key would silently test something else.
-            if let Some(key) = unknown_key(&table, overlay, "") {
+            // A misspelt key would silently test something else. (What tryg
+            // filled in for an older pack may be set too.)
+            if let Some(key) = unknown_key(rules.table(), overlay, "") {
                 result.problems.push(Diagnostic::new(
                     "bad-case",
                     &result.case.file,
@@ -400,6 +400,9 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
                 ));
                 return result;
             }
+            // Merged into tryg.toml as written, so it is read as the pack is.
+            let mut table: toml::Table =
+                toml::from_str(rules.pack.file(CONFIG_FILE).unwrap_or("")).unwrap_or_default();
             merge(&mut table, overlay);
             let merged = match toml::to_string(&table) {
                 Ok(text) => text,
@@ -423,9 +426,19 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
                     &overlaid
                 }
                 Err(e) => {
-                    result
-                        .problems
-                        .extend(e.diagnostics.items().iter().cloned());
+                    // Positions in the merged text are nowhere the reader can
+                    // look: the message says it is the case's [config].
+                    for mut d in e.diagnostics.items().iter().cloned() {
+                        if d.file.ends_with(CONFIG_FILE) {
+                            d.file = result.case.file.clone();
+                            d.message =
+                                format!("tryg.toml with this case's [config]: {}", d.message);
+                            d.line = None;
+                            d.column = None;
+                            d.span = None;
+                        }
+                        result.problems.push(d);
+                    }
                     return result;
                 }
             }
@@ -470,17 +483,31 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
             return result;
         }
     };
+    let batch = std::sync::Arc::new(batch);
     let report = crate::screen::Screening::with_history(
         rules,
-        std::sync::Arc::new(batch),
+        std::sync::Arc::clone(&batch),
         result.case.as_of,
-        history,
+        history.clone(),
     )
     .decide(&|| {})
     .report();
-    for outcome in &report.outcomes {
-        for reason in all_reasons(outcome) {
-            result.exercised.insert((reason.0.to_string(), reason.1));
+    // Coverage per call, by line and column: each person's rule files run
+    // once more, traced (two calls on one line are two calls), with the
+    // case's register.
+    let mut world = rules.world(batch, result.case.as_of);
+    world.history = history;
+    let world = std::sync::Arc::new(world);
+    for index in 0..report.outcomes.len() {
+        let ctx = std::sync::Arc::new(crate::host::view::PersonCtx::new(&world, index));
+        if ctx.age.is_none() {
+            continue;
+        }
+        if let Ok(effects) = crate::host::evaluate(rules.program(), &ctx, crate::host::Mode::Traced)
+        {
+            for (rule, line, column) in effects.calls.unwrap_or_default() {
+                result.exercised.insert((rule.to_string(), line, column));
+            }
         }
     }
     let expects = result.case.expects.clone();
@@ -543,13 +570,6 @@ pub fn run(rules: &RuleSet, case: Case) -> CaseResult {
         }
     }
     result
-}
-
-fn all_reasons(outcome: &Outcome) -> impl Iterator<Item = (&str, usize)> {
-    outcome
-        .explanation
-        .iter()
-        .map(|r| (r.rule.as_str(), r.line))
 }
 
 fn to_json(value: &toml::Value) -> Value {
@@ -651,6 +671,34 @@ fn compare_fired(person: &str, expected: &Value, outcome: &Outcome, out: &mut Ve
     }
 }
 
+impl Case {
+    /// The rule files its `[[expect]]`s name in `fired`.
+    pub fn named_rules(&self) -> BTreeSet<String> {
+        self.expects
+            .iter()
+            .filter_map(|e| e.get("fired").and_then(toml::Value::as_array))
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    }
+}
+
+/// The rule files a set of cases reaches: those in which a case made an
+/// effect call, those an `[[expect]]` names in `fired`, and the one a case
+/// file is named after (`tests/level2_crime.toml`: `level2_crime`).
+pub fn reached(results: &[CaseResult]) -> BTreeSet<String> {
+    let mut rules = BTreeSet::new();
+    for r in results {
+        rules.extend(r.exercised.iter().map(|(rule, _, _)| rule.clone()));
+        rules.extend(r.case.named_rules());
+        let stem = std::path::Path::new(&r.case.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        rules.extend(stem);
+    }
+    rules
+}
+
 /// Effect sites no case exercised.
 pub fn uncovered<'s>(sites: &'s [EffectSite], results: &[CaseResult]) -> Vec<&'s EffectSite> {
     sites
@@ -658,7 +706,7 @@ pub fn uncovered<'s>(sites: &'s [EffectSite], results: &[CaseResult]) -> Vec<&'s
         .filter(|s| {
             !results
                 .iter()
-                .any(|r| r.exercised.contains(&(s.rule.clone(), s.line)))
+                .any(|r| r.exercised.contains(&(s.rule.clone(), s.line, s.column)))
         })
         .collect()
 }

@@ -3,15 +3,22 @@
 //! Compiles every rule file and reads the config and catalogue, then walks each
 //! rule's syntax tree for what compiling cannot see: calls to functions that do
 //! not exist, properties no type has, `cfg` keys missing from tryg.toml, tokens
-//! (kinds, tags, categories, routes, …) the data contract does not know, and
-//! tryg.toml keys that nothing reads. The same walk lists the effect call sites
-//! (`propose_…`, `out_of_scope`) that `tryg test` measures coverage against.
+//! (kinds, tags, categories, risk and protective factors, routes, …) the data
+//! contract and tryg.toml's vocabulary do not know, a number compared with
+//! text (never true, so never silently), text in double quotes that holds
+//! `${…}` (shown as written, not filled in), and tryg.toml keys that nothing
+//! reads. tryg.toml itself is held to its schema when the pack is loaded
+//! ([`crate::config::schema`]); its notes on upgrading an older pack are
+//! reported here. The same walk lists the effect call sites (`propose_…`,
+//! `out_of_scope`) that `tryg test` measures coverage against, by line and
+//! column.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt};
 
 use crate::config::HostConfig;
+use crate::config::schema;
 use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 use crate::event::EventKind;
 use crate::offence::Category;
@@ -42,6 +49,7 @@ const HOST_KEYS: &[&str] = &[
     "levels",
     "forums",
     "concern_letter.batch_size",
+    "pack_version",
     // The language of tryg's own words (`tryg serve`, `tryg report`).
     "lang",
 ];
@@ -66,6 +74,8 @@ pub struct EffectSite {
     pub rule: String,
     /// 1-based line of the call.
     pub line: usize,
+    /// 1-based column of the call (of the function's name).
+    pub column: usize,
     /// One of [`EFFECT_FUNCTIONS`].
     pub function: String,
 }
@@ -93,7 +103,11 @@ impl CheckReport {
 /// it found nothing wrong with, but that is wrong in meaning.
 pub fn check(rules: &RuleSet) -> CheckReport {
     let mut report = CheckReport::default();
+    report
+        .diagnostics
+        .extend(rules.schema.findings.iter().cloned());
     let pack = &rules.pack;
+    let mut reported_settings = BTreeSet::new();
     let config_path = pack.path(CONFIG_FILE);
     let names = KnownNames::new(&rules.engine);
     let mut reads = BTreeSet::new();
@@ -119,6 +133,11 @@ pub fn check(rules: &RuleSet) -> CheckReport {
             table: rules.table(),
             config: &rules.config,
             aliases: BTreeMap::new(),
+            types: BTreeMap::new(),
+            reported_settings: &mut reported_settings,
+            setting_spans: &rules.setting_spans,
+            config_path: &config_path,
+            config_text: pack.file(CONFIG_FILE).unwrap_or(""),
             reads: &mut reads,
             diagnostics: Vec::new(),
             effects: Vec::new(),
@@ -129,6 +148,7 @@ pub fn check(rules: &RuleSet) -> CheckReport {
                 .collect(),
         };
         walker.walk(&rule.ast);
+        walker.double_quoted_interpolation(&rule.source);
         report.diagnostics.extend(walker.diagnostics);
         if listed {
             report.effect_sites.extend(walker.effects);
@@ -143,6 +163,7 @@ pub fn check(rules: &RuleSet) -> CheckReport {
                 .position(|o| *o == s.rule)
                 .unwrap_or(usize::MAX),
             s.line,
+            s.column,
         )
     });
 
@@ -153,6 +174,10 @@ pub fn check(rules: &RuleSet) -> CheckReport {
         .collect();
     let all_keys = leaf_keys(rules.table(), "");
     for key in &all_keys {
+        // Filled in by tryg (an older pack), or reported by the schema already.
+        if rules.schema.filled.contains(key) || rules.schema.reported.contains(key) {
+            continue;
+        }
         let read = used
             .iter()
             .any(|r| key == r || r.is_empty() || key.starts_with(&format!("{r}.")));
@@ -247,6 +272,17 @@ struct Walker<'a> {
     config: &'a HostConfig,
     /// Variables bound to a part of `cfg`: `let cl = cfg.concern_letter;`.
     aliases: BTreeMap<String, Vec<String>>,
+    /// Variables whose value is a number or text wherever they are bound
+    /// (`let n = recent.len();`), for comparisons.
+    types: BTreeMap<String, Ty>,
+    /// Settings of tryg.toml a finding was made about (one finding each,
+    /// across rule files).
+    reported_settings: &'a mut BTreeSet<String>,
+    /// Where each setting of tryg.toml is.
+    setting_spans: &'a BTreeMap<String, std::ops::Range<usize>>,
+    /// tryg.toml as messages name it, and its text.
+    config_path: &'a str,
+    config_text: &'a str,
     reads: &'a mut BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
     effects: Vec<EffectSite>,
@@ -309,6 +345,25 @@ impl Walker<'_> {
             }
             true
         });
+        // Then what each variable holds; a name bound to values of two types
+        // is left unknown.
+        let mut bound: BTreeMap<String, Ty> = BTreeMap::new();
+        ast.walk(&mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Stmt(Stmt::Var(var, _, _))) = path.last() {
+                let (ident, expr, _) = var.as_ref();
+                let ty = self.type_of(expr);
+                bound
+                    .entry(ident.name.to_string())
+                    .and_modify(|t| {
+                        if *t != ty {
+                            *t = Ty::Unknown;
+                        }
+                    })
+                    .or_insert(ty);
+            }
+            true
+        });
+        self.types = bound;
         ast.walk(&mut |path: &[ASTNode]| {
             let expr = match path.last() {
                 Some(ASTNode::Expr(expr)) => *expr,
@@ -405,8 +460,14 @@ impl Walker<'_> {
             || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         {
             self.check_comparison(call);
+            self.check_types(call, pos);
             return;
         }
+        if name == "contains" && call.args.len() == 2 {
+            // `"job" in person.protective_factors` is `contains(list, "job")`.
+            self.check_factor(&call.args[0], &call.args[1]);
+        }
+        self.check_number_args(name, call, method);
         let known = self.names.functions.contains(name) || self.local_fns.contains(name);
         if !known {
             let suggestion = did_you_mean(name, self.names.functions.iter().map(String::as_str));
@@ -421,6 +482,7 @@ impl Walker<'_> {
             self.effects.push(EffectSite {
                 rule: self.stem.to_string(),
                 line: pos.line().unwrap_or(0),
+                column: pos.position().unwrap_or(0),
                 function: name.to_string(),
             });
             self.check_effect_args(name, call);
@@ -495,6 +557,14 @@ impl Walker<'_> {
             other => {
                 if let Some(path) = self.cfg_path(other) {
                     let key = path.join(".");
+                    // A setting of the schema was held to its vocabulary when
+                    // the pack was loaded; one of [local] is checked here, once,
+                    // at its line in tryg.toml.
+                    if schema::setting(&key).is_some()
+                        || !self.reported_settings.insert(key.clone())
+                    {
+                        return;
+                    }
                     let values = lookup(self.table, &path)
                         .map(|v| match v {
                             toml::Value::Array(items) => items
@@ -508,17 +578,28 @@ impl Walker<'_> {
                     for value in values {
                         if !known.contains(&value) {
                             let hint = did_you_mean(&value, known.iter().map(String::as_str));
-                            self.push(
-                                "unknown-token",
-                                other.position(),
-                                format!(
-                                    "tryg.toml `{key}` holds `{value}`, which is not a known {what}"
-                                ),
-                                Some(hint.map_or_else(
-                                    || known_list(&known),
-                                    |s| format!("did you mean `{s}`?"),
-                                )),
+                            let message = format!(
+                                "tryg.toml `{key}` holds {}, which is not a known {what} (rule {} reads it as one)",
+                                crate::privacy::shown(&value, crate::privacy::Kind::Setting),
+                                self.stem
                             );
+                            let hint = Some(hint.map_or_else(
+                                || known_list(&known),
+                                |s| format!("did you mean `{s}`?"),
+                            ));
+                            match self.setting_spans.get(&key) {
+                                Some(span) => {
+                                    let (line, col) =
+                                        crate::diagnostic::line_col(self.config_text, span.start);
+                                    let mut d =
+                                        Diagnostic::new("unknown-token", self.config_path, message)
+                                            .at(line, Some(col))
+                                            .span(span.clone());
+                                    d.hint = hint;
+                                    self.diagnostics.push(d);
+                                }
+                                None => self.push("unknown-token", other.position(), message, hint),
+                            }
                         }
                     }
                 }
@@ -677,8 +758,15 @@ impl Walker<'_> {
         };
         let key = path.join(".");
         let last = path.last().map(String::as_str).unwrap_or("");
-        let hint = did_you_mean(last, siblings.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`?"))
+        let renamed = schema::RENAMED
+            .iter()
+            .find(|(old, _, _)| *old == key)
+            .map(|(_, new, since)| format!("it is named cfg.{new} since pack version {since}"));
+        let hint = renamed
+            .or_else(|| {
+                did_you_mean(last, siblings.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+            })
             .unwrap_or_else(|| {
                 format!(
                     "add `{last}` to tryg.toml{}",
@@ -697,6 +785,323 @@ impl Walker<'_> {
         );
         false
     }
+}
+
+/// What a value is, as far as `check` can tell without data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Number,
+    Text,
+    Bool,
+    Unknown,
+}
+
+impl Ty {
+    fn of_toml(value: &toml::Value) -> Ty {
+        match value {
+            toml::Value::Integer(_) | toml::Value::Float(_) => Ty::Number,
+            toml::Value::String(_) => Ty::Text,
+            toml::Value::Boolean(_) => Ty::Bool,
+            _ => Ty::Unknown,
+        }
+    }
+}
+
+/// The type of a field or method's answer, by its name (the rule API's
+/// names mean one type wherever they appear: `age` is a number on a person,
+/// an event and an offence alike).
+fn field_type(name: &str) -> Ty {
+    match name {
+        "age" | "year" | "month" | "day" | "len" | "age_on" => Ty::Number,
+        "id" | "sex" | "municipality" | "district" | "gang_affiliation" | "kind" | "tag"
+        | "offence_code" | "offence_name" | "category" | "case_id" | "join" | "plural"
+        | "to_string" => Ty::Text,
+        "address_known" | "in_custody" | "exit_program" | "serious" | "person_dangerous"
+        | "is_empty" | "contains" => Ty::Bool,
+        _ => Ty::Unknown,
+    }
+}
+
+/// Rule API functions whose first argument is a whole number, and what it counts.
+const NUMBER_ARGS: &[(&str, &str)] = &[
+    ("offences_within", "months"),
+    ("offences_within_days", "days"),
+    ("events_within", "months"),
+    ("events_within_days", "days"),
+    ("within", "months"),
+    ("within_days", "days"),
+    ("from_age", "years of age"),
+    ("add_days", "days"),
+    ("add_months", "months"),
+];
+
+impl Walker<'_> {
+    /// The type of an expression, when it can be told from the text.
+    fn type_of(&self, expr: &Expr) -> Ty {
+        match expr {
+            Expr::IntegerConstant(..) | Expr::FloatConstant(..) => Ty::Number,
+            Expr::StringConstant(..) | Expr::InterpolatedString(..) | Expr::CharConstant(..) => {
+                Ty::Text
+            }
+            Expr::BoolConstant(..) => Ty::Bool,
+            Expr::Variable(..) => {
+                let name = variable_name(expr).unwrap_or("");
+                if let Some(path) = self.aliases.get(name) {
+                    return lookup(self.table, path).map_or(Ty::Unknown, Ty::of_toml);
+                }
+                self.types.get(name).copied().unwrap_or(Ty::Unknown)
+            }
+            Expr::Dot(b, _, _) => {
+                if let Some(path) = self.cfg_path(expr) {
+                    return lookup(self.table, &path).map_or(Ty::Unknown, Ty::of_toml);
+                }
+                let mut links = Vec::new();
+                flatten(&b.rhs, &mut links);
+                match links.last() {
+                    Some(Link::Property(name, _)) => field_type(name),
+                    Some(Link::Method(call, _)) => field_type(call.name.as_str()),
+                    _ => Ty::Unknown,
+                }
+            }
+            Expr::FnCall(call, _) => {
+                let name = call.name.as_str();
+                match name {
+                    "+" | "-" | "*" | "/" | "%" if call.args.len() == 2 => {
+                        let (a, b) = (self.type_of(&call.args[0]), self.type_of(&call.args[1]));
+                        match (a, b) {
+                            (Ty::Number, Ty::Number) => Ty::Number,
+                            (Ty::Text, _) | (_, Ty::Text) if name == "+" => Ty::Text,
+                            _ => Ty::Unknown,
+                        }
+                    }
+                    "==" | "!=" | "<" | "<=" | ">" | ">=" | "!" => Ty::Bool,
+                    _ => field_type(name),
+                }
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// How an expression reads in a message: a setting's key, or nothing.
+    fn described(&self, expr: &Expr) -> Option<String> {
+        self.cfg_path(expr).map(|p| format!("cfg.{}", p.join(".")))
+    }
+
+    /// A number compared with text is never equal and never less or more:
+    /// rhai answers `false` (or `true` for `!=`) without a word. Caught here.
+    fn check_types(&mut self, call: &FnCallExpr, pos: Position) {
+        if !matches!(call.name.as_str(), "==" | "!=" | "<" | "<=" | ">" | ">=")
+            || call.args.len() != 2
+        {
+            return;
+        }
+        let (a, b) = (&call.args[0], &call.args[1]);
+        let (ta, tb) = (self.type_of(a), self.type_of(b));
+        let mixed = matches!(
+            (ta, tb),
+            (Ty::Number, Ty::Text)
+                | (Ty::Text, Ty::Number)
+                | (Ty::Bool, Ty::Text)
+                | (Ty::Text, Ty::Bool)
+        );
+        if !mixed {
+            return;
+        }
+        let text_side = if tb == Ty::Text { b } else { a };
+        let other = if ta == Ty::Text { tb } else { ta };
+        let other_word = if other == Ty::Number {
+            "a number"
+        } else {
+            "true or false"
+        };
+        let hint = match (self.described(text_side), self.cfg_path(text_side)) {
+            (Some(key), Some(path)) => {
+                let setting = path.join(".");
+                format!(
+                    "{key} is text in tryg.toml; if it is meant as {other_word}, remove the quotes around its value (`{}`)",
+                    setting
+                )
+            }
+            _ => match text_side {
+                Expr::StringConstant(..) => format!("write {other_word} without quotes"),
+                _ => "compare values of one type: a number with a number, text with text".into(),
+            },
+        };
+        self.push(
+            "mixed-comparison",
+            pos,
+            format!(
+                "`{}` compares {other_word} with text, which is never true: rhai does not turn one into the other",
+                call.name
+            ),
+            Some(hint),
+        );
+    }
+
+    /// `offences_within(cfg.local.months)` with text where a number belongs.
+    fn check_number_args(&mut self, name: &str, call: &FnCallExpr, method: bool) {
+        let Some((_, unit)) = NUMBER_ARGS.iter().find(|(n, _)| *n == name) else {
+            return;
+        };
+        // A method call's first argument is the object itself.
+        let arg = if method {
+            call.args.get(1).or(call.args.first())
+        } else {
+            call.args.first()
+        };
+        let Some(arg) = arg else { return };
+        if self.type_of(arg) != Ty::Text {
+            return;
+        }
+        let what = self
+            .described(arg)
+            .map_or_else(|| "text".to_string(), |k| format!("text ({k})"));
+        self.push(
+            "mixed-comparison",
+            arg.position(),
+            format!("`{name}` takes a whole number of {unit}, not {what}"),
+            Some("give it a number: in tryg.toml, without quotes".into()),
+        );
+    }
+
+    /// `"jobb" in person.protective_factors`: the word must be in tryg.toml's
+    /// `[vocabulary]`, or it is never there.
+    fn check_factor(&mut self, list: &Expr, item: &Expr) {
+        let Expr::StringConstant(word, pos) = item else {
+            return;
+        };
+        let Expr::Dot(b, _, _) = list else { return };
+        let mut links = Vec::new();
+        flatten(&b.rhs, &mut links);
+        let (vocabulary, what) = match links.last() {
+            Some(Link::Property("risk_factors", _)) => {
+                (&self.config.vocabulary.risk_factors, "risk factor")
+            }
+            Some(Link::Property("protective_factors", _)) => (
+                &self.config.vocabulary.protective_factors,
+                "protective factor",
+            ),
+            _ => return,
+        };
+        if vocabulary.iter().any(|v| v == word.as_str()) {
+            return;
+        }
+        let hint = did_you_mean(word, vocabulary.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "known ([vocabulary] {}s in tryg.toml): {}",
+                    what.replace(' ', "_"),
+                    vocabulary.join(", ")
+                )
+            });
+        self.push(
+            "unknown-token",
+            *pos,
+            format!("`{word}` is not a known {what}, so no person has it"),
+            Some(hint),
+        );
+    }
+
+    /// Text in double quotes is shown as written: `"${n} offences"` shows
+    /// `${n}`. Only text in backticks fills values in.
+    fn double_quoted_interpolation(&mut self, source: &str) {
+        for (line, col) in interpolation_in_double_quotes(source) {
+            let mut d = Diagnostic::new(
+                "literal-interpolation",
+                self.file,
+                "`${…}` in text in double quotes is shown as written, not filled in",
+            )
+            .at(line, Some(col));
+            d.hint = Some(
+                "write the text in backticks to fill the value in: `${n} risk factors`".into(),
+            );
+            self.diagnostics.push(d);
+        }
+    }
+}
+
+/// Where `${` stands inside a double-quoted string of a rule file: (line,
+/// column), 1-based. Comments, backtick strings and characters are skipped.
+fn interpolation_in_double_quotes(source: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut found = Vec::new();
+    let (mut line, mut col) = (1, 1);
+    let mut i = 0;
+    // Advances over one character, keeping line and column.
+    let step = |i: &mut usize, line: &mut usize, col: &mut usize| {
+        if chars.get(*i) == Some(&'\n') {
+            *line += 1;
+            *col = 1;
+        } else {
+            *col += 1;
+        }
+        *i += 1;
+    };
+    while i < chars.len() {
+        match (chars[i], chars.get(i + 1)) {
+            ('/', Some('/')) => {
+                while i < chars.len() && chars[i] != '\n' {
+                    step(&mut i, &mut line, &mut col);
+                }
+            }
+            ('/', Some('*')) => {
+                let mut depth = 0;
+                while i < chars.len() {
+                    match (chars[i], chars.get(i + 1)) {
+                        ('/', Some('*')) => {
+                            depth += 1;
+                            step(&mut i, &mut line, &mut col);
+                        }
+                        ('*', Some('/')) => {
+                            depth -= 1;
+                            step(&mut i, &mut line, &mut col);
+                            if depth == 0 {
+                                step(&mut i, &mut line, &mut col);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    step(&mut i, &mut line, &mut col);
+                }
+            }
+            ('`', _) => {
+                step(&mut i, &mut line, &mut col);
+                while i < chars.len() && chars[i] != '`' {
+                    if chars[i] == '\\' {
+                        step(&mut i, &mut line, &mut col);
+                    }
+                    step(&mut i, &mut line, &mut col);
+                }
+                step(&mut i, &mut line, &mut col);
+            }
+            ('\'', _) => {
+                step(&mut i, &mut line, &mut col);
+                while i < chars.len() && chars[i] != '\'' && chars[i] != '\n' {
+                    if chars[i] == '\\' {
+                        step(&mut i, &mut line, &mut col);
+                    }
+                    step(&mut i, &mut line, &mut col);
+                }
+                step(&mut i, &mut line, &mut col);
+            }
+            ('"', _) => {
+                step(&mut i, &mut line, &mut col);
+                while i < chars.len() && chars[i] != '"' {
+                    match (chars[i], chars.get(i + 1)) {
+                        ('\\', _) => step(&mut i, &mut line, &mut col),
+                        ('$', Some('{')) => found.push((line, col)),
+                        _ => {}
+                    }
+                    step(&mut i, &mut line, &mut col);
+                }
+                step(&mut i, &mut line, &mut col);
+            }
+            _ => step(&mut i, &mut line, &mut col),
+        }
+    }
+    found
 }
 
 /// "known: a, b, c" without the empty value some fields allow.
@@ -739,5 +1144,11 @@ mod tests {
         assert_eq!(sites.len(), 20, "{sites:?}");
         assert_eq!(sites.first().map(String::as_str), Some("scope:9"));
         assert_eq!(sites.last().map(String::as_str), Some("open_actions:12"));
+    }
+
+    #[test]
+    fn interpolation_is_found_in_double_quotes_only() {
+        let source = "let a = `${n} ok`;\n// \"${x}\" in a comment\nlet b = \"${n} risk\"; /* \"${y}\" */\nlet c = '$';\n";
+        assert_eq!(interpolation_in_double_quotes(source), [(3, 10)]);
     }
 }

@@ -1,8 +1,9 @@
 //! `rules/tryg.toml`: the policy's numbers and lists.
 //!
 //! The file serves two readers. The host reads the typed sections below (limits,
-//! vocabulary, rule order, retention, …). Rules read the whole file as `cfg`, so
-//! policy staff can add a section for a new rule without touching Rust.
+//! vocabulary, rule order, retention, …). Rules read the whole file as `cfg`.
+//! Every setting has a type and a range in [`schema`], which holds the file to
+//! them before anything runs; policy staff's own settings go under `[local]`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -11,6 +12,8 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, line_col, toml_diagnostic};
 use crate::offence::{Category, CategorySet};
+
+pub mod schema;
 
 /// The parts of tryg.toml the host itself acts on.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,7 +49,6 @@ pub struct HostConfig {
 
 /// `[rules]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RulesSection {
     /// Rule file stems in evaluation order. A file not listed does not run.
     pub order: Vec<String>,
@@ -58,7 +60,6 @@ pub struct RulesSection {
 /// is checked on compiling instead). For every limit but
 /// `max_call_levels`, rhai reads 0 as no limit.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Limits {
     /// rhai operations one rule file may take on one person, what it proposes
     /// included (50,000 by default; the default pack needs under 5,000).
@@ -88,7 +89,8 @@ fn default_max_functions() -> usize {
     32
 }
 
-/// The range each `[limits]` setting may take: `(name, lowest, highest)`.
+/// The range each `[limits]` setting may take: `(name, lowest, highest)`:
+/// the `[limits]` part of [`schema::SETTINGS`].
 ///
 /// rhai reads 0 as "no limit", so 0 is refused (but `max_functions = 0`,
 /// which allows no `fn`). The highest values are the ones the hostile-rule
@@ -123,7 +125,6 @@ impl Limits {
 
 /// `[input]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct InputSection {
     /// Problems listed per input file before the rest are only counted (50 by
     /// default); 0 is read as 1.
@@ -133,7 +134,6 @@ pub struct InputSection {
 /// The tokens the input may use. A token outside these lists is refused at load,
 /// so a misspelt tag never silently fails to match a rule.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Vocabulary {
     /// Tokens of events.csv's `tag` (`gang_contact`, `street_life`, …).
     pub tags: Vec<String>,
@@ -145,7 +145,6 @@ pub struct Vocabulary {
 
 /// `[offences]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OffencesSection {
     /// Category tokens whose events are never offences (default `traffic`,
     /// `police_business`); each must be a [`Category`].
@@ -159,7 +158,6 @@ pub const MAX_LEVELS: usize = 10;
 
 /// `[levels]` of tryg.toml.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LevelsSection {
     /// Names of levels 0, 1, … in that order: 2 to [`MAX_LEVELS`] names. The
     /// default is the Albertslund unit's three levels and `none` (SPEC §4); a
@@ -169,7 +167,6 @@ pub struct LevelsSection {
 
 /// An age band and the forum that handles it (SSP, SSP+, …).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Forum {
     /// The outcome's `forum` for this band (`SSP`, `SSP+`, …).
     pub name: String,
@@ -187,35 +184,60 @@ pub struct ConcernLetterSection {
     pub batch_size: usize,
 }
 
+/// tryg.toml read: the host's typed sections, the whole file as rules read
+/// it, and what the schema found.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The sections the host acts on.
+    pub host: HostConfig,
+    /// The whole file (what `cfg` is made from), strings normalised, with the
+    /// defaults the schema filled in.
+    pub table: toml::Table,
+    /// The schema's findings: errors (the pack must not screen) and upgrade
+    /// notes (warnings, for `check`); the settings it filled in.
+    pub schema: schema::Checked,
+}
+
 impl HostConfig {
     /// Parses tryg.toml (`file` names it in messages) into the host's typed
-    /// sections, validated, and the whole file as a table (what `cfg` is made
-    /// from). Every string in it is normalised as data is
+    /// sections and the whole file as a table (what `cfg` is made from), held
+    /// to the [`schema`]. Every string in it is normalised as data is
     /// ([`crate::text::normalise`]: trimmed, NFC), so `"København"` typed on a
     /// Mac matches the data's `København`; errors are located in the text as
     /// written.
     ///
+    /// What the schema finds is in [`Parsed::schema`], not an `Err`: the
+    /// caller refuses the pack when it holds an error, and can still check
+    /// the rest of it.
+    ///
     /// # Errors
-    /// Every problem, located: TOML syntax; a host setting missing, of the
-    /// wrong type or unknown in a section that allows none; an unknown
-    /// `not_offences` category; fewer than 2 or more than [`MAX_LEVELS`] level
-    /// names; forums not starting at age 0 or not rising strictly; a
-    /// `[limits]` setting outside [`LIMIT_RANGES`].
-    pub fn parse(file: &str, text: &str) -> Result<(HostConfig, toml::Table), Diagnostics> {
-        let one = |e: toml::de::Error| {
+    /// What leaves no config to check: TOML syntax (located at the line that
+    /// holds the mistake, as far as it can be told), forums not rising.
+    pub fn parse(file: &str, text: &str) -> Result<Parsed, Diagnostics> {
+        let one = |d: Diagnostic| {
             let mut problems = Diagnostics::unlimited();
-            problems.push(toml_diagnostic(file, text, &e));
+            problems.push(d);
             problems
         };
-        let mut table: toml::Table = toml::from_str(text).map_err(one)?;
-        let host: HostConfig = toml::from_str(text).map_err(one)?;
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| one(toml_syntax(file, text, &e)))?;
         normalise_strings(&mut table);
-        // The same shape with normalised strings: it deserialises as the text did.
+        let checked = schema::validate(file, text, &mut table);
         let host = toml::Value::Table(table.clone())
             .try_into::<HostConfig>()
-            .unwrap_or(host);
+            .map_err(|e| {
+                one(Diagnostic::new(
+                    "bad-config",
+                    file,
+                    e.message().trim().to_string(),
+                ))
+            })?;
         host.validate(file, text)?;
-        Ok((host, table))
+        Ok(Parsed {
+            host,
+            table,
+            schema: checked,
+        })
     }
 
     fn validate(&self, file: &str, text: &str) -> Result<(), Diagnostics> {
@@ -231,25 +253,6 @@ impl HostConfig {
                 None => d,
             }
         };
-        for name in &self.offences.not_offences {
-            if Category::parse(name).is_none() {
-                problems.push(at(
-                    "offences.not_offences",
-                    "unknown-category",
-                    format!("offences.not_offences: unknown category {name:?}"),
-                ));
-            }
-        }
-        if !(2..=MAX_LEVELS).contains(&self.levels.names.len()) {
-            problems.push(at(
-                "levels.names",
-                "bad-config",
-                format!(
-                    "levels.names must name level 0 (none) and 1 to {} more levels, in order",
-                    MAX_LEVELS - 1
-                ),
-            ));
-        }
         if self.forums.first().map(|f| f.from_age) != Some(0)
             || self
                 .forums
@@ -261,25 +264,6 @@ impl HostConfig {
                 "bad-config",
                 "forums must start at from_age = 0 and rise strictly".into(),
             ));
-        }
-        for ((name, value), (_, lowest, highest)) in self.limits.values().iter().zip(LIMIT_RANGES) {
-            if !(*lowest..=*highest).contains(value) {
-                let zero = if *value == 0 && *lowest > 0 {
-                    " (0 would mean no limit at all)"
-                } else {
-                    ""
-                };
-                problems.push(
-                    at(
-                        &format!("limits.{name}"),
-                        "bad-limit",
-                        format!("limits.{name} = {value} is outside {lowest} to {highest}{zero}"),
-                    )
-                    .hint(format!(
-                        "set it between {lowest} and {highest}: tryg is tested up to {highest} (docs/limits.md)"
-                    )),
-                );
-            }
         }
         problems.into_result()
     }
@@ -352,6 +336,89 @@ pub fn setting_spans(text: &str) -> BTreeMap<String, Range<usize>> {
     out
 }
 
+/// A TOML syntax error as a diagnostic at the line that holds the mistake:
+/// an unclosed quote is reported where it opens (the parser notices it a
+/// line or two later), and a name with letters outside a-z (`antal_ø`) says
+/// what names may hold.
+pub fn toml_syntax(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let mut d = toml_diagnostic(file, text, error);
+    let error_line = d.line.unwrap_or(usize::MAX);
+    if let Some((line, col)) = unclosed_quote(text).filter(|(line, _)| *line <= error_line) {
+        let start = text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum::<usize>();
+        let offset = text[start..]
+            .char_indices()
+            .nth(col - 1)
+            .map_or(start, |(i, _)| start + i);
+        d.message = format!("a quoted text on line {line} is not closed: a `\"` is missing");
+        d.line = Some(line);
+        d.column = Some(col);
+        d.span = Some(offset..offset + 1);
+        d.hint = Some(
+            "check the quotes on this line: each text in double quotes opens and closes on one line".into(),
+        );
+    } else if error.message().contains("invalid unquoted key") {
+        d.message =
+            "a name in tryg.toml is written with the letters a-z and A-Z, digits, _ and -".into();
+        d.hint = Some(
+            "put a name with other letters (æ, ø, å) in double quotes, e.g. \"antal_ø\" = 2; a rule reads it as cfg.local.antal_ø".into(),
+        );
+    }
+    d
+}
+
+/// The first line (1-based) with a double-quoted text that does not close
+/// on it, and the column of its opening quote. Comments, literal strings
+/// and multi-line strings are skipped.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+    let mut multi: Option<&str> = None;
+    for (n, line) in text.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if let Some(close) = multi {
+                let delim: Vec<char> = close.chars().collect();
+                if chars[i..].starts_with(&delim) {
+                    multi = None;
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            match chars[i] {
+                '#' => break,
+                '"' | '\'' if chars[i..].starts_with(&[chars[i]; 3]) => {
+                    multi = Some(if chars[i] == '"' { "\"\"\"" } else { "'''" });
+                    i += 3;
+                }
+                quote @ ('"' | '\'') => {
+                    let open = i;
+                    i += 1;
+                    loop {
+                        match chars.get(i) {
+                            None => {
+                                return (quote == '"').then_some((n + 1, open + 1));
+                            }
+                            Some('\\') if quote == '"' => i += 2,
+                            Some(c) if *c == quote => {
+                                i += 1;
+                                break;
+                            }
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    None
+}
+
 /// Normalises every string value of a TOML table, at any depth.
 fn normalise_strings(table: &mut toml::Table) {
     fn value(v: &mut toml::Value) {
@@ -373,6 +440,17 @@ fn normalise_strings(table: &mut toml::Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_on_its_own_line() {
+        let text = "a = 1\nb = \"open\n# c\nd = [\"x\", \"y\"]\n";
+        assert_eq!(unclosed_quote(text), Some((2, 5)));
+        assert_eq!(unclosed_quote("a = \"x # y\"\nb = 'it''s'\n"), None);
+        assert_eq!(unclosed_quote("a = \"\"\"\nopen \"\n\"\"\"\n"), None);
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        let d = toml_syntax("tryg.toml", text, &e);
+        assert_eq!((d.line, d.column), (Some(2), Some(5)), "{d}");
+    }
 
     #[test]
     fn strings_are_normalised_as_data_is() {

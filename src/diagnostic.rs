@@ -342,7 +342,8 @@ impl std::error::Error for Diagnostics {}
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|k| (strsim::levenshtein(word, k), k))
+        // Optimal string alignment: a swap of two letters (`levle`) is one edit.
+        .map(|k| (strsim::osa_distance(word, k), k))
         // Close relative to the word's length; never "change every letter".
         .filter(|(d, k)| {
             let shorter = word.chars().count().min(k.chars().count());
@@ -458,6 +459,11 @@ mod tests {
         let known = ["gang_contact", "street_life", "drug_experiment"];
         assert_eq!(did_you_mean("gang_contakt", known), Some("gang_contact"));
         assert_eq!(did_you_mean("streetlife", known), Some("street_life"));
+        assert_eq!(did_you_mean("levle", ["level", "forum"]), Some("level"));
+        assert_eq!(
+            did_you_mean("batch_sise", ["batch_size"]),
+            Some("batch_size")
+        );
         assert_eq!(did_you_mean("school", known), None);
         assert_eq!(did_you_mean("Q", ["M", "F", "X"]), None);
     }

@@ -1,19 +1,24 @@
 //! `tryg diff`: what a rule change does to a real batch, and to whom.
 //!
 //! The batch is screened with the old and the new rule pack. The result is
-//! counts per level before and after (a transition matrix), proposals gained
-//! and lost, who the changes fall on (by age band, sex, municipality and
-//! district, against the batch's own make-up), and one line per changed person
-//! with the fields that changed and the rules whose reasons changed.
+//! counts per level before and after (a transition matrix over every level
+//! either pack's scheme names, up to 9), proposals gained and lost, who the
+//! changes fall on (by forum, sex, municipality and district, against the
+//! batch's own make-up), and one line per changed person with the fields
+//! that changed and the rules whose reasons changed.
 //!
 //! A person "changed" when their status, level, youth-board candidacy (route,
-//! limb), concern letter (proposed, priority, in this meeting's batch) or
-//! actions (kind, due date) differ. A letter's rank alone moving, because
-//! someone else changed, is not a change of that person.
+//! limb), concern letter (proposed, priority, in this meeting's batch),
+//! actions (kind, due date), error, or reasons differ. Reasons are matched by
+//! rule file and proposal kind (`level2_crime` proposing `level 2`), not by
+//! line, so an edit that only moves lines changes no reason; a reason added
+//! or removed behind the same decision is a change. A letter's rank alone
+//! moving, because someone else changed, is not a change of that person.
 //!
-//! "Who it hits" flags a group when its share of the changed persons is at
-//! least twice its share of the batch and at least two changed persons are in
-//! it: a signal for the people deciding to look, never a verdict.
+//! "Who it hits" flags a group as over-represented when its share of the
+//! changed persons is at least twice its share of the batch and at least two
+//! changed persons are in it ([`OVER_REPRESENTED`]): a signal for the people
+//! deciding to look, never a verdict.
 
 use std::collections::BTreeMap;
 
@@ -23,8 +28,18 @@ use crate::load::Batch;
 use crate::outcome::{Outcome, Report, Status};
 use crate::proposal::Proposal;
 
-/// The row and column names of the transition matrix, in order.
-pub const STATES: &[&str] = &["0", "1", "2", "3", "out_of_scope", "error"];
+/// The rule by which a group is marked over-represented, in the words the
+/// output and docs/RULES.md use.
+pub const OVER_REPRESENTED: &str = "a group is over-represented when its share of the changed persons is at least twice its share of the batch, with at least 2 changed persons in it";
+
+/// The row and column names of the transition matrix, in order: levels 0 to
+/// `max_level`, then `out_of_scope` and `error`.
+pub fn states(max_level: u8) -> Vec<String> {
+    (0..=max_level)
+        .map(|l| l.to_string())
+        .chain(["out_of_scope".to_string(), "error".to_string()])
+        .collect()
+}
 
 /// One person whose outcome differs between the two packs.
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +48,9 @@ pub struct PersonChange {
     pub person_id: String,
     /// One entry per field that changed: (field, before, after), the field one
     /// of `status`, `level`, `youth_board`, `concern_letter`, `actions`,
-    /// `error`; `none` for no proposal or action, an empty string for no error.
+    /// `error`, `reasons`; `none` for no proposal or action, an empty string
+    /// for no error. For `reasons`: the reasons only the old outcome gave,
+    /// and those only the new one gives, each `rule (kind)`, `, `-separated.
     pub changes: Vec<(String, String, String)>,
     /// Where reasons appeared or disappeared, as `rule:line`, each once: old
     /// ones first, then new ones.
@@ -50,8 +67,7 @@ pub struct PersonChange {
 /// One group of persons (an age band, a sex, a municipality or a district).
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
-    /// `age band` (the forum under the new pack), `sex`, `municipality` or
-    /// `district`.
+    /// `forum` (under the new pack), `sex`, `municipality` or `district`.
     pub dimension: &'static str,
     /// The forum, sex token, or place name; `not given` for an empty cell.
     pub value: String,
@@ -82,8 +98,13 @@ pub struct Diff {
     pub pack_changes: Vec<String>,
     /// Persons in the batch.
     pub persons: usize,
-    /// `matrix[before][after]` = persons, over [`STATES`].
+    /// The rows and columns of `matrix`: `0` … the highest level either pack
+    /// names, `out_of_scope`, `error`.
+    pub states: Vec<String>,
+    /// `matrix[before][after]` = persons, over `states`.
     pub matrix: Vec<Vec<usize>>,
+    /// The rule by which groups are marked over-represented ([`OVER_REPRESENTED`]).
+    pub over_represented_rule: &'static str,
     /// Per proposal kind: (kind, gained, lost).
     pub proposals: Vec<(String, usize, usize)>,
     /// Every group of every dimension, by dimension then value.
@@ -92,12 +113,38 @@ pub struct Diff {
     pub changed: Vec<PersonChange>,
 }
 
-fn state(o: &Outcome) -> usize {
+fn state(o: &Outcome, max_level: u8) -> usize {
+    let top = usize::from(max_level);
     match o.status {
-        Status::OutOfScope => 4,
-        Status::Error => 5,
-        Status::Proposed => usize::from(o.level.min(3)),
+        Status::OutOfScope => top + 1,
+        Status::Error => top + 2,
+        Status::Proposed => usize::from(o.level).min(top),
     }
+}
+
+/// An outcome's reasons as diff matches them: (rule, proposal kind), with
+/// how many times each, and a `rule:line` to cite for each.
+fn reason_keys(o: &Outcome) -> BTreeMap<(String, String), (usize, String)> {
+    let mut keys: BTreeMap<(String, String), (usize, String)> = BTreeMap::new();
+    for r in &o.explanation {
+        let entry = keys
+            .entry((r.rule.to_string(), r.proposal.kind()))
+            .or_insert((0, format!("{}:{}", r.rule, r.line)));
+        entry.0 += 1;
+    }
+    keys
+}
+
+/// The reasons only `a` gives (counted: two of a kind against one is one
+/// more), as `rule (kind)`, with their `rule:line`.
+fn reasons_only_in(
+    a: &BTreeMap<(String, String), (usize, String)>,
+    b: &BTreeMap<(String, String), (usize, String)>,
+) -> Vec<(String, String)> {
+    a.iter()
+        .filter(|(key, (n, _))| b.get(*key).map_or(0, |(m, _)| *m) < *n)
+        .map(|((rule, kind), (_, cite))| (format!("{rule} ({kind})"), cite.clone()))
+        .collect()
 }
 
 /// One proposal of an outcome, as diff compares them: its kind (counted in
@@ -203,16 +250,33 @@ fn changes(before: &Outcome, after: &Outcome) -> Vec<(String, String, String)> {
 }
 
 /// Compares two screenings of the same batch (`batch` gives the persons'
-/// age band, sex, municipality and district).
-pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
-    let mut matrix = vec![vec![0; STATES.len()]; STATES.len()];
+/// sex, municipality and district; the new outcome their forum), with levels
+/// up to `max_level` (the highest either pack's scheme names).
+pub fn diff(batch: &Batch, old: &Report, new: &Report, max_level: u8) -> Diff {
+    let states = states(max_level);
+    let mut matrix = vec![vec![0; states.len()]; states.len()];
     let mut kinds: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut changed = Vec::new();
     let mut hit: Vec<Option<(bool, bool)>> = vec![None; old.outcomes.len()];
 
     for (i, (before, after)) in old.outcomes.iter().zip(&new.outcomes).enumerate() {
-        matrix[state(before)][state(after)] += 1;
-        let fields = changes(before, after);
+        matrix[state(before, max_level)][state(after, max_level)] += 1;
+        let mut fields = changes(before, after);
+        let (kb, ka) = (reason_keys(before), reason_keys(after));
+        let (went, came) = (reasons_only_in(&kb, &ka), reasons_only_in(&ka, &kb));
+        if !went.is_empty() || !came.is_empty() {
+            let words = |list: &[(String, String)]| {
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.iter()
+                        .map(|(w, _)| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            fields.push(("reasons".into(), words(&went), words(&came)));
+        }
         if fields.is_empty() {
             continue;
         }
@@ -229,21 +293,10 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
             gained.iter().map(|h| h.words.clone()).collect(),
             lost.iter().map(|h| h.words.clone()).collect(),
         );
-        let cite = |o: &Outcome| -> Vec<(String, Proposal)> {
-            o.explanation
-                .iter()
-                .map(|r| (format!("{}:{}", r.rule, r.line), r.proposal.clone()))
-                .collect()
-        };
-        let (rb, ra) = (cite(before), cite(after));
         let mut rules: Vec<String> = Vec::new();
-        for (rule, _) in rb
-            .iter()
-            .filter(|r| !ra.contains(r))
-            .chain(ra.iter().filter(|r| !rb.contains(r)))
-        {
-            if !rules.contains(rule) {
-                rules.push(rule.clone());
+        for (_, cite) in went.iter().chain(&came) {
+            if !rules.contains(cite) {
+                rules.push(cite.clone());
             }
         }
         hit[i] = Some((!gained.is_empty(), !lost.is_empty()));
@@ -262,7 +315,9 @@ pub fn diff(batch: &Batch, old: &Report, new: &Report) -> Diff {
         new_ruleset_digest: new.run.ruleset_digest.clone(),
         pack_changes: Vec::new(),
         persons: new.outcomes.len(),
+        states,
         matrix,
+        over_represented_rule: OVER_REPRESENTED,
         proposals: kinds.into_iter().map(|(k, (g, l))| (k, g, l)).collect(),
         groups: groups(batch, new, &hit, changed.len()),
         changed,
@@ -278,7 +333,7 @@ fn groups(
     let mut by: BTreeMap<(&'static str, String), (usize, usize, usize, usize)> = BTreeMap::new();
     for (i, person) in batch.persons.iter().enumerate() {
         let keys = [
-            ("age band", new.outcomes[i].forum.to_string()),
+            ("forum", new.outcomes[i].forum.to_string()),
             (
                 "sex",
                 person
@@ -344,11 +399,15 @@ pub fn render_text(d: &Diff) -> String {
         let _ = writeln!(out, "no change: every person's outcome is the same");
         return out;
     }
-    let _ = writeln!(out, "{} persons change\n", d.changed.len());
+    let _ = match d.changed.len() {
+        1 => writeln!(out, "1 person changes\n"),
+        n => writeln!(out, "{n} persons change\n"),
+    };
 
     let _ = writeln!(out, "LEVELS (rows: before, columns: after)");
-    let label = STATES.iter().map(|s| s.len()).max().unwrap_or(1);
-    let widths: Vec<usize> = STATES
+    let label = d.states.iter().map(|s| s.len()).max().unwrap_or(1);
+    let widths: Vec<usize> = d
+        .states
         .iter()
         .enumerate()
         .map(|(j, s)| {
@@ -362,7 +421,7 @@ pub fn render_text(d: &Diff) -> String {
         })
         .collect();
     let mut header = format!("{:<label$}", "");
-    for (s, w) in STATES.iter().zip(&widths) {
+    for (s, w) in d.states.iter().zip(&widths) {
         let _ = write!(header, "  {s:>w$}");
     }
     let _ = writeln!(out, "{}", header.trim_end());
@@ -370,7 +429,7 @@ pub fn render_text(d: &Diff) -> String {
         if row.iter().all(|&n| n == 0) {
             continue;
         }
-        let mut line = format!("{:<label$}", STATES[i]);
+        let mut line = format!("{:<label$}", d.states[i]);
         for (j, (n, w)) in row.iter().zip(&widths).enumerate() {
             let cell = match (*n, i == j) {
                 (0, _) => ".".to_string(),
@@ -392,6 +451,7 @@ pub fn render_text(d: &Diff) -> String {
         out,
         "\nWHO THE CHANGE HITS (share of the changed persons vs share of the batch; +gained -lost proposals)"
     );
+    let _ = writeln!(out, "  ◀ marks it: {}", d.over_represented_rule);
     let total = d.changed.len().max(1);
     let mut last = "";
     for g in &d.groups {
@@ -422,7 +482,19 @@ pub fn render_text(d: &Diff) -> String {
         let fields: Vec<String> = p
             .changes
             .iter()
-            .map(|(f, a, b)| format!("{f} {a} → {b}"))
+            .map(|(f, a, b)| match f.as_str() {
+                "reasons" => {
+                    let mut words = Vec::new();
+                    if a != "none" {
+                        words.push(format!("no longer {a}"));
+                    }
+                    if b != "none" {
+                        words.push(format!("now {b}"));
+                    }
+                    format!("reasons {}", words.join(", "))
+                }
+                _ => format!("{f} {a} → {b}"),
+            })
             .collect();
         let _ = writeln!(out, "  {}: {}", p.person_id, fields.join("; "));
         if !p.rules.is_empty() {

@@ -7,7 +7,8 @@
 //! Module map, in the order data flows:
 //!
 //! - [`ruleset`]: the rule pack (folder or built-in) read, validated, compiled.
-//!   - [`config`]: tryg.toml; [`offence`]: the offence catalogue.
+//!   - [`config`]: tryg.toml, held to its schema ([`config::schema`]: every
+//!     setting's type and range, pack versions); [`offence`]: the offence catalogue.
 //! - [`load`]: persons.csv + events.csv validated into a [`load::Batch`];
 //!   [`load::table`] reads the raw tables (CSV in any encoding and separator,
 //!   workbook sheets); [`text`]: the one form text is compared in (NFC, trimmed).
@@ -28,7 +29,8 @@
 //! - [`serve`]: the coordination meeting in the browser (`tryg serve`).
 //! - [`report`]: the period report over the register (`tryg report`).
 //! - [`i18n`]: tryg's own words in Danish and English (Project Fluent).
-//! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above.
+//! - [`cli`], [`cmd`], [`exit`]: the command line, thin over the above (with
+//!   its completions and man page, `tryg completions`, `tryg man`).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -28,6 +28,10 @@ pub enum Kind<'a> {
     Known,
     /// A municipality or district: shown, unless CPR-like.
     Place,
+    /// A value written in the rule pack (a tryg.toml setting, a word in a
+    /// rule file): the policy's, not a person's, so shown, unless CPR-like
+    /// (pasted in by mistake) or holding a control character.
+    Setting,
     /// Anything else (free text, a value a rule computed): never shown.
     Other,
 }
@@ -58,7 +62,7 @@ pub fn may_show(value: &str, kind: Kind) -> bool {
         Kind::Code => value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()),
         Kind::Token(known) => known.contains(&value),
         Kind::Known => true,
-        Kind::Place => !value.chars().any(char::is_control),
+        Kind::Place | Kind::Setting => !value.chars().any(char::is_control),
         Kind::Other => false,
     }
 }

@@ -22,7 +22,7 @@ use crate::offence::Catalogue;
 pub use crate::pack::{CATALOGUE_FILE, CONFIG_FILE, DEFAULT_PACK, RulePack};
 
 /// Problems with a rule pack, with the texts needed to show source excerpts.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[error("the rule set has {} problem(s)", diagnostics.total())]
 pub struct RulesError {
     /// Every problem found, up to 50 per file; the rest counted.
@@ -30,6 +30,20 @@ pub struct RulesError {
     /// The pack that was refused, so a message can show its source lines
     /// (and `tryg check` can still report on it).
     pub pack: Box<RulePack>,
+    /// The rule set as far as it could be made when only tryg.toml's
+    /// settings are wrong (each replaced by its default), so that `tryg
+    /// check` can look at the rule files too. Never screened.
+    pub partial: Option<Box<RuleSet>>,
+}
+
+impl std::fmt::Debug for RulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RulesError")
+            .field("diagnostics", &self.diagnostics)
+            .field("pack", &self.pack.folder)
+            .field("partial", &self.partial.is_some())
+            .finish()
+    }
 }
 
 impl RulesError {
@@ -67,6 +81,9 @@ pub struct RuleSet {
     /// The line of `retention_months` in tryg.toml, which retention reasons
     /// cite; 0 if it cannot be found.
     pub retention_line: usize,
+    /// What tryg.toml's schema noted (its warnings: upgrade notes, sections
+    /// of one's own), the pack's version, and the settings it filled in.
+    pub schema: crate::config::schema::Checked,
 }
 
 impl RuleSet {
@@ -107,15 +124,46 @@ impl RuleSet {
                 None
             }
         };
-        let refuse = |problems, pack| {
+        let refuse = |problems, pack, partial| {
             Err(Box::new(RulesError {
                 diagnostics: problems,
                 pack: Box::new(pack),
+                partial,
             }))
         };
-        let (Some((config, table)), Some(catalogue)) = (parsed, catalogue) else {
-            return refuse(problems, pack);
+        let (Some(parsed), Some(catalogue)) = (parsed, catalogue) else {
+            // Still compile every rule file, so a syntax error is reported
+            // together with what is wrong in tryg.toml.
+            let limits = config::schema::defaults()
+                .get("limits")
+                .cloned()
+                .and_then(|l| l.try_into::<config::Limits>().ok());
+            if let Some(limits) = limits {
+                let engine = host::engine(&limits);
+                for (name, source) in &pack.files {
+                    if let Some(stem) = name.strip_suffix(".rhai")
+                        && let Err(d) = host::compile(&engine, &pack.path(name), stem, source)
+                    {
+                        problems.push(*d);
+                    }
+                }
+            }
+            return refuse(problems, pack, None);
         };
+        let config::Parsed {
+            host: config,
+            table,
+            schema: mut checked,
+        } = parsed;
+        // The schema's errors refuse the pack; its warnings are `check`'s.
+        let (errors, notes): (Vec<_>, Vec<_>) = std::mem::take(&mut checked.findings)
+            .into_iter()
+            .partition(|d| d.severity == crate::diagnostic::Severity::Error);
+        checked.findings = notes;
+        let settings_wrong = !errors.is_empty();
+        for d in errors {
+            problems.push(d);
+        }
 
         let setting_spans = config::setting_spans(config_text);
         let engine = host::engine(&config.limits);
@@ -167,8 +215,13 @@ impl RuleSet {
                 Err(d) => problems.push(*d),
             }
         }
-        if !problems.is_empty() {
-            return refuse(problems, pack);
+        let unusable = problems
+            .items()
+            .iter()
+            .any(|d| !(d.file == config_path && checked_codes().contains(&d.code)))
+            || problems.total() > problems.items().len();
+        if !problems.is_empty() && (unusable || !settings_wrong) {
+            return refuse(problems, pack, None);
         }
         let files = order
             .iter()
@@ -179,7 +232,8 @@ impl RuleSet {
         let retention_line = setting_spans.get("retention_months").map_or(0, |span| {
             crate::diagnostic::line_col(config_text, span.start).0
         });
-        Ok(RuleSet {
+        let refused_pack = (!problems.is_empty()).then(|| pack.clone());
+        let rules = RuleSet {
             engine,
             settings: ConfigTable::from_toml(&table),
             config,
@@ -190,8 +244,13 @@ impl RuleSet {
             unlisted,
             digest: pack.digest(),
             retention_line,
+            schema: checked,
             pack,
-        })
+        };
+        match refused_pack {
+            None => Ok(rules),
+            Some(pack) => refuse(problems, pack, Some(Box::new(rules))),
+        }
     }
 
     /// What evaluating a person needs of this rule set.
@@ -224,6 +283,19 @@ impl RuleSet {
         self.config.municipalities = names;
         self.settings = ConfigTable::from_toml(&self.table);
     }
+}
+
+/// The codes of what tryg.toml's schema reports: a pack with only these
+/// problems is still made (as [`RulesError::partial`]) for `check`.
+fn checked_codes() -> &'static [&'static str] {
+    &[
+        "bad-setting",
+        "bad-limit",
+        "unknown-setting",
+        "renamed-setting",
+        "missing-setting",
+        "unknown-token",
+    ]
 }
 
 /// The longest rule file, in lines, and the longest line, in characters,

@@ -30,6 +30,9 @@ mod explain;
 mod test_cmd;
 // `tryg diff`: a rule change on a real batch, and whom it hits.
 mod diff;
+// Sharper tools for the people who own the rules: tryg.toml's schema, older
+// packs, vocabularies, messages at the cause, coverage per call, completions.
+mod policy_tools;
 // docs/RULES.md: every example runs, every API name is documented.
 mod guide;
 // The README's commands run, and print what the README shows.

@@ -5,7 +5,7 @@ use crate::check;
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::error::CommandResult;
 use crate::exit::Exit;
-use crate::ruleset::RuleSet;
+use crate::ruleset::{RuleSet, RulesError};
 
 /// `tryg check [--rules DIR]`.
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,26 @@ pub fn run(args: Args) -> CommandResult {
                 .for_each(|d| problems.push(d));
             (problems, report.effect_sites.len(), rules.pack)
         }
-        Err(e) => (e.diagnostics, 0, *e.pack),
+        Err(e) => {
+            // Only settings are wrong: the rule files are checked too.
+            let RulesError {
+                mut diagnostics,
+                pack,
+                partial,
+            } = *e;
+            match partial {
+                Some(rules) => {
+                    let report = check::check(&rules);
+                    for d in report.diagnostics {
+                        if !diagnostics.items().contains(&d) {
+                            diagnostics.push(d);
+                        }
+                    }
+                    (diagnostics, report.effect_sites.len(), *pack)
+                }
+                None => (diagnostics, 0, *pack),
+            }
+        }
     };
     if problems.is_empty() {
         super::write_stdout(

@@ -1,5 +1,6 @@
 //! `tryg diff --rules OLD --against NEW`: one batch screened with both rule
-//! packs, and what changed, for whom.
+//! packs, and what changed, for whom; to stdout or, with `--out`, to a file
+//! written whole through [`crate::write::write_whole`].
 
 use std::sync::Arc;
 
@@ -20,20 +21,48 @@ pub struct Args {
     /// The batch both packs screen, and its as-of date.
     #[command(flatten)]
     pub batch: super::BatchArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = super::TextOrJson::Text)]
-    pub format: super::TextOrJson,
+    /// Output format. Default: json for an --out file ending in .json, else text.
+    #[arg(long, value_enum)]
+    pub format: Option<super::TextOrJson>,
+    /// Write to FILE (whole or not at all) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Screen residents of NAME (repeatable) with both packs; replaces their
+    /// `municipalities`.
+    #[arg(long = "municipality", value_name = "NAME", value_parser = super::screen::parse_municipality)]
+    pub municipalities: Vec<String>,
 }
 
 /// Screens the batch with both packs and prints the difference (text or
 /// JSON) to stdout. Exit 0 when both ran, whatever changed; a pack that does
 /// not load, or a batch either pack refuses (saying which), is a [`Failure`].
 pub fn run(args: Args) -> CommandResult {
-    let old = super::load_rules(&args.rules)?;
-    let new = super::load_rules(&super::RulesArg {
+    let mut old = super::load_rules(&args.rules)?;
+    let mut new = super::load_rules(&super::RulesArg {
         rules: Some(args.against.clone()),
     })?;
+    if !args.municipalities.is_empty() {
+        old.set_municipalities(args.municipalities.clone());
+        new.set_municipalities(args.municipalities.clone());
+    }
     let as_of = super::as_of(&args.batch);
+    // What --out must not replace, and where it must not write: checked
+    // before any screening.
+    let files = [args.batch.persons.as_path(), args.batch.events.as_path()];
+    let folders: Vec<&std::path::Path> = args
+        .rules
+        .rules
+        .iter()
+        .map(std::path::PathBuf::as_path)
+        .chain([args.against.as_path()])
+        .collect();
+    let protected = crate::write::Protected {
+        files: &files,
+        folders: &folders,
+    };
+    if let Some(out) = &args.out {
+        crate::write::check_target(out, protected)?;
+    }
     // Which pack a batch that does not fit is refused by.
     let refused_by = |name: String| {
         move |failure| match failure {
@@ -63,15 +92,30 @@ pub fn run(args: Args) -> CommandResult {
     };
     let before = crate::screen::screen_shared(&old, old_batch, as_of);
     let after = crate::screen::screen_shared(&new, Arc::clone(&new_batch), as_of);
-    let mut d = diff::diff(&new_batch, &before, &after);
+    let max_level = old.config.max_level().max(new.config.max_level());
+    let mut d = diff::diff(&new_batch, &before, &after, max_level);
     d.pack_changes = diff::pack_changes(&old.pack, &new.pack);
-    let text = match args.format {
+    let json = args
+        .out
+        .as_deref()
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e == "json");
+    let format = args.format.unwrap_or(if json {
+        super::TextOrJson::Json
+    } else {
+        super::TextOrJson::Text
+    });
+    let text = match format {
         super::TextOrJson::Text => diff::render_text(&d),
         super::TextOrJson::Json => serde_json::to_string_pretty(&d)? + "\n",
     };
-    match args.format {
-        super::TextOrJson::Text => super::write_text(&text)?,
-        super::TextOrJson::Json => super::write_stdout(text.as_bytes())?,
+    match &args.out {
+        Some(path) => {
+            crate::write::write_whole(path, protected, |out| out.write_all(text.as_bytes()))?
+        }
+        // On a terminal, a rule's words are made inert; JSON stays as is.
+        None if format == super::TextOrJson::Json => super::write_stdout(text.as_bytes())?,
+        None => super::write_text(&text)?,
     }
     Ok(Exit::Ok)
 }

@@ -5,9 +5,11 @@
 //! output whole or not at all.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod man;
 pub mod pseudonymise;
 pub mod register;
 pub mod reidentify;

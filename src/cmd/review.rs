@@ -212,7 +212,8 @@ fn review(db: &str, command: Command) -> anyhow::Result<Exit> {
                 }
                 None => writeln!(
                     out,
-                    "the store holds nothing on this person; nothing erased, nothing recorded"
+                    "the store holds nothing on this person; nothing erased, nothing recorded{}",
+                    did_you_mean(&mut store, &person_id)?
                 )?,
             }
             Exit::Ok
@@ -292,7 +293,11 @@ fn list(store: &mut Store, run: Option<i64>, out: &mut String) -> anyhow::Result
 fn history(store: &mut Store, person: &str, out: &mut String) -> anyhow::Result<Exit> {
     let items = store.history(person)?;
     if items.is_empty() {
-        writeln!(out, "the store holds no outcome or decision for {person}")?;
+        writeln!(
+            out,
+            "the store holds no outcome or decision for {person}{}",
+            did_you_mean(store, person)?
+        )?;
         return Ok(Exit::Ok);
     }
     writeln!(out, "history of {person}, oldest first")?;
@@ -353,6 +358,15 @@ fn history(store: &mut Store, person: &str, out: &mut String) -> anyhow::Result<
         }
     }
     Ok(Exit::Ok)
+}
+
+/// " (did you mean `A001`?)" when the store holds an id that differs from
+/// `person` only by case, else nothing.
+fn did_you_mean(store: &mut Store, person: &str) -> anyhow::Result<String> {
+    Ok(store
+        .similar_person(person)?
+        .map(|id| format!(" (did you mean {id}? ids differ by case)"))
+        .unwrap_or_default())
 }
 
 /// An outcome's proposals and its reasons with their rule lines, from the
@@ -434,7 +448,14 @@ fn decide(store: &mut Store, args: DecideArgs, out: &mut String) -> anyhow::Resu
         date: args.date.unwrap_or_else(today),
         replaces: args.replaces,
     };
-    let appended = store.decide(&request, today())?;
+    let appended = match store.decide(&request, today()) {
+        Ok(appended) => appended,
+        Err(e @ crate::store::StoreError::NoOutcome { .. }) => {
+            let hint = did_you_mean(store, &request.person_id)?;
+            return Err(anyhow::anyhow!("{e}{hint}"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     writeln!(
         out,
         "recorded D{}: {} {} {} (run {})",

@@ -191,7 +191,7 @@ fn progress_bar(persons: usize, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// A municipality as data is compared: trimmed and NFC, as `crate::text` makes it.
-fn parse_municipality(text: &str) -> Result<String, String> {
+pub fn parse_municipality(text: &str) -> Result<String, String> {
     let name = crate::text::normalise(text);
     if name.is_empty() {
         return Err("a municipality name is needed".into());

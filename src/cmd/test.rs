@@ -78,7 +78,14 @@ pub fn run(args: Args) -> CommandResult {
     let failed = results.iter().filter(|r| !r.passed()).count();
     let _ = writeln!(out, "\n{} passed, {failed} failed", results.len() - failed);
 
-    let sites = check::check(&rules).effect_sites;
+    let mut sites = check::check(&rules).effect_sites;
+    // Named case files: the coverage of the rule files they reach, not of
+    // the whole pack.
+    let named = !args.cases.is_empty();
+    if named {
+        let reached = cases::reached(&results);
+        sites.retain(|s| reached.contains(&s.rule));
+    }
     let missed = cases::uncovered(&sites, &results);
     let files: std::collections::BTreeSet<&str> = sites.iter().map(|s| s.rule.as_str()).collect();
     let missed_files: std::collections::BTreeSet<&str> = files
@@ -90,9 +97,14 @@ pub fn run(args: Args) -> CommandResult {
         })
         .collect();
     let covered = sites.len() - missed.len();
+    let scope = if named {
+        " of the rule files these cases reach"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "coverage: {covered} of {} effect calls ({}%), {} of {} rule files",
+        "coverage{scope}: {covered} of {} effect calls ({}%), {} of {} rule files",
         sites.len(),
         if sites.is_empty() {
             100
@@ -107,9 +119,10 @@ pub fn run(args: Args) -> CommandResult {
         for s in missed {
             let _ = writeln!(
                 out,
-                "  {}:{}  {}",
+                "  {}:{}:{}  {}",
                 pack.path(&format!("{}.rhai", s.rule)),
                 s.line,
+                s.column,
                 s.function
             );
         }

@@ -201,11 +201,12 @@ fn register_config(engine: &mut Engine) {
             let value = t.get(key)?;
             if !value.is::<ConfigTable>() {
                 recorder::look(line(&ctx), || {
-                    (
-                        format!("setting {}", t.key_path(key)),
-                        value.to_string(),
-                        Vec::new(),
-                    )
+                    // Text in quotes, as tryg.toml has it: `"2"` is not 2.
+                    let shown = match value.clone().into_immutable_string() {
+                        Ok(text) => format!("{:?}", text.as_str()),
+                        Err(_) => value.to_string(),
+                    };
+                    (format!("setting {}", t.key_path(key)), shown, Vec::new())
                 });
             }
             Ok::<_, Box<EvalAltResult>>(value)
@@ -478,6 +479,8 @@ fn effect(
     text: &str,
     proof: &Dynamic,
 ) -> Fallible<()> {
+    let position = call.call_position();
+    recorder::called(line(call), position.position().unwrap_or(0));
     let mut slots = Vec::new();
     let mut evidence = Evidence::default();
     if let Err(e) = handle::cite(proof, &mut slots, &mut evidence) {

@@ -162,6 +162,16 @@ pub fn compile(
         Err(e) => {
             let position = e.1;
             let mut d = Diagnostic::new("rule-syntax", file, e.0.to_string());
+            if let (rhai::ParseErrorType::MissingToken(token, _), Some(line)) =
+                (e.0.as_ref(), position.line())
+                && token == ";"
+                && let Some((before, end)) = line_before(source, line, position.position())
+            {
+                d.message = format!("a `;` is missing at the end of line {before}");
+                d.hint =
+                    Some("every statement ends with `;` (rhai noticed it at the next word)".into());
+                return Err(Box::new(d.at(before, Some(end))));
+            }
             if let Some(line) = position.line() {
                 d = d.at(line, position.position());
                 // rhai says "expecting …" at a switched-off word; say what it is.
@@ -182,6 +192,26 @@ pub fn compile(
             Err(Box::new(d))
         }
     }
+}
+
+/// The last line with code before `line:column` (comments and blank lines
+/// skipped), and the column just after its last character: where a missing
+/// `;` belongs.
+fn line_before(source: &str, line: usize, column: Option<usize>) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = source.lines().collect();
+    // The statement may end earlier on the same line.
+    let here = lines.get(line - 1)?;
+    let col = column.unwrap_or(1);
+    let before_here: String = here.chars().take(col.saturating_sub(1)).collect();
+    if !before_here.trim().is_empty() {
+        let trimmed = before_here.trim_end();
+        return Some((line, trimmed.chars().count() + 1));
+    }
+    (1..line).rev().find_map(|n| {
+        let text = lines.get(n - 1)?;
+        let code = text.split("//").next().unwrap_or("").trim_end();
+        (!code.trim().is_empty()).then(|| (n, code.chars().count() + 1))
+    })
 }
 
 /// A rule that failed for one person: that person's outcome becomes an error.
@@ -400,7 +430,9 @@ fn inner_message(err: &EvalAltResult) -> String {
             )
         }
         E::ErrorSystem(what, _) => format!("system error: {what}"),
-        E::ErrorDotExpr(..) | E::ErrorCustomSyntax(..) | E::LoopBreak(..) | E::Return(..) => {
+        E::ErrorDotExpr(message, _) => dot_message(message),
+        E::ErrorFunctionNotFound(signature, _) => not_found_message(signature),
+        E::ErrorCustomSyntax(..) | E::LoopBreak(..) | E::Return(..) => {
             "an expression the rule API does not allow here".into()
         }
         other => {
@@ -412,6 +444,82 @@ fn inner_message(err: &EvalAltResult) -> String {
             }
         }
     }
+}
+
+/// What `()` means, and how to test for it: the guide's words (docs/RULES.md,
+/// "Nothing: ()").
+pub const NOTHING: &str = "`()` means nothing: a list's `latest()`, `earliest()` and `[i]` give `()` when the list is empty, and `last_letter_date` is `()` when there is none; test for it first: `if !list.is_empty() { … }` or `if x != () { … }`";
+
+/// A name from a rule's own text (a property, a function), shown only when it
+/// is a plain name.
+fn code_name(name: &str) -> Option<&str> {
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
+/// rhai's "Unknown property 'date' - a getter is not registered for type
+/// '()'" in the guide's words.
+fn dot_message(message: &str) -> String {
+    let parsed = message
+        .strip_prefix("Unknown property '")
+        .and_then(|rest| rest.split_once('\''))
+        .and_then(|(prop, rest)| {
+            let ty = rest.split_once("for type '")?.1.strip_suffix('\'')?;
+            Some((code_name(prop)?, ty))
+        });
+    match parsed {
+        Some((prop, "()")) => format!("reads `.{prop}` of `()`, which has no fields. {NOTHING}"),
+        Some((prop, ty)) if code_name(ty).is_some() => {
+            format!("a value of type {ty} has no field `{prop}`")
+        }
+        _ => "an expression the rule API does not allow here".into(),
+    }
+}
+
+/// How a type in rhai's signatures reads for policy staff.
+fn type_words(ty: &str) -> String {
+    let ty = ty.trim().trim_start_matches("&mut ");
+    if ty.contains("String") || ty == "&str" || ty == "string" {
+        return "text".into();
+    }
+    match ty {
+        "()" => "() (nothing)".into(),
+        "i64" | "i32" | "int" => "a whole number".into(),
+        "f64" | "f32" | "float" => "a decimal number".into(),
+        "bool" => "true or false".into(),
+        "array" | "Array" => "a list".into(),
+        "map" | "Map" => "a map".into(),
+        other if code_name(other).is_some() => other.to_string(),
+        _ => "a value".into(),
+    }
+}
+
+/// rhai's "Function not found: offences_within (Person, &str | …)" in words:
+/// which function, and what it was given (types only, never values).
+fn not_found_message(signature: &str) -> String {
+    let Some((name, args)) = signature.split_once(" (") else {
+        return "a function that does not exist".into();
+    };
+    let Some(name) = code_name(name.trim()) else {
+        return "a function that does not exist for these values".into();
+    };
+    let args: Vec<String> = args
+        .trim_end_matches(')')
+        .split(", ")
+        .filter(|a| !a.is_empty())
+        .map(type_words)
+        .collect();
+    let mut message = format!(
+        "`{name}` cannot take ({}): check what each value given to it is",
+        args.join(", ")
+    );
+    if args.iter().any(|a| a == "text") {
+        message.push_str(" (a number in quotes in tryg.toml is text)");
+    }
+    if args.first().is_some_and(|a| a.starts_with("()")) {
+        message.push_str(". ");
+        message.push_str(NOTHING);
+    }
+    message
 }
 
 /// Signatures of everything the rule API registers (not rhai's standard

@@ -44,6 +44,9 @@ pub struct Effects {
     pub out_of_scope: bool,
     /// `Some` while tracing: what each rule looked at.
     pub looks: Option<Vec<Look>>,
+    /// `Some` while tracing: every effect call made, as (rule, line,
+    /// column), for `tryg test`'s coverage per call.
+    pub calls: Option<Vec<(ImmutableString, usize, usize)>>,
 }
 
 thread_local! {
@@ -232,9 +235,22 @@ impl Effects {
 pub fn begin(trace: bool) {
     let effects = Effects {
         looks: trace.then(Vec::new),
+        calls: trace.then(Vec::new),
         ..Effects::default()
     };
     CURRENT.with(|c| *c.borrow_mut() = Some(effects));
+}
+
+/// Records an effect call made at `line:column` of the running rule file,
+/// if tracing.
+pub fn called(line: usize, column: usize) {
+    CURRENT.with(|c| {
+        if let Some(effects) = c.borrow_mut().as_mut()
+            && let Some(calls) = effects.calls.as_mut()
+        {
+            calls.push((effects.rule.clone(), line, column));
+        }
+    });
 }
 
 /// Records what a rule looked at, if tracing. `describe` runs only then.

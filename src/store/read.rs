@@ -403,6 +403,20 @@ impl Store {
         })
     }
 
+    /// A person id the store holds outcomes for that differs from `person`
+    /// only by ASCII case (`a001` for `A001`), if there is one: what a
+    /// command suggests when `person` has none.
+    pub fn similar_person(&mut self, person: &str) -> Result<Option<String>, StoreError> {
+        super::check_person_id(person)?;
+        let mut tx = self.backend().begin(Mode::Read)?;
+        let rows = tx.query(
+            "SELECT DISTINCT person_id FROM outcomes
+             WHERE lower(person_id) = lower($1) AND person_id <> $1 ORDER BY person_id",
+            &[Value::from(person)],
+        )?;
+        Ok(rows.first().and_then(|r| r.text(0)))
+    }
+
     /// Every outcome and decision of one person, oldest first (by when they
     /// were recorded). Empty when the store has none (or they were erased).
     pub fn history(&mut self, person: &str) -> Result<Vec<HistoryItem>, StoreError> {
