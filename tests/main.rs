@@ -16,6 +16,7 @@ mod calendar;
 mod sandbox;
 // Rules written to hurt: budgets, stacks, limits in range, streaks stopped.
 mod hostile;
+mod hostile_rules;
 // No personal value in any message: canaries in every column and every rule error.
 mod privacy;
 // The rule pack: built in, written out by `init`, replaced by `--rules`.
