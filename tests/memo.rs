@@ -45,6 +45,20 @@ fn same_with_and_without_memo(what: &str, rules: &RuleSet, batch: &Arc<Batch>) {
     );
 }
 
+/// The default pack with `source` as a rule file `probe`, run last.
+fn probe_pack(source: &str) -> RuleSet {
+    let mut pack = RulePack::built_in();
+    let order = "    \"open_actions\",\n]";
+    for (name, text) in &mut pack.files {
+        if name == "tryg.toml" {
+            assert!(text.contains(order));
+            *text = text.replace(order, "    \"open_actions\",\n    \"probe\",\n]");
+        }
+    }
+    pack.files.push(("probe.rhai".into(), source.into()));
+    RuleSet::load(pack).unwrap_or_else(|e| panic!("the probe pack loads: {e}"))
+}
+
 fn built_in() -> RuleSet {
     RuleSet::load(RulePack::built_in()).expect("the built-in pack loads")
 }
@@ -136,17 +150,7 @@ if p.id.ends_with("7") && all.is_empty() {
 
 #[test]
 fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
-    let mut pack = RulePack::built_in();
-    let order = "    \"open_actions\",\n]";
-    for (name, text) in &mut pack.files {
-        if name == "tryg.toml" {
-            assert!(text.contains(order));
-            *text = text.replace(order, "    \"open_actions\",\n    \"probe\",\n]");
-        }
-    }
-    pack.files
-        .push(("probe.rhai".into(), EVERY_QUESTION.into()));
-    let rules = RuleSet::load(pack).unwrap_or_else(|e| panic!("the probe pack loads: {e}"));
+    let rules = probe_pack(EVERY_QUESTION);
 
     let batch = synthetic_batch(&rules, 3_000, 5);
     let report = screen_shared(&rules, Arc::clone(&batch), as_of());
@@ -330,17 +334,7 @@ fn synthetic_history(batch: &Batch) -> tryg::history::History {
 #[test]
 fn the_memo_changes_nothing_with_a_case_register() {
     use tryg::screen::Screening;
-    let mut pack = RulePack::built_in();
-    let order = "    \"open_actions\",\n]";
-    for (name, text) in &mut pack.files {
-        if name == "tryg.toml" {
-            assert!(text.contains(order));
-            *text = text.replace(order, "    \"open_actions\",\n    \"probe\",\n]");
-        }
-    }
-    pack.files
-        .push(("probe.rhai".into(), EVERY_REGISTER_QUESTION.into()));
-    let rules = RuleSet::load(pack).unwrap_or_else(|e| panic!("the probe pack loads: {e}"));
+    let rules = probe_pack(EVERY_REGISTER_QUESTION);
     let batch = synthetic_batch(&rules, 3_000, 11);
     let history = Arc::new(synthetic_history(&batch));
     let screen = |memo: bool| {
