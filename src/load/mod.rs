@@ -28,7 +28,6 @@ mod warnings;
 use std::ops::Range;
 
 use rhai::ImmutableString;
-use sha2::{Digest, Sha256};
 
 pub use csv_file::cell_problem;
 pub use dates::DateFormat;
@@ -186,6 +185,4 @@ impl Batch {
 }
 
 /// Lower-case hex SHA-256, the form digests take in the run header.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    source::hex(&Sha256::digest(bytes))
-}
+pub use crate::digest::sha256_hex;

@@ -102,9 +102,7 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Lower-case hex, the form digests take in the run header.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::digest::hex;
 
 /// An input file that could not be read (missing, unreadable, a folder).
 #[derive(Debug, thiserror::Error)]

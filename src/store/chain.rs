@@ -17,7 +17,6 @@
 //! the salt keeps a kept digest from confirming a guessed payload.
 
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -134,13 +133,8 @@ pub fn canonical(entry: Entry, content: &Content, salt: &str) -> String {
 }
 
 /// The SHA-256 of `bytes` as 64 lower-case hex digits (content digests,
-/// links, the digests of rule files in `blobs`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+/// links, the digests of rule files in `blobs`): [`crate::digest::sha256_hex`].
+pub use crate::digest::sha256_hex;
 
 /// `hash` of an entry from its predecessor's hash and its content digest.
 pub fn link(prev_hash: &str, content_digest: &str) -> String {
