@@ -12,13 +12,14 @@ use serde::Serialize;
 
 use crate::outcome::{Outcome, Report, Run};
 
-/// Outcomes per chunk one thread renders, and chunks per wave.
+/// Outcomes per chunk one thread renders, and chunks rendered at once (one
+/// per thread, and more to keep them busy).
 const CHUNK: usize = 1024;
-const WAVE: usize = 16;
+const CHUNKS_AT_ONCE: usize = 16;
 
 /// Writes the document of a whole report.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    render_in_chunks(report, out, CHUNK, WAVE)
+    render_in_chunks(report, out, CHUNK, CHUNKS_AT_ONCE)
 }
 
 /// Writes the document of outcomes that come a wave at a time.
