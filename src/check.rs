@@ -44,6 +44,8 @@ const HOST_KEYS: &[&str] = &[
     "concern_letter.batch_size",
     // The language of tryg's own words (`tryg serve`, `tryg report`).
     "lang",
+    // Defaults of the report formats (`[output] excel_csv`).
+    "output",
 ];
 
 /// Names rhai understands that its function list does not show.

@@ -42,6 +42,21 @@ pub struct HostConfig {
     pub forums: Vec<Forum>,
     /// `[concern_letter]`: the host's part of it (the rest is the rule's).
     pub concern_letter: ConcernLetterSection,
+    /// `[output]`: defaults of the report formats; optional (a pack written
+    /// before it existed gets the defaults).
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `[output]` of tryg.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    /// `excel_csv`: `--format csv` writes for Excel in a Danish locale (a
+    /// UTF-8 byte-order mark, `;` between fields, `,` in numbers) unless
+    /// `--excel=false` is given. `false` by default.
+    #[serde(default)]
+    pub excel_csv: bool,
 }
 
 /// `[rules]` of tryg.toml.
