@@ -277,6 +277,30 @@ impl HostConfig {
                 "forums must start at from_age = 0 and rise strictly".into(),
             ));
         }
+        // Names every report shows keep to one alphabet (issue 13, item 4).
+        let names = self
+            .levels
+            .names
+            .iter()
+            .map(|n| ("levels.names", "a level name", n));
+        let forums = self
+            .forums
+            .iter()
+            .map(|f| ("forums", "a forum name", &f.name));
+        let stems = self
+            .rules
+            .order
+            .iter()
+            .map(|r| ("rules.order", "a rule file name", r));
+        for (key, what, name) in names.chain(forums).chain(stems) {
+            if let Some(problem) = crate::text::name_problem(name) {
+                problems.push(at(
+                    key,
+                    "bad-name",
+                    format!("{key}: {what} {name:?} {problem}"),
+                ));
+            }
+        }
         for ((name, value), (_, lowest, highest)) in self.limits.values().iter().zip(LIMIT_RANGES) {
             if !(*lowest..=*highest).contains(value) {
                 let zero = if *value == 0 && *lowest > 0 {

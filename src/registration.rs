@@ -172,20 +172,31 @@ pub fn check<'c>(
     duplicates
 }
 
-/// Words for one flag on event `id` (the duplicate's original is `original`).
-pub fn message(flag: Flag, id: &str, kind: EventKind, original: Option<&str>) -> String {
+/// Words for one flag on event `id` of `kind` in case `case` (the
+/// duplicate's original is `original`): ids and tokens only.
+pub fn message(
+    flag: Flag,
+    id: &str,
+    kind: EventKind,
+    case: Option<&str>,
+    original: Option<&str>,
+) -> String {
+    let kind = kind.as_str();
     match flag {
         Flag::ChargeUnder15 => format!(
-            "event {id} is a {} dated before the person turned 15: no one under 15 can be charged in Denmark; check the registration (a suspicion?)",
-            kind.as_str()
+            "event {id} is a {kind} dated before the person turned 15: no one under 15 can be charged in Denmark; check the registration (a suspicion?)"
         ),
         Flag::OffenceUnder10 => format!(
-            "event {id} is a {} dated before the person turned 10; check the registration",
-            kind.as_str()
+            "event {id} is a {kind} dated before the person turned 10; check the registration"
         ),
-        Flag::ConvictionWithoutCharge => format!(
-            "event {id} is a conviction with no suspicion or charge of its case on or before its date in the batch; check the registration"
-        ),
+        Flag::ConvictionWithoutCharge => match case {
+            Some(case) => format!(
+                "event {id} is a conviction in case {case}, which has no suspicion or charge on or before its date in the batch; check the registration"
+            ),
+            None => format!(
+                "event {id} is a conviction without a case id, and the person has no suspicion or charge with its offence code on or before its date in the batch; check the registration"
+            ),
+        },
         Flag::DuplicateRegistration => match original {
             Some(first) => format!(
                 "event {id} repeats event {first}: the same date, kind, offence code and case; check whether it was registered twice"

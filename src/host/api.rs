@@ -542,7 +542,7 @@ fn propose_action(
     text: &str,
     proof: Dynamic,
 ) -> Fallible<()> {
-    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+    if !crate::proposal::is_action_kind(kind) {
         return error(format!(
             "an action kind is a lower-case token like `network_council`, not {}",
             privacy::shown(kind, privacy::Kind::Other)

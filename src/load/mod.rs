@@ -216,7 +216,13 @@ impl Batch {
                 out.push(Flagged {
                     code: flag,
                     event_id: id.into(),
-                    message: registration::message(flag, id, event.kind, original),
+                    message: registration::message(
+                        flag,
+                        id,
+                        event.kind,
+                        self.case_id(event),
+                        original,
+                    ),
                 });
             }
         }
