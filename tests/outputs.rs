@@ -214,7 +214,7 @@ fn a_report_with_persons_not_screened_says_so_in_every_format() {
 fn the_registration_checks_are_flagged_on_the_outcomes() {
     let dir = root().join("fixtures/registration");
     crate::snapshot_cmd!("registration_checks_table", screen_in(&dir, AS_OF));
-    let out = run(&mut screen_in(&dir, AS_OF).args(["--format", "json"]));
+    let out = run(screen_in(&dir, AS_OF).args(["--format", "json"]));
     assert_eq!(out.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["run"]["counts"]["flags"], 7);
@@ -256,9 +256,9 @@ fn the_registration_checks_are_flagged_on_the_outcomes() {
     let r01 = crate::support::outcome(&report, "R01");
     assert_eq!(r01["level"], 1);
     // Every other format shows them too.
-    let csv = run(&mut screen_in(&dir, AS_OF).args(["--format", "csv"]));
+    let csv = run(screen_in(&dir, AS_OF).args(["--format", "csv"]));
     assert!(text(&csv.stdout).contains("duplicate-registration@E11"));
-    let html = run(&mut screen_in(&dir, AS_OF).args(["--format", "html"]));
+    let html = run(screen_in(&dir, AS_OF).args(["--format", "html"]));
     let html = text(&html.stdout);
     assert!(html.contains("Registration flags (7)"));
     assert!(html.contains("event E11 repeats event E10"));
