@@ -69,8 +69,12 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut flags: Vec<(String, String)> = Vec::new();
+    let mut out_of_scope: Vec<(String, String)> = Vec::new();
     source.each_wave(&mut |outcomes| {
         for o in outcomes {
+            if o.status == Status::OutOfScope && out_of_scope.len() < OUT_OF_SCOPE_LISTED {
+                out_of_scope.push((o.person_id.to_string(), why_out_of_scope(o)));
+            }
             for f in &o.warnings {
                 flags.push((o.person_id.to_string(), f.message.clone()));
             }
@@ -152,6 +156,20 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         }
     }
 
+    if !out_of_scope.is_empty() {
+        writeln!(out, "\nout of scope (not screened), and why:")?;
+        for (id, why) in &out_of_scope {
+            writeln!(out, "  {id}: {why}")?;
+        }
+        if c.out_of_scope > out_of_scope.len() {
+            writeln!(
+                out,
+                "  … and {} more (every one, with the reason: --format csv)",
+                c.out_of_scope - out_of_scope.len()
+            )?;
+        }
+    }
+
     if !errors.is_empty() {
         writeln!(
             out,
@@ -165,6 +183,20 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         out,
         "\nevery reason, with its rule, line and evidence: --format json"
     )
+}
+
+/// Out-of-scope persons the table lists by name; the rest are counted.
+const OUT_OF_SCOPE_LISTED: usize = 50;
+
+/// Why a person was not screened: the words of the reason that put them out
+/// of scope (a rule's, or the host's for a person born after the as-of date).
+fn why_out_of_scope(o: &Outcome) -> String {
+    o.explanation
+        .iter()
+        .rev()
+        .find(|r| r.proposal == crate::proposal::Proposal::OutOfScope)
+        .map(|r| r.text.to_string())
+        .unwrap_or_default()
 }
 
 /// One line per area (municipality / district) with screened persons:
