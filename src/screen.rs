@@ -172,7 +172,7 @@ struct Decided {
     /// message (what a streak of failures is matched on).
     failed: Option<(usize, String)>,
     /// Registration flags on the person's usable events (0 out of scope).
-    flags: usize,
+    flags: u32,
 }
 
 /// A rule failure: the rule file's place in `[rules] order`, and its message.
@@ -192,9 +192,9 @@ struct Summary {
     /// The letter's priority, when one is proposed.
     letter: Option<f64>,
     /// Actions proposed: one per kind.
-    actions: usize,
+    actions: u32,
     /// Registration flags shown on the outcome.
-    flags: usize,
+    flags: u32,
 }
 
 impl Decided {
@@ -220,7 +220,7 @@ impl Decided {
                 && (self.level > 0 || youth_board || letter.is_some() || !kinds.is_empty()),
             youth_board: proposed && youth_board,
             letter: letter.filter(|_| proposed),
-            actions: if proposed { kinds.len() } else { 0 },
+            actions: if proposed { kinds.len() as u32 } else { 0 },
             flags: self.flags,
         }
     }
@@ -584,7 +584,11 @@ fn decide(
         error: None,
         failed: None,
         // The flags the outcome shows: of the events the rules could use.
-        flags: ctx.usable.iter().map(|&i| ctx.event(i).flags.len()).sum(),
+        flags: ctx
+            .usable
+            .iter()
+            .map(|&i| ctx.event(i).flags.len() as u32)
+            .sum(),
     };
     if ctx.age.is_none() {
         decided.status = Status::OutOfScope;
@@ -829,7 +833,7 @@ fn count(rules: &RuleSet, summaries: &[Summary], batch: &Batch, batch_size: usiz
     let mut areas: std::collections::BTreeMap<AreaKey, AreaTally> = Default::default();
     for (s, person) in summaries.iter().zip(&batch.persons) {
         counts.persons += 1;
-        counts.flags += s.flags;
+        counts.flags += s.flags as usize;
         match s.status {
             Status::OutOfScope => counts.out_of_scope += 1,
             Status::Error => counts.errors += 1,
@@ -848,7 +852,7 @@ fn count(rules: &RuleSet, summaries: &[Summary], batch: &Batch, batch_size: usiz
                 area.by_level[level] += 1;
                 area.youth_board += usize::from(s.youth_board);
                 area.letters += usize::from(s.letter.is_some());
-                area.actions += s.actions;
+                area.actions += s.actions as usize;
             }
         }
     }

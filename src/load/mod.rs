@@ -228,15 +228,6 @@ impl Batch {
         }
         out
     }
-
-    /// How many flags [`Batch::flagged`] gives, without their words.
-    pub fn flag_count(&self, person: usize, from: Date, until: Date) -> usize {
-        self.events[self.event_range(person)]
-            .iter()
-            .filter(|e| e.date >= from && e.date <= until)
-            .map(|e| e.flags.len())
-            .sum()
-    }
 }
 
 /// Lower-case hex SHA-256, the form digests take in the run header.
