@@ -381,10 +381,28 @@ fn the_workbook_has_typed_cells_and_the_same_bytes_every_time() {
         as_of.as_date(),
         chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
     );
-    // A terminal gets no binary file.
+    // Stdout is a pipe here, which takes the binary file (a terminal does not).
     let out = screen(&batch, &["--format", "xlsx"]);
     assert_eq!(out.status.code(), Some(0), "a pipe takes it");
     assert!(out.stdout.starts_with(b"PK"));
+    // With a case register, the change columns.
+    let db = batch.path().join("register.db");
+    let file = batch.path().join("c.xlsx");
+    let out = screen(
+        &batch,
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let outcomes = sheet(&std::fs::read(&file).unwrap(), "outcomes");
+    assert_eq!(
+        column(&outcomes, "change"),
+        [&Data::String("new".into()), &Data::String("new".into())]
+    );
 }
 
 #[test]
