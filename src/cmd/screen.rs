@@ -92,6 +92,13 @@ pub fn run(args: Args) -> CommandResult {
     // Loading checks rows on the same workers.
     let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
     print_warnings(&batch);
+    if format == Format::Xlsx && batch.persons.len() > output::XLSX_MAX_PERSONS {
+        return Err(Failure::Usage(format!(
+            "a workbook sheet holds at most {} persons and the batch has {}: write it as csv or json",
+            output::XLSX_MAX_PERSONS,
+            batch.persons.len()
+        )));
+    }
 
     // What the register remembers of these persons feeds the rules.
     let history = match &mut store {

@@ -11,6 +11,7 @@ mod table;
 mod xlsx;
 
 pub use cell::CsvStyle;
+pub use xlsx::MAX_PERSONS as XLSX_MAX_PERSONS;
 
 use std::io::{self, Write};
 

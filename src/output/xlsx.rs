@@ -56,6 +56,9 @@ const COLUMNS: &[(Column, f64)] = &[
 /// Rows one sheet holds, its header included.
 const MAX_ROWS: usize = 1_048_576;
 
+/// The most persons a workbook holds: one row each under the header.
+pub const MAX_PERSONS: usize = MAX_ROWS - 1;
+
 /// Characters one cell holds.
 const MAX_TEXT: usize = 32_767;
 
