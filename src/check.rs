@@ -52,6 +52,8 @@ const HOST_KEYS: &[&str] = &[
     "pack_version",
     // The language of tryg's own words (`tryg serve`, `tryg report`).
     "lang",
+    // Defaults of the report formats (`[output] excel_csv`).
+    "output",
 ];
 
 /// Names rhai understands that its function list does not show.
@@ -115,6 +117,20 @@ pub fn check(rules: &RuleSet) -> CheckReport {
     let listed = rules.files.iter().map(|f| (f, true));
     let unlisted = rules.unlisted.iter().map(|f| (f, false));
     for (rule, listed) in listed.chain(unlisted) {
+        // A rule file's name is shown in every report (`rule:line`); a listed
+        // one is refused when tryg.toml is read (`[rules] order`), one not
+        // listed never runs, so it is only warned of.
+        if !listed && let Some(problem) = crate::text::name_problem(&rule.stem) {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    "bad-name",
+                    &rule.file,
+                    format!("the rule file name {:?} {problem}", rule.stem),
+                )
+                .warning()
+                .hint("rename the file before listing it in [rules] order"),
+            );
+        }
         if !listed {
             report.diagnostics.push(
                 Diagnostic::new(
@@ -515,6 +531,25 @@ impl Walker<'_> {
                 self.check_tokens(call.args.first(), "recipient", owned(Recipient::TOKENS));
             }
             _ => {}
+        }
+        // An action's kind is a name every report shows: a literal one must be
+        // a lower-case token, or the call fails for every person.
+        if name == "propose_action"
+            && let Some(Expr::StringConstant(kind, pos)) = call.args.first()
+            && !crate::proposal::is_action_kind(kind)
+        {
+            let problem = crate::text::name_problem(kind)
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            self.push(
+                "bad-name",
+                *pos,
+                format!(
+                    "the action kind {:?} is not a lower-case token of a-z and _{problem}",
+                    kind.as_str()
+                ),
+                Some("name actions like `network_council`".into()),
+            );
         }
         if name == "propose_level"
             && let Some(Expr::IntegerConstant(level, pos)) = call.args.first()

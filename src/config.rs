@@ -45,6 +45,21 @@ pub struct HostConfig {
     pub forums: Vec<Forum>,
     /// `[concern_letter]`: the host's part of it (the rest is the rule's).
     pub concern_letter: ConcernLetterSection,
+    /// `[output]`: defaults of the report formats; optional (a pack written
+    /// before it existed gets the defaults).
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `[output]` of tryg.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    /// `excel_csv`: `--format csv` writes for Excel in a Danish locale (a
+    /// UTF-8 byte-order mark, `;` between fields, `,` in numbers) unless
+    /// `--excel=false` is given. `false` by default.
+    #[serde(default)]
+    pub excel_csv: bool,
 }
 
 /// `[rules]` of tryg.toml.
@@ -264,6 +279,30 @@ impl HostConfig {
                 "bad-config",
                 "forums must start at from_age = 0 and rise strictly".into(),
             ));
+        }
+        // Names every report shows keep to one alphabet (issue 13, item 4).
+        let names = self
+            .levels
+            .names
+            .iter()
+            .map(|n| ("levels.names", "a level name", n));
+        let forums = self
+            .forums
+            .iter()
+            .map(|f| ("forums", "a forum name", &f.name));
+        let stems = self
+            .rules
+            .order
+            .iter()
+            .map(|r| ("rules.order", "a rule file name", r));
+        for (key, what, name) in names.chain(forums).chain(stems) {
+            if let Some(problem) = crate::text::name_problem(name) {
+                problems.push(at(
+                    key,
+                    "bad-name",
+                    format!("{key}: {what} {name:?} {problem}"),
+                ));
+            }
         }
         problems.into_result()
     }

@@ -1,5 +1,6 @@
 //! A registered event as read from events.csv (SPEC §1), after validation.
 
+use crate::registration::Flags;
 use crate::time::Date;
 
 crate::proposal::token_enum! {
@@ -75,6 +76,9 @@ pub struct Event {
     pub(crate) tag: u16,
     /// `kind`.
     pub kind: EventKind,
+    /// The registration checks it failed ([`crate::registration`]), set once
+    /// the batch is ordered.
+    pub flags: Flags,
 }
 
 const NO_CASE: u32 = u32::MAX;
@@ -97,6 +101,7 @@ impl Event {
             offence,
             tag: tag.map_or(0, |t| u16::try_from(t + 1).expect("fewer than 65,535 tags")),
             kind,
+            flags: Flags::default(),
         }
     }
 

@@ -45,6 +45,10 @@ pub struct EventInfo {
     pub category: Option<&'static str>,
     /// The `tag` of an observation or concern (`gang_contact`, …).
     pub tag: Option<String>,
+    /// The registration checks it failed (`charge-under-15`, …); absent
+    /// when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
 }
 
 /// One effect of a rule on the person: its reason, the evidence events in
@@ -285,6 +289,7 @@ fn event_info(world: &World, ctx: &PersonCtx, index: u32) -> EventInfo {
         offence_name: def.map(|d| d.name.to_string()),
         category: def.map(|d| d.category.as_str()),
         tag: world.batch.tag(e).map(|t| t.to_string()),
+        flags: e.flags.iter().map(|f| f.as_str()).collect(),
     }
 }
 
@@ -551,6 +556,12 @@ fn describe(e: &EventInfo) -> String {
     }
     if let Some(tag) = &e.tag {
         let _ = std::fmt::Write::write_fmt(&mut s, format_args!(" tagged {tag}"));
+    }
+    if !e.flags.is_empty() {
+        let _ = std::fmt::Write::write_fmt(
+            &mut s,
+            format_args!(" (registration flag: {})", e.flags.join(", ")),
+        );
     }
     s
 }

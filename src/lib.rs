@@ -13,6 +13,7 @@
 //!   [`load::table`] reads the raw tables (CSV in any encoding and separator,
 //!   workbook sheets); [`text`]: the one form text is compared in (NFC, trimmed).
 //!   - [`person`], [`event`]: the validated rows; [`time`]: all calendar arithmetic.
+//!   - [`registration`]: events most likely registered wrongly, flagged once per batch.
 //! - [`host`]: the rhai engine, the rule authors' API ([`host::api`]), every
 //!   question a rule can ask ([`host::query`]), the per-person view, the
 //!   effects recorder, and the memo that replays a rule file's path of answers
@@ -61,6 +62,7 @@ pub mod person;
 pub mod privacy;
 pub mod proposal;
 pub mod pseudonymise;
+pub mod registration;
 pub mod report;
 pub mod ruleset;
 pub mod screen;

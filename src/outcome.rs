@@ -108,6 +108,19 @@ pub struct Outcome {
     pub explanation: Vec<Reason>,
     /// For `status = error`: which rule file and line failed, and how.
     pub error: Option<String>,
+    /// Registration checks the person's usable events failed (issue 14,
+    /// item 5), each naming the event; for persons in scope only, and absent
+    /// when there are none. They change no decision.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::registration::Flagged>,
+    /// The person's `municipality`, for the formats that group or list by
+    /// place (table, csv, xlsx, html); not in the JSON document, whose
+    /// outcome fields SPEC §3 names (its `run.counts.by_area` has the places).
+    #[serde(skip)]
+    pub municipality: ImmutableString,
+    /// The person's `district`, if given; as `municipality`.
+    #[serde(skip)]
+    pub district: Option<ImmutableString>,
     /// What changed since the person's previous run (issue 17, item 6):
     /// only when screened with a case register (`--db`), absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,10 +154,52 @@ pub struct Counts {
     pub concern_letters: usize,
     /// Persons for whom a rule failed.
     pub errors: usize,
+    /// Entries of the run's `warnings`.
+    pub warnings: usize,
+    /// Registration flags on the outcomes (`outcome.warnings`), all persons
+    /// together.
+    pub flags: usize,
+    /// Screened persons per level, and proposals, by municipality and
+    /// district (issue 18, item 4).
+    pub by_area: Vec<AreaCounts>,
     /// Letters in this meeting's batch (the first `batch_size` by rank); not
     /// in the JSON document, whose counts SPEC §3 names.
     #[serde(skip)]
     pub concern_letters_in_batch: usize,
+}
+
+/// One place's counts: screened (`proposed`) persons living in a
+/// municipality and district, per level, and what is proposed for them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaCounts {
+    /// The municipality as written in persons.csv.
+    pub municipality: ImmutableString,
+    /// The district, or `null` for persons without one.
+    pub district: Option<ImmutableString>,
+    /// Screened persons per level name, levels in order.
+    pub by_level: ordered::OrderedCounts,
+    /// Youth crime board candidates.
+    pub youth_board: usize,
+    /// Concern letters proposed.
+    pub concern_letters: usize,
+    /// Actions proposed (one per kind and person).
+    pub actions: usize,
+}
+
+impl AreaCounts {
+    /// `København / Indre Nørrebro`, or the municipality alone without a
+    /// district.
+    pub fn place(&self) -> String {
+        match &self.district {
+            Some(d) => format!("{} / {d}", self.municipality),
+            None => self.municipality.to_string(),
+        }
+    }
+
+    /// Screened persons in the area, every level together.
+    pub fn screened(&self) -> usize {
+        self.by_level.0.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// The run header (SPEC §3 `run`): what was screened, with what, as of when.
@@ -165,6 +220,12 @@ pub struct Run {
     pub municipalities: Vec<String>,
     /// What the screening found, counted.
     pub counts: Counts,
+    /// What a reader of the report should know about the run as a whole, in
+    /// this order: `incomplete` when some persons were not screened (a rule
+    /// failed for them), then the loader's warnings about the batch
+    /// (`Batch::warnings`). Every format shows each one; none changes a
+    /// decision or the exit status.
+    pub warnings: Vec<crate::load::Warning>,
     /// With a case register (`--db`): what the register said when it was
     /// read; absent without one.
     #[serde(flatten)]

@@ -126,6 +126,13 @@ pub enum LeftOut {
     AfterAsOf,
 }
 
+/// Whether `kind` can be an action's kind: a lower-case token of `a`–`z` and
+/// `_` (`network_council`), as `propose_action` requires and `tryg check`
+/// checks of a literal kind.
+pub fn is_action_kind(kind: &str) -> bool {
+    !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
 /// One proposal, typed. A [`Reason`] carries exactly one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Proposal {

@@ -26,7 +26,7 @@ use crate::history::{Earlier, History};
 use crate::host::{self, Memo, Mode, view::PersonCtx, view::World};
 use crate::load::Batch;
 use crate::outcome::{
-    ConcernLetter, Counts, Outcome, Reason, RegisterHeader, Report, Run, Status,
+    AreaCounts, ConcernLetter, Counts, Outcome, Reason, RegisterHeader, Report, Run, Status,
     ordered::OrderedCounts,
 };
 use crate::proposal::{LeftOut, Proposal, ReasonTemplate};
@@ -171,6 +171,8 @@ struct Decided {
     /// For a rule failure: the rule file's place in `[rules] order`, and its
     /// message (what a streak of failures is matched on).
     failed: Option<(usize, String)>,
+    /// Registration flags on the person's usable events (0 out of scope).
+    flags: u32,
 }
 
 /// A rule failure: the rule file's place in `[rules] order`, and its message.
@@ -189,6 +191,10 @@ struct Summary {
     youth_board: bool,
     /// The letter's priority, when one is proposed.
     letter: Option<f64>,
+    /// Actions proposed: one per kind.
+    actions: u32,
+    /// Registration flags shown on the outcome.
+    flags: u32,
 }
 
 impl Decided {
@@ -196,11 +202,11 @@ impl Decided {
         let proposed = self.status == Status::Proposed;
         let mut youth_board = false;
         let mut letter: Option<f64> = None;
-        let mut action = false;
+        let mut kinds: smallvec::SmallVec<[&ImmutableString; 4]> = smallvec::SmallVec::new();
         for (said, _) in &self.reasons {
             match &said.proposal {
                 Proposal::YouthBoard { .. } => youth_board = true,
-                Proposal::Action { .. } => action = true,
+                Proposal::Action { kind, .. } if !kinds.contains(&kind) => kinds.push(kind),
                 Proposal::ConcernLetter { priority, .. } => {
                     letter = Some(letter.map_or(priority.total, |p| p.max(priority.total)));
                 }
@@ -210,9 +216,12 @@ impl Decided {
         Summary {
             status: self.status,
             level: self.level,
-            proposed: proposed && (self.level > 0 || youth_board || letter.is_some() || action),
+            proposed: proposed
+                && (self.level > 0 || youth_board || letter.is_some() || !kinds.is_empty()),
             youth_board: proposed && youth_board,
             letter: letter.filter(|_| proposed),
+            actions: if proposed { kinds.len() as u32 } else { 0 },
+            flags: self.flags,
         }
     }
 }
@@ -389,7 +398,13 @@ impl<'r> Pending<'r> {
             ranks[i] = u32::try_from(rank).expect("fewer than 4 billion letters");
         }
         let batch_size = rules.config.concern_letter.batch_size;
-        let counts = count(rules, &summaries, world.batch.events.len(), batch_size);
+        let mut counts = count(rules, &summaries, &world.batch, batch_size);
+        let mut warnings = Vec::new();
+        if counts.errors > 0 {
+            warnings.push(crate::load::Warning::incomplete(counts.errors));
+        }
+        warnings.extend(world.batch.warnings.iter().cloned());
+        counts.warnings = warnings.len();
         let register = world
             .history
             .as_deref()
@@ -402,6 +417,7 @@ impl<'r> Pending<'r> {
             events_digest: world.batch.events_digest.clone(),
             municipalities: rules.config.municipalities.clone(),
             counts,
+            warnings,
             register,
         };
         Screening {
@@ -438,8 +454,9 @@ impl Screening<'_> {
         let config = &self.rules.config;
         let batch = &self.world.batch;
         let age = (d.age != u16::MAX).then_some(u32::from(d.age));
+        let person = &batch.persons[i];
         let mut outcome = Outcome {
-            person_id: batch.persons[i].id.clone(),
+            person_id: person.id.clone(),
             status: d.status,
             age,
             level: d.level,
@@ -453,8 +470,16 @@ impl Screening<'_> {
             actions: Vec::new(),
             explanation: Vec::new(),
             error: None,
+            warnings: Vec::new(),
+            municipality: person.municipality.clone(),
+            district: person.district.clone(),
             change: None,
         };
+        if d.status != Status::OutOfScope {
+            let as_of = self.world.as_of;
+            let horizon = crate::time::months_before(as_of, self.world.retention_months);
+            outcome.warnings = batch.flagged(i, horizon, as_of.min(self.world.events_until));
+        }
         if d.status == Status::Error {
             outcome.error = part
                 .errors
@@ -558,9 +583,16 @@ fn decide(
         reasons: Vec::new(),
         error: None,
         failed: None,
+        // The flags the outcome shows: of the events the rules could use.
+        flags: ctx
+            .usable
+            .iter()
+            .map(|&i| ctx.event(i).flags.len() as u32)
+            .sum(),
     };
     if ctx.age.is_none() {
         decided.status = Status::OutOfScope;
+        decided.flags = 0;
         decided.reasons.push(host_reason(
             0,
             Proposal::OutOfScope,
@@ -583,6 +615,7 @@ fn decide(
     };
     if effects.out_of_scope {
         decided.status = Status::OutOfScope;
+        decided.flags = 0;
         decided.reasons = effects.reasons;
         return decided;
     }
@@ -774,40 +807,85 @@ fn letter_ranks(mut letters: Vec<(f64, ImmutableString, usize)>) -> Vec<(usize, 
         .collect()
 }
 
-fn count(rules: &RuleSet, summaries: &[Summary], events: usize, batch_size: usize) -> Counts {
+/// An area's key: municipality, then persons without a district last,
+/// then the district.
+type AreaKey = (ImmutableString, bool, Option<ImmutableString>);
+
+/// An area's counts while counting: per level, candidates, letters, actions.
+#[derive(Default)]
+struct AreaTally {
+    by_level: Vec<usize>,
+    youth_board: usize,
+    letters: usize,
+    actions: usize,
+}
+
+fn count(rules: &RuleSet, summaries: &[Summary], batch: &Batch, batch_size: usize) -> Counts {
     let max_level = rules.config.max_level();
+    let levels = usize::from(max_level) + 1;
     let mut counts = Counts {
         persons: 0,
-        events,
+        events: batch.events.len(),
         by_level: OrderedCounts(Vec::new()),
         out_of_scope: 0,
         youth_board: 0,
         concern_letters: 0,
         errors: 0,
+        warnings: 0,
+        flags: 0,
+        by_area: Vec::new(),
         concern_letters_in_batch: 0,
     };
-    let mut by_level = vec![0usize; usize::from(max_level) + 1];
-    for s in summaries {
+    let mut by_level = vec![0usize; levels];
+    let mut areas: std::collections::BTreeMap<AreaKey, AreaTally> = Default::default();
+    for (s, person) in summaries.iter().zip(&batch.persons) {
         counts.persons += 1;
+        counts.flags += s.flags as usize;
         match s.status {
             Status::OutOfScope => counts.out_of_scope += 1,
             Status::Error => counts.errors += 1,
             Status::Proposed => {
-                by_level[usize::from(s.level.min(max_level))] += 1;
+                let level = usize::from(s.level.min(max_level));
+                by_level[level] += 1;
                 counts.youth_board += usize::from(s.youth_board);
                 counts.concern_letters += usize::from(s.letter.is_some());
+                let key = (
+                    person.municipality.clone(),
+                    person.district.is_none(),
+                    person.district.clone(),
+                );
+                let area = areas.entry(key).or_default();
+                area.by_level.resize(levels, 0);
+                area.by_level[level] += 1;
+                area.youth_board += usize::from(s.youth_board);
+                area.letters += usize::from(s.letter.is_some());
+                area.actions += s.actions as usize;
             }
         }
     }
     counts.concern_letters_in_batch = counts.concern_letters.min(batch_size);
-    counts.by_level = OrderedCounts(
-        (0..=max_level)
-            .map(|level| {
-                let name = rules.config.level_name(level).to_string();
-                (name, by_level[usize::from(level)])
-            })
-            .collect(),
-    );
+    let named = |counts: &[usize]| {
+        OrderedCounts(
+            (0..=max_level)
+                .map(|level| {
+                    let name = rules.config.level_name(level).to_string();
+                    (name, counts[usize::from(level)])
+                })
+                .collect(),
+        )
+    };
+    counts.by_level = named(&by_level);
+    counts.by_area = areas
+        .into_iter()
+        .map(|((municipality, _, district), tally)| AreaCounts {
+            municipality,
+            district,
+            by_level: named(&tally.by_level),
+            youth_board: tally.youth_board,
+            concern_letters: tally.letters,
+            actions: tally.actions,
+        })
+        .collect();
     counts
 }
 

@@ -129,6 +129,29 @@ pub fn line_breaks(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// Why `name` cannot name a level, a forum or a rule file, or `None` when it
+/// can: such names reach every report (a spreadsheet cell, a terminal, a
+/// page), so they keep to letters (Danish `æøå` and any other Unicode
+/// letter), digits, `_`, `-`, `+` (SPEC's `SSP+`) and the space (issue 13,
+/// item 4). The character at fault is shown by its code point, so a control
+/// character is never printed.
+pub fn name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".into());
+    }
+    let bad = name
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | ' ')))?;
+    let shown = if bad.is_control() || bad.is_whitespace() {
+        format!("U+{:04X}", u32::from(bad))
+    } else {
+        format!("`{bad}` (U+{:04X})", u32::from(bad))
+    };
+    Some(format!(
+        "has the character {shown}: use letters, digits, `_`, `-`, `+` and spaces only"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +178,26 @@ mod tests {
         assert_eq!(clean("Va\u{30a}by"), Ok("V\u{e5}by".into()));
         assert_eq!(clean("\u{3000}Lund\u{202f}"), Ok("Lund".into()));
         assert_eq!(clean(""), Ok("".into()));
+    }
+
+    #[test]
+    fn names_keep_to_letters_digits_and_a_few_marks() {
+        for fine in [
+            "SSP+",
+            "qualified_crime",
+            "Kriminalitet i Ærø",
+            "niveau-2",
+            "Ñandú 3",
+        ] {
+            assert_eq!(name_problem(fine), None, "{fine}");
+        }
+        assert_eq!(name_problem("").as_deref(), Some("is empty"));
+        let problem = |n: &str| name_problem(n).unwrap_or_default();
+        assert!(problem("=HYPERLINK(1)").contains("`=` (U+003D)"));
+        assert!(problem("a\u{1b}b").contains("U+001B"));
+        assert!(!problem("a\u{1b}b").contains('\u{1b}'));
+        assert!(problem("a\tb").contains("U+0009"));
+        assert!(problem("x@y").contains("`@`"));
     }
 
     #[test]

@@ -671,13 +671,17 @@ fn the_fixture_report_works_in_a_browser() {
     b.enter_on("th button[data-col='3']");
     assert_eq!(b.visible_rows(), expect.sorted_by(level, false));
     assert_eq!(
-        b.eval("document.querySelectorAll('th')[3].getAttribute('aria-sort')"),
+        b.eval(
+            "document.querySelectorAll('#proposal-table thead th')[3].getAttribute('aria-sort')"
+        ),
         json!("ascending")
     );
     b.enter_on("th button[data-col='3']");
     assert_eq!(b.visible_rows(), expect.sorted_by(level, true));
     assert_eq!(
-        b.eval("document.querySelectorAll('th')[3].getAttribute('aria-sort')"),
+        b.eval(
+            "document.querySelectorAll('#proposal-table thead th')[3].getAttribute('aria-sort')"
+        ),
         json!("descending")
     );
     let rank = |o: &Value| o["concern_letter"]["rank"].as_i64();
@@ -810,6 +814,117 @@ fn the_fixture_report_works_in_a_browser() {
     save_base64(&pdf["data"], &out.join("agenda.pdf"));
     b.send("Emulation.setEmulatedMedia", json!({ "media": "" }));
 
+    assert_eq!(
+        b.problems(),
+        Vec::<String>::new(),
+        "console or CSP problems"
+    );
+}
+
+#[test]
+fn warnings_and_an_incomplete_report_show_on_screen_and_in_print() {
+    let Some(binary) = chromium() else { return };
+    // A rule that fails for two persons, and a screened municipality nobody
+    // lives in: the report is incomplete and has a warning.
+    let pack = rule_pack_copy();
+    let rules = pack.path().join("rules");
+    std::fs::write(
+        rules.join("fails.rhai"),
+        "if person.id == \"P013\" || person.id == \"P042\" { throw \"no\"; }\n",
+    )
+    .unwrap();
+    let config = rules.join("tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("    \"scope\",\n", "    \"fails\",\n    \"scope\",\n", 1),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let out = run(screen_fixture()
+        .args([
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "html",
+            "--out",
+        ])
+        .arg(&html)
+        .args([
+            "--municipality",
+            "København",
+            "--municipality",
+            "Frederiksberg Kommune",
+        ]));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut b = Browser::launch(&binary);
+    b.open(&html);
+    assert_eq!(
+        b.problems(),
+        Vec::<String>::new(),
+        "console or CSP problems"
+    );
+    // Both banners are on the first screen, above everything else.
+    let on_first_screen = |b: &mut Browser, id: &str| {
+        b.eval(&format!(
+            "(() => {{ const n = document.getElementById('{id}'); const r = n.getBoundingClientRect(); \
+             return r.height > 0 && r.bottom <= window.innerHeight ? n.textContent : ''; }})()"
+        ))
+    };
+    let incomplete = on_first_screen(&mut b, "incomplete");
+    let incomplete = incomplete.as_str().unwrap();
+    assert!(
+        incomplete.contains("Report incomplete: 2 persons not screened")
+            && incomplete.contains("P013, P042"),
+        "{incomplete}"
+    );
+    assert_eq!(
+        b.eval("document.getElementById('incomplete').getAttribute('role')"),
+        json!("alert")
+    );
+    let warnings = on_first_screen(&mut b, "warnings");
+    assert!(
+        warnings
+            .as_str()
+            .unwrap()
+            .contains("municipality-near-miss")
+            || warnings
+                .as_str()
+                .unwrap()
+                .contains("municipality-unmatched"),
+        "{warnings}"
+    );
+    b.screenshot(&artefacts().join("report-incomplete.png"));
+
+    // Printed (the agenda alone), the banners and the agenda's note of who
+    // is missing from it are still there.
+    b.send("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    for selector in ["#incomplete", "#warnings", ".agenda-incomplete"] {
+        assert_eq!(
+            b.eval(&format!(
+                "document.querySelector('{selector}').getClientRects().length > 0"
+            )),
+            json!(true),
+            "{selector} is not printed"
+        );
+    }
+    let missing = b.eval("document.querySelector('.agenda-incomplete').textContent");
+    assert!(
+        missing.as_str().unwrap().contains("P013, P042"),
+        "{missing}"
+    );
+    let pdf = b.send(
+        "Page.printToPDF",
+        json!({ "preferCSSPageSize": true, "printBackground": false }),
+    );
+    save_base64(&pdf["data"], &artefacts().join("agenda-incomplete.pdf"));
     assert_eq!(
         b.problems(),
         Vec::<String>::new(),

@@ -38,6 +38,9 @@ mod policy_tools;
 mod guide;
 // The README's commands run, and print what the README shows.
 mod readme;
+// Beyond the outcomes: warnings and "report incomplete" in every format,
+// registration flags, counts by area, the workbook, CSV for Excel, no live cells.
+mod outputs;
 // `--format html`: the reviewers' report's bytes: a reviewed snapshot, escaping, the CSP.
 mod html_report;
 // The reviewers' report in headless Chromium: filters, sorting, explanations, print, CSP.

@@ -109,6 +109,7 @@ if all.len > 0 {
     let e = all[0];
     words.push(`${e} ${e.id} ${e.date} ${e.kind} ${e.tag} ${e.case_id} ${e.offence_code}`);
     words.push(`${e.offence_name} ${e.category} ${e.serious} ${e.person_dangerous} ${e.age}`);
+    words.push(`flags ${join(e.flags, ",")}`);
     propose_action("probe_first_event", e.date.add_days(30), join(words, "; "), e);
 }
 
@@ -143,6 +144,9 @@ if !tagged.is_empty() {
     let t = tagged.latest();
     propose_action("probe_tagged", (), `${t.tag} on ${t.date}, first ${tagged.earliest().date} ${words.len()}`, tagged);
 }
+for e in all.filter(|x| !x.flags.is_empty()) {
+    note(`flagged ${e.id}: ${join(e.flags, ",")}`, e);
+}
 if p.id.ends_with("7") && all.is_empty() {
     out_of_scope(`${p.id} ends with 7 and has no events`);
 }
@@ -169,6 +173,7 @@ fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
         "latest",
         "ends with 7",
         "letter at age",
+        "flagged",
     ] {
         assert!(said(what), "no probe reason says {what:?}");
     }
@@ -176,6 +181,12 @@ fn the_memo_changes_nothing_for_a_rule_asking_every_question() {
     same_with_and_without_memo("the probe rule", &rules, &batch);
     let fixtures = load_batch_dir(&rules, &root().join("fixtures"));
     same_with_and_without_memo("the probe rule on fixtures/", &rules, &fixtures);
+    let registration = load_batch_dir(&rules, &root().join("fixtures/registration"));
+    same_with_and_without_memo(
+        "the probe rule on fixtures/registration/",
+        &rules,
+        &registration,
+    );
 }
 
 #[test]

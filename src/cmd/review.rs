@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
+use crate::output::cell::{Cell, CsvOut, CsvStyle};
 use crate::store::decide::{Decision, Request};
 use crate::store::read::{HistoryItem, Section};
 use crate::store::{Location, Store};
@@ -469,20 +470,12 @@ fn decide(store: &mut Store, args: DecideArgs, out: &mut String) -> anyhow::Resu
     Ok(Exit::Ok)
 }
 
-/// Keeps a spreadsheet from running a cell as a formula.
-fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 fn export(store: &mut Store, file: Option<PathBuf>) -> anyhow::Result<Exit> {
     let (rows, head) = store.export()?;
     let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
-        let mut csv = csv::Writer::from_writer(out);
-        csv.write_record([
+        // Every text cell is defused: a note or a name could start with `=`.
+        let mut csv = CsvOut::new(out, CsvStyle::Plain)?;
+        csv.header(&[
             "decision_id",
             "replaces",
             "replaced_by",
@@ -504,30 +497,32 @@ fn export(store: &mut Store, file: Option<PathBuf>) -> anyhow::Result<Exit> {
             "hash",
             "chain_head",
         ])?;
-        let id = |n: Option<i64>| n.map(|n| format!("D{n}")).unwrap_or_default();
-        let text = |t: &Option<String>| t.as_deref().map(defuse).unwrap_or_default();
+        let id = |n: Option<i64>| Cell::maybe_text(n.map(|n| format!("D{n}")));
+        fn text(t: &Option<String>) -> Cell<'_> {
+            Cell::maybe_text(t.as_deref())
+        }
         for d in &rows {
-            csv.write_record([
-                format!("D{}", d.seq),
+            csv.row(&[
+                Cell::text(format!("D{}", d.seq)),
                 id(d.replaces),
                 id(d.replaced_by),
-                d.run_id.map(|r| r.to_string()).unwrap_or_default(),
-                defuse(&d.person_id),
-                defuse(&d.proposal),
-                d.decision.clone(),
-                d.level.map(|l| l.to_string()).unwrap_or_default(),
-                defuse(&d.by.join("; ")),
+                Cell::maybe_int(d.run_id),
+                Cell::text(d.person_id.as_str()),
+                Cell::text(d.proposal.as_str()),
+                Cell::text(d.decision.as_str()),
+                Cell::maybe_int(d.level),
+                Cell::text(d.by.join("; ")),
                 text(&d.agency),
                 text(&d.effort),
                 text(&d.note),
-                d.decided_on.clone(),
+                Cell::text(d.decided_on.as_str()),
                 text(&d.event_id),
                 text(&d.event_date),
                 text(&d.event_kind),
                 text(&d.event_code),
-                d.recorded_at.clone(),
-                d.hash.clone(),
-                head.clone(),
+                Cell::text(d.recorded_at.as_str()),
+                Cell::text(d.hash.as_str()),
+                Cell::text(head.as_str()),
             ])?;
         }
         csv.flush()

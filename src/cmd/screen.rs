@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::error::CommandResult;
+use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
 use crate::output::{self, Format};
 use crate::screen::Screening;
@@ -20,9 +20,15 @@ pub struct Args {
     #[command(flatten)]
     pub rules: super::RulesArg,
     /// Output format. Default: from the --out file's extension (.json, .csv,
-    /// .html), else table.
+    /// .html, .xlsx), else table.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// CSV for Excel in a Danish locale: a UTF-8 byte-order mark, `;` between
+    /// fields and `,` in numbers. Default: `[output] excel_csv` of tryg.toml
+    /// (false); `--excel=false` writes plain CSV whatever it says.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true")]
+    pub excel: Option<bool>,
     /// Write to FILE (whole or not at all) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -56,6 +62,16 @@ pub fn run(args: Args) -> CommandResult {
     let format = args
         .format
         .unwrap_or_else(|| format_of(args.out.as_deref()));
+    let csv = csv_style(&args, format, &rules)?;
+    if format.is_binary()
+        && args.out.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(Failure::Usage(
+            "an xlsx workbook is a binary file: give --out FILE.xlsx (or redirect stdout to a file)"
+                .into(),
+        ));
+    }
     if let Some(out) = &args.out {
         let (files, folders) = protected(&args);
         crate::write::check_target(
@@ -76,6 +92,13 @@ pub fn run(args: Args) -> CommandResult {
     // Loading checks rows on the same workers.
     let batch = pool.install(|| super::load_batch(&args.batch, &rules))?;
     print_warnings(&batch);
+    if format == Format::Xlsx && batch.persons.len() > output::XLSX_MAX_PERSONS {
+        return Err(Failure::Usage(format!(
+            "a workbook sheet holds at most {} persons and the batch has {}: write it as csv or json",
+            output::XLSX_MAX_PERSONS,
+            batch.persons.len()
+        )));
+    }
 
     // What the register remembers of these persons feeds the rules.
     let history = match &mut store {
@@ -103,12 +126,23 @@ pub fn run(args: Args) -> CommandResult {
         let mut report = pool.install(|| screening.report());
         pool.install(|| recorded(&report).record_all())?;
         crate::screen::describe_events(&mut report, &batch, &rules);
-        write_out(&args, &pool, |out| output::render(&report, format, out))?;
+        write_out(&args, &pool, |out| {
+            output::render_with(&report, format, csv, out)
+        })?;
     } else {
         // Written as it is made, a wave at a time: a million outcomes are
         // never held at once; each wave is recorded as it is written.
         let source = recorded(&screening);
-        write_out(&args, &pool, |out| output::stream(&source, format, out))?;
+        write_out(&args, &pool, |out| {
+            output::stream_with(&source, format, csv, out)
+        })?;
+    }
+    // The loader's warnings were printed when the batch was read; what the
+    // screening adds (a report incomplete) comes last, after the report.
+    for warning in &screening.run.warnings {
+        if !batch.warnings.contains(warning) {
+            super::warn(&format!("{warning}\n"));
+        }
     }
     if let Some((recording, location)) = recording {
         let recorded = recording
@@ -156,8 +190,29 @@ fn format_of(out: Option<&Path>) -> output::Format {
         Some("json") => Format::Json,
         Some("csv") => Format::Csv,
         Some("html" | "htm") => Format::Html,
+        Some("xlsx") => Format::Xlsx,
         _ => Format::Table,
     }
+}
+
+/// The CSV style: `--excel[=BOOL]`, else tryg.toml's `[output] excel_csv`.
+/// `--excel` with another format is a usage error.
+fn csv_style(
+    args: &Args,
+    format: Format,
+    rules: &crate::ruleset::RuleSet,
+) -> Result<output::CsvStyle, Failure> {
+    if args.excel.is_some() && format != Format::Csv {
+        return Err(Failure::Usage(
+            "--excel is for --format csv (an .xlsx workbook: --format xlsx)".into(),
+        ));
+    }
+    let excel = args.excel.unwrap_or(rules.config.output.excel_csv);
+    Ok(if excel {
+        output::CsvStyle::Excel
+    } else {
+        output::CsvStyle::Plain
+    })
 }
 
 /// What the loader found legal but most likely not meant (empty files,

@@ -261,6 +261,19 @@ pub const SETTINGS: &[Setting] = &[
         },
     ),
     s("home_visit.districts", words(Vocab::Text)),
+    // Optional: a pack without it writes plain CSV (src/config.rs).
+    Setting {
+        key: "output",
+        kind: Kind::Table,
+        since: 2,
+        optional: true,
+    },
+    Setting {
+        key: "output.excel_csv",
+        kind: Kind::Bool,
+        since: 2,
+        optional: true,
+    },
 ];
 
 /// Settings renamed since an earlier pack version: (old key, new key, the
@@ -668,7 +681,8 @@ fn upgrade(v: &mut Validator, table: &mut toml::Table, version: i64) {
         v.out.reported.insert(old.to_string());
     }
     for setting in SETTINGS {
-        if setting.since <= version || lookup(table, setting.key).is_some() {
+        // An optional setting's absence means its plain default: nothing to upgrade.
+        if setting.optional || setting.since <= version || lookup(table, setting.key).is_some() {
             continue;
         }
         if setting.key == "pack_version" {

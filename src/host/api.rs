@@ -28,7 +28,8 @@
 //!
 //! An event has `id`, `date`, `kind`, `tag`, `offence_code`, `offence_name`,
 //! `category`, `serious`, `person_dangerous`, `case_id`, `age` (the person's age
-//! on its date). An offence has `date`, `age`, `categories`, `serious`,
+//! on its date), `flags` (the registration checks it failed, an array of codes
+//! such as `charge-under-15`; see [`crate::registration`]). An offence has `date`, `age`, `categories`, `serious`,
 //! `person_dangerous`, `case_id`, `codes`, `events`, and `in_category(c)`.
 //!
 //! The case register (with `--db`; without one, both answer `()`):
@@ -398,6 +399,7 @@ fn register_events(engine: &mut Engine) {
         ("serious", EF::Serious),
         ("person_dangerous", EF::PersonDangerous),
         ("age", EF::Age),
+        ("flags", EF::Flags),
     ];
     engine.register_type_with_name::<EventItem>("Event");
     for (name, field) in fields {
@@ -543,7 +545,7 @@ fn propose_action(
     text: &str,
     proof: Dynamic,
 ) -> Fallible<()> {
-    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+    if !crate::proposal::is_action_kind(kind) {
         return error(format!(
             "an action kind is a lower-case token like `network_council`, not {}",
             privacy::shown(kind, privacy::Kind::Other)

@@ -107,6 +107,9 @@ pub enum EventField {
     PersonDangerous,
     /// `age`: the person's age in whole years on the event's date.
     Age,
+    /// `flags`: the registration checks it failed, an array of codes
+    /// (`charge-under-15`, …; [`crate::registration`]), empty for most.
+    Flags,
 }
 
 /// A field of one offence (`o.serious`): its police case's usable offending
@@ -645,6 +648,7 @@ fn event_field(field: EventField, index: u32, ctx: &PersonCtx) -> Answer {
         EventField::Serious => Value::Bool(def.is_some_and(|d| d.serious)),
         EventField::PersonDangerous => Value::Bool(def.is_some_and(|d| d.person_dangerous)),
         EventField::Age => Value::Int(ctx.age_on(e.date).into()),
+        EventField::Flags => Value::Tokens(e.flags.iter().map(|f| f.as_str().into()).collect()),
     })
 }
 

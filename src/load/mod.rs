@@ -39,6 +39,8 @@ use crate::diagnostic::Diagnostics;
 use crate::event::Event;
 use crate::offence::Catalogue;
 use crate::person::Person;
+use crate::registration::{self, Flag, Flagged};
+use crate::time::Date;
 use strings::Strings;
 
 /// The column names of persons.csv (SPEC §1), in contract order, for
@@ -106,6 +108,9 @@ pub struct Batch {
     /// What is legal but most likely not meant ([`Warning`]): empty files,
     /// municipalities that nearly match, nobody in scope.
     pub warnings: Vec<Warning>,
+    /// Each event flagged `duplicate-registration` with the first event it
+    /// repeats, as indices into `events`, by the first.
+    duplicates: Vec<(u32, u32)>,
 }
 
 impl Batch {
@@ -147,6 +152,10 @@ impl Batch {
         let mut events = read.events;
         let warnings = warnings::check(&persons, events.list.len(), &config.municipalities);
         let starts = order::order(&mut events.list, persons.len());
+        let cases = &events.cases;
+        let duplicates = registration::check(&persons, &mut events.list, &starts, |e| {
+            e.case_index().map(|i| cases.get(i))
+        });
         events.list.shrink_to_fit();
         events.rows.ids.shrink_to_fit();
         events.cases.shrink_to_fit();
@@ -160,6 +169,7 @@ impl Batch {
             persons_digest: read.persons_digest,
             events_digest: read.events_digest,
             warnings,
+            duplicates,
         }))
     }
 
@@ -181,6 +191,42 @@ impl Batch {
     /// An event's `tag`, if it has one.
     pub fn tag(&self, event: &Event) -> Option<&ImmutableString> {
         event.tag_index().map(|i| &self.tags[i])
+    }
+
+    /// The registration flags of person `person`'s events dated inside
+    /// `from..=until` (the events a screening used), in event order, each
+    /// with its message ([`crate::registration`]).
+    pub fn flagged(&self, person: usize, from: Date, until: Date) -> Vec<Flagged> {
+        let mut out = Vec::new();
+        for i in self.event_range(person) {
+            let event = &self.events[i];
+            if event.flags.is_empty() || event.date < from || event.date > until {
+                continue;
+            }
+            let id = self.event_id(event);
+            for flag in event.flags.iter() {
+                let original = (flag == Flag::DuplicateRegistration)
+                    .then(|| {
+                        self.duplicates
+                            .binary_search_by_key(&(i as u32), |&(d, _)| d)
+                            .ok()
+                            .map(|at| self.event_id(&self.events[self.duplicates[at].1 as usize]))
+                    })
+                    .flatten();
+                out.push(Flagged {
+                    code: flag,
+                    event_id: id.into(),
+                    message: registration::message(
+                        flag,
+                        id,
+                        event.kind,
+                        self.case_id(event),
+                        original,
+                    ),
+                });
+            }
+        }
+        out
     }
 }
 

@@ -39,6 +39,24 @@ impl Warning {
     fn new(code: &'static str, message: String) -> Warning {
         Warning { code, message }
     }
+
+    /// `incomplete`: a rule failed for `not_screened` persons (`status =
+    /// error`), so the report proposes nothing for them (issue 13, item 4).
+    /// Not a problem of the batch: the screening adds it to the run's
+    /// warnings, first.
+    pub fn incomplete(not_screened: usize) -> Warning {
+        let who = if not_screened == 1 {
+            "1 person".to_string()
+        } else {
+            format!("{not_screened} persons")
+        };
+        Warning::new(
+            "incomplete",
+            format!(
+                "report incomplete: {who} not screened: a rule failed (status = error), so nothing is proposed for them and the concern letters are ranked without them; fix the rule and screen again"
+            ),
+        )
+    }
 }
 
 impl std::fmt::Display for Warning {

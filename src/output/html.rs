@@ -87,6 +87,13 @@ struct Page<'a> {
     agenda: Agenda<'a>,
     out_of_scope: Vec<Other<'a>>,
     errors: Vec<Other<'a>>,
+    /// The run's warnings: `incomplete` (a banner of its own) and the rest.
+    incomplete: Option<&'a crate::load::Warning>,
+    warnings: Vec<&'a crate::load::Warning>,
+    /// Screened persons per level and proposals by municipality and district.
+    areas: Vec<AreaView<'a>>,
+    /// Every registration flag, by person in input order.
+    flags: Vec<FlagView<'a>>,
     /// With a case register: the chain head, the run compared with, and
     /// who is no longer proposed.
     register: Option<&'a crate::outcome::RegisterHeader>,
@@ -110,6 +117,7 @@ struct RunView<'a> {
     by_level: Vec<LevelCount<'a>>,
     out_of_scope: usize,
     errors: usize,
+    flags: usize,
     youth_board: usize,
     letters: usize,
     letters_in_batch: usize,
@@ -122,6 +130,53 @@ struct LevelCount<'a> {
     level: usize,
     name: &'a str,
     count: usize,
+}
+
+/// One registration flag: whose, which check, which event, and why.
+#[derive(Serialize)]
+struct FlagView<'a> {
+    id: &'a str,
+    code: &'static str,
+    event: &'a str,
+    message: &'a str,
+}
+
+impl<'a> FlagView<'a> {
+    fn new(o: &'a Outcome, f: &'a crate::registration::Flagged) -> FlagView<'a> {
+        FlagView {
+            id: &o.person_id,
+            code: f.code.as_str(),
+            event: &f.event_id,
+            message: &f.message,
+        }
+    }
+}
+
+/// One area's row of the table by municipality and district.
+#[derive(Serialize)]
+struct AreaView<'a> {
+    municipality: &'a str,
+    district: &'a str,
+    screened: usize,
+    /// Per level, highest first (the run header's order).
+    levels: Vec<usize>,
+    youth_board: usize,
+    letters: usize,
+    actions: usize,
+}
+
+impl<'a> AreaView<'a> {
+    fn new(a: &'a crate::outcome::AreaCounts) -> AreaView<'a> {
+        AreaView {
+            municipality: &a.municipality,
+            district: a.district.as_deref().unwrap_or(""),
+            screened: a.screened(),
+            levels: a.by_level.0.iter().rev().map(|(_, n)| *n).collect(),
+            youth_board: a.youth_board,
+            letters: a.concern_letters,
+            actions: a.actions,
+        }
+    }
 }
 
 impl<'a> Page<'a> {
@@ -164,6 +219,7 @@ impl<'a> Page<'a> {
                 .collect(),
             out_of_scope: c.out_of_scope,
             errors: c.errors,
+            flags: c.flags,
             youth_board: c.youth_board,
             letters: c.concern_letters,
             letters_in_batch,
@@ -185,13 +241,27 @@ impl<'a> Page<'a> {
                 .map(Other::new)
                 .collect()
         };
+        let incomplete = run.warnings.iter().find(|w| w.code == "incomplete");
+        let warnings = run
+            .warnings
+            .iter()
+            .filter(|w| w.code != "incomplete")
+            .collect();
+        let flags = outcomes
+            .iter()
+            .flat_map(|o| o.warnings.iter().map(move |f| FlagView::new(o, f)))
+            .collect();
         Page {
+            incomplete,
+            warnings,
+            areas: c.by_area.iter().map(AreaView::new).collect(),
+            flags,
             csp: content_security_policy(STYLE, SCRIPT),
             style: STYLE,
             script: SCRIPT,
             charts: charts(report, &run_view),
             filters: Filters::new(&rows),
-            agenda: Agenda::new(outcomes),
+            agenda: Agenda::new(outcomes, c.errors),
             run: run_view,
             rows,
             out_of_scope: others(Status::OutOfScope),
@@ -241,6 +311,8 @@ struct Row<'a> {
     change: String,
     /// What the change filter matches: the kind's token, or empty.
     change_kind: &'static str,
+    /// Registration flags on the person's events.
+    flags: Vec<FlagView<'a>>,
     why: Why<'a>,
 }
 
@@ -386,6 +458,7 @@ impl<'a> Row<'a> {
             actions_key,
             change: o.change.as_ref().map(|c| c.words()).unwrap_or_default(),
             change_kind: o.change.as_ref().map_or("", |c| c.kind.as_str()),
+            flags: o.warnings.iter().map(|f| FlagView::new(o, f)).collect(),
             why: Why::new(&o.explanation, uncited),
         }
     }
@@ -465,6 +538,8 @@ struct Agenda<'a> {
     letters: Vec<AgendaItem<'a>>,
     youth_board: Vec<AgendaItem<'a>>,
     overdue: Vec<AgendaItem<'a>>,
+    /// Persons a rule failed for: missing from every list of the agenda.
+    not_screened: Vec<&'a str>,
 }
 
 /// One proposal for the committee to decide on.
@@ -478,6 +553,8 @@ struct AgendaItem<'a> {
     /// What is proposed, e.g. `concern letter #1, priority 6, to person`.
     what: String,
     reasons: Vec<ReasonView<'a>>,
+    /// Registration flags on the person's events, to check before deciding.
+    flags: Vec<FlagView<'a>>,
 }
 
 impl<'a> AgendaItem<'a> {
@@ -490,13 +567,21 @@ impl<'a> AgendaItem<'a> {
             level_name: &o.level_name,
             what,
             reasons: reasons.iter().map(ReasonView::new).collect(),
+            flags: o.warnings.iter().map(|f| FlagView::new(o, f)).collect(),
         }
     }
 }
 
 impl<'a> Agenda<'a> {
-    fn new(outcomes: &'a [Outcome]) -> Agenda<'a> {
+    fn new(outcomes: &'a [Outcome], errors: usize) -> Agenda<'a> {
         let proposed = || outcomes.iter().filter(|o| o.status == Status::Proposed);
+        let mut not_screened = Vec::with_capacity(errors);
+        not_screened.extend(
+            outcomes
+                .iter()
+                .filter(|o| o.status == Status::Error)
+                .map(|o| o.person_id.as_str()),
+        );
 
         let mut batch: Vec<(&Outcome, _)> = proposed()
             .filter_map(|o| o.concern_letter.as_ref().map(|l| (o, l)))
@@ -559,6 +644,7 @@ impl<'a> Agenda<'a> {
             letters,
             youth_board,
             overdue,
+            not_screened,
         }
     }
 }

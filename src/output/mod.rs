@@ -2,11 +2,17 @@
 //! same [`Report`]; none reads the clock or the environment, so the same report
 //! gives the same bytes.
 
+pub mod cell;
 mod csv;
+pub mod flat;
 mod html;
 pub mod json;
 mod table;
 pub mod terminal;
+mod xlsx;
+
+pub use cell::CsvStyle;
+pub use xlsx::MAX_PERSONS as XLSX_MAX_PERSONS;
 
 use std::io::{self, Write};
 
@@ -24,6 +30,16 @@ pub enum Format {
     /// A self-contained page for the reviewers: charts, the proposals with their
     /// reasons, and the meeting agenda.
     Html,
+    /// An Excel workbook: the outcomes, the run header and the areas, with
+    /// real numbers and dates (a binary file: give --out FILE.xlsx).
+    Xlsx,
+}
+
+impl Format {
+    /// Whether the format is a binary file, not text for a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
 }
 
 /// Outcomes in input order, a wave at a time, with their run header: what
@@ -64,23 +80,49 @@ impl Outcomes for crate::screen::Screening<'_> {
     }
 }
 
-/// Writes outcomes in a streamed format (table, json or csv).
+/// Writes outcomes in a streamed format (table, json, csv or xlsx), CSV in
+/// its plain style.
 ///
 /// # Panics
 /// For [`Format::Html`], which needs the whole report ([`render`]).
 pub fn stream(source: &dyn Outcomes, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    stream_with(source, format, CsvStyle::Plain, out)
+}
+
+/// Writes a whole report in any format, CSV in its plain style.
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    render_with(report, format, CsvStyle::Plain, out)
+}
+
+/// Writes outcomes in a streamed format (table, json, csv in `csv`'s style,
+/// or xlsx, which is made as the waves come and written whole at the end).
+///
+/// # Panics
+/// For [`Format::Html`], which needs the whole report ([`render_with`]).
+pub fn stream_with(
+    source: &dyn Outcomes,
+    format: Format,
+    csv: CsvStyle,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Table => table::render(source, out),
         Format::Json => json::stream(source, out),
-        Format::Csv => csv::render(source, out),
+        Format::Csv => csv::render(source, csv, out),
+        Format::Xlsx => xlsx::render(source, out),
         Format::Html => unreachable!("html is rendered from a whole report"),
     }
 }
 
-/// Writes a whole report in any format.
-pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// Writes a whole report in any format, CSV in `csv`'s style.
+pub fn render_with(
+    report: &Report,
+    format: Format,
+    csv: CsvStyle,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Html => html::render(report, out),
-        other => stream(report, other, out),
+        other => stream_with(report, other, csv, out),
     }
 }

@@ -1,5 +1,7 @@
-//! `--format table`: what an analyst reads in a terminal. A summary, then one
-//! line per person with any proposal or an error; the rest are counted.
+//! `--format table`: what an analyst reads in a terminal. A summary (counts,
+//! every warning of the run, one line per area), then one line per person
+//! with any proposal, the registration flags and the errors; the rest are
+//! counted.
 
 use std::io::{self, Write};
 
@@ -37,6 +39,18 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         "youth board candidates: {} · concern letters: {} ({} in this meeting's batch) · out of scope: {} · errors: {}",
         c.youth_board, c.concern_letters, c.concern_letters_in_batch, c.out_of_scope, c.errors
     )?;
+    if c.flags > 0 {
+        writeln!(
+            out,
+            "registration flags: {} (check these registrations; listed below)",
+            c.flags
+        )?;
+    }
+    // Every warning of the run, `incomplete` first; stderr has them too.
+    for warning in &run.warnings {
+        writeln!(out, "{warning}")?;
+    }
+    areas(run, out)?;
 
     if let Some(register) = &run.register {
         let previous = match &register.previous_run {
@@ -54,8 +68,16 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     // Columns are as wide as their widest cell, so every row is read first.
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
+    let mut flags: Vec<(String, String)> = Vec::new();
+    let mut out_of_scope: Vec<(String, String)> = Vec::new();
     source.each_wave(&mut |outcomes| {
         for o in outcomes {
+            if o.status == Status::OutOfScope && out_of_scope.len() < OUT_OF_SCOPE_LISTED {
+                out_of_scope.push((o.person_id.to_string(), why_out_of_scope(o)));
+            }
+            for f in &o.warnings {
+                flags.push((o.person_id.to_string(), f.message.clone()));
+            }
             match o.status {
                 Status::Proposed if o.has_proposal() => rows.push(row(o, with_change)),
                 Status::Error => {
@@ -124,6 +146,30 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         }
     }
 
+    if !flags.is_empty() {
+        writeln!(
+            out,
+            "\nregistration flags (they change no decision; check the registration):"
+        )?;
+        for (id, message) in flags {
+            writeln!(out, "  {id}: {message}")?;
+        }
+    }
+
+    if !out_of_scope.is_empty() {
+        writeln!(out, "\nout of scope (not screened), and why:")?;
+        for (id, why) in &out_of_scope {
+            writeln!(out, "  {id}: {why}")?;
+        }
+        if c.out_of_scope > out_of_scope.len() {
+            writeln!(
+                out,
+                "  … and {} more (every one, with the reason: --format csv)",
+                c.out_of_scope - out_of_scope.len()
+            )?;
+        }
+    }
+
     if !errors.is_empty() {
         writeln!(
             out,
@@ -137,6 +183,55 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         out,
         "\nevery reason, with its rule, line and evidence: --format json"
     )
+}
+
+/// Out-of-scope persons the table lists by name; the rest are counted.
+const OUT_OF_SCOPE_LISTED: usize = 50;
+
+/// Why a person was not screened: the words of the reason that put them out
+/// of scope (a rule's, or the host's for a person born after the as-of date).
+fn why_out_of_scope(o: &Outcome) -> String {
+    o.explanation
+        .iter()
+        .rev()
+        .find(|r| r.proposal == crate::proposal::Proposal::OutOfScope)
+        .map(|r| r.text.to_string())
+        .unwrap_or_default()
+}
+
+/// One line per area (municipality / district) with screened persons:
+/// how many, per level (highest first, levels with none left out), and
+/// what is proposed for them.
+fn areas(run: &crate::outcome::Run, out: &mut dyn Write) -> io::Result<()> {
+    let areas = &run.counts.by_area;
+    if areas.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "by area (screened persons per level, and proposals):")?;
+    let places: Vec<String> = areas.iter().map(|a| a.place()).collect();
+    let width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+    for (area, place) in areas.iter().zip(&places) {
+        let levels: Vec<String> = area
+            .by_level
+            .0
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(level, (_, n))| format!("{level}:{n}"))
+            .collect();
+        let pad = " ".repeat(width - place.chars().count());
+        writeln!(
+            out,
+            "  {place}{pad}  screened {} · levels {} · youth board {} · letters {} · actions {}",
+            area.screened(),
+            levels.join(" "),
+            area.youth_board,
+            area.concern_letters,
+            area.actions
+        )?;
+    }
+    Ok(())
 }
 
 fn row(o: &Outcome, with_change: bool) -> Vec<String> {

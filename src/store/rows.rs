@@ -193,6 +193,9 @@ mod tests {
             }],
             explanation: Vec::new(),
             error: None,
+            warnings: Vec::new(),
+            municipality: "København".into(),
+            district: None,
             change: None,
         };
         let facts = |id: &str| {
