@@ -47,3 +47,10 @@ mod memo;
 mod pseudonymise;
 // The case register: `screen --db` and `review`, on SQLite and PostgreSQL.
 mod register;
+// Random batches from bytes, on the policy's edges: shared with the fuzz targets.
+mod random_batch;
+// The pack against the floor on random batches (proptest; shrinks a disagreement).
+mod differential;
+// Properties over random input: calendar arithmetic against a reference,
+// one outcome per person in order, a batch as its persons alone, any thread count.
+mod properties;
