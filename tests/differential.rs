@@ -146,10 +146,7 @@ fn random_batches_reach_every_kind_of_outcome() {
     let strategy = model(24, 12);
     let mut outcomes = Vec::new();
     for _ in 0..300 {
-        let model = strategy
-            .new_tree(&mut runner)
-            .expect("a model")
-            .current();
+        let model = strategy.new_tree(&mut runner).expect("a model").current();
         let (_, report, diffs) = pack_and_floor(&model);
         assert!(diffs.is_empty(), "{}", diffs.join("\n"));
         outcomes.extend(report.outcomes);
@@ -191,12 +188,16 @@ fn random_batches_reach_every_kind_of_outcome() {
     ] {
         has(kind, &|o| o.actions.iter().any(|a| a.kind == kind));
     }
-    has("an overdue action", &|o| o.actions.iter().any(|a| a.overdue));
+    has("an overdue action", &|o| {
+        o.actions.iter().any(|a| a.overdue)
+    });
     has("events left out for retention", &|o| {
         o.explanation.iter().any(|r| r.text.contains("retention"))
     });
     has("events left out after the as-of date", &|o| {
-        o.explanation.iter().any(|r| r.text.contains("after the as-of date"))
+        o.explanation
+            .iter()
+            .any(|r| r.text.contains("after the as-of date"))
     });
 }
 
