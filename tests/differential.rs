@@ -12,7 +12,7 @@
 //! differential.rs` runs the same check for as long as it is let
 //! (docs/testing.md).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -21,7 +21,7 @@ use tryg::load::Batch;
 use tryg::outcome::{Report, Status};
 use tryg::ruleset::RuleSet;
 
-use crate::floor;
+use crate::fuzz_harness;
 use crate::random_batch::{
     self, EVENT_BYTES, Model, PERSON_BYTES, PersonModel, Rendered, VARIANTS,
 };
@@ -70,53 +70,25 @@ pub fn model(max_persons: usize, max_events: usize) -> impl Strategy<Value = Mod
 
 /// The rule set of each variant, loaded once.
 pub fn rule_set(variant: u8) -> &'static RuleSet {
-    static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    let sets = SETS.get_or_init(|| {
-        (0..VARIANTS)
-            .map(|v| {
-                let mut rules = RuleSet::load(random_batch::variant_pack(v))
-                    .unwrap_or_else(|e| panic!("variant {v} loads: {}", e.render()));
-                if let Some(names) = random_batch::variant_municipalities(v) {
-                    rules.set_municipalities(names);
-                }
-                rules
-            })
-            .collect()
-    });
-    &sets[usize::from(variant % VARIANTS)]
+    fuzz_harness::variant_rules(variant)
 }
 
 /// Loads a rendered batch; every model must render to one that loads.
 pub fn load(rules: &RuleSet, batch: &Rendered) -> Arc<Batch> {
-    let file = |name: &str, text: &str| tryg::load::InputFile {
-        name: name.into(),
-        bytes: text.as_bytes().to_vec(),
-    };
-    let loaded = Batch::load(
-        &file("persons.csv", &batch.persons),
-        &file("events.csv", &batch.events),
-        &rules.config,
-        &rules.catalogue,
-    )
-    .unwrap_or_else(|problems| {
-        panic!(
-            "a random batch must load:\n{problems}\npersons.csv:\n{}\nevents.csv:\n{}",
-            batch.persons, batch.events
-        )
-    });
+    let loaded = fuzz_harness::load(rules, batch.persons.as_bytes(), batch.events.as_bytes())
+        .unwrap_or_else(|problems| {
+            panic!(
+                "a random batch must load:\n{problems}\npersons.csv:\n{}\nevents.csv:\n{}",
+                batch.persons, batch.events
+            )
+        });
     Arc::new(loaded)
 }
 
 /// Screens a model with its variant's pack and with the floor: the report, and
-/// every point they differ on.
+/// every point they differ on (the fuzz target `differential` runs the same).
 pub fn pack_and_floor(model: &Model) -> (Rendered, Report, Vec<String>) {
-    let rendered = random_batch::render(model);
-    let rules = rule_set(model.variant);
-    let batch = load(rules, &rendered);
-    let report = tryg::screen::screen_shared(rules, Arc::clone(&batch), rendered.as_of);
-    let decided = floor::screen(rules, &batch, rendered.as_of);
-    let diffs = floor::differences(&batch, &report, &decided);
-    (rendered, report, diffs)
+    fuzz_harness::pack_and_floor(model)
 }
 
 proptest! {
@@ -201,32 +173,6 @@ fn random_batches_reach_every_kind_of_outcome() {
     });
 }
 
-/// Fuzz input bytes make the same models as the strategies do: the seed
-/// corpus of `fuzz/` and what the fuzzer found decode to batches that load and
-/// agree (the regression tests of the differential fuzz target).
-#[test]
-fn the_differential_fuzz_corpus_agrees() {
-    let dir = crate::support::root().join("fuzz/corpus/differential");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "a seed corpus in {}", dir.display());
-    for file in files {
-        let model = random_batch::from_bytes(&std::fs::read(&file).expect("readable"));
-        let (rendered, _, diffs) = pack_and_floor(&model);
-        assert!(
-            diffs.is_empty(),
-            "{}: {}\npersons.csv:\n{}\nevents.csv:\n{}",
-            file.display(),
-            diffs.join("\n"),
-            rendered.persons,
-            rendered.events
-        );
-    }
-}
-
 /// `to_bytes` and `from_bytes` are inverse: a model proptest finds can be
 /// kept as a fuzz corpus file, and a corpus file read back as the model.
 #[test]
@@ -237,22 +183,5 @@ fn fuzz_bytes_round_trip_to_models() {
         let model = strategy.new_tree(&mut runner).expect("a model").current();
         let back = random_batch::from_bytes(&random_batch::to_bytes(&model));
         assert_eq!(format!("{back:?}"), format!("{model:?}"));
-    }
-}
-
-/// Writes the seed corpus of the differential fuzz target (synthetic, from a
-/// fixed seed): `cargo test --test integration write_differential_seed_corpus
-/// -- --ignored`.
-#[test]
-#[ignore = "writes fuzz/corpus/differential; run by hand"]
-fn write_differential_seed_corpus() {
-    let dir = crate::support::root().join("fuzz/corpus/differential");
-    std::fs::create_dir_all(&dir).expect("corpus folder");
-    let mut runner = TestRunner::deterministic();
-    let strategy = model(12, 8);
-    for n in 0..16 {
-        let model = strategy.new_tree(&mut runner).expect("a model").current();
-        let path = dir.join(format!("seed-{n:02}"));
-        std::fs::write(&path, random_batch::to_bytes(&model)).expect("written");
     }
 }

@@ -54,3 +54,7 @@ mod differential;
 // Properties over random input: calendar arithmetic against a reference,
 // one outcome per person in order, a batch as its persons alone, any thread count.
 mod properties;
+// The bodies of the fuzz targets in fuzz/ (shared with them through #[path]).
+mod fuzz_harness;
+// Every fuzz corpus file (seeds and what fuzzing found) through its target's body.
+mod fuzz_corpus;
