@@ -44,11 +44,14 @@ pub fn config(cases: u32) -> ProptestConfig {
     }
 }
 
-/// One person with up to `max_events` events.
+/// One person with up to `max_events` events, and now and then a long
+/// history (17–40 events: more offences than the floor finds cases among by
+/// scanning).
 pub fn person(max_events: usize) -> impl Strategy<Value = PersonModel> {
+    let events = |range| prop::collection::vec(any::<[u8; EVENT_BYTES]>(), range);
     (
         any::<[u8; PERSON_BYTES]>(),
-        prop::collection::vec(any::<[u8; EVENT_BYTES]>(), 0..=max_events),
+        prop_oneof![8 => events(0..=max_events), 1 => events(17..=40)],
     )
         .prop_map(|(raw, events)| PersonModel { raw, events })
 }

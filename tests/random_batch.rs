@@ -29,8 +29,9 @@ pub const PERSON_BYTES: usize = 12;
 pub const EVENT_BYTES: usize = 6;
 /// Most persons [`from_bytes`] makes (a fuzz input stays quick to screen).
 pub const MAX_PERSONS: usize = 48;
-/// Most events per person [`from_bytes`] makes.
-pub const MAX_EVENTS: usize = 16;
+/// Most events per person [`from_bytes`] makes: more than 16 offences
+/// takes the floor's other way of finding a case (a map, not a scan).
+pub const MAX_EVENTS: usize = 40;
 
 /// A random batch before rendering.
 #[derive(Debug, Clone, Default)]
@@ -181,12 +182,12 @@ fn years(date: Date, n: i64) -> Date {
 }
 
 /// A date from two bytes: an anchor (the as-of date, a window's first day,
-/// retention, a birthday that moves an offence across an age boundary, the
-/// birth itself, a day after the as-of date) and a few days either side of
-/// it, or any day in the last seven years.
+/// retention, the variant's other windows, a birthday that moves an offence
+/// across an age boundary, the birth itself, a day after the as-of date) and
+/// a few days either side of it, or any day in the last seven years.
 fn when(a: u8, b: u8, as_of: Date, birth: Date) -> Date {
     let jitter = i64::from(b % 7) - 3;
-    let anchor = match a % 16 {
+    let anchor = match a % 20 {
         0 => as_of,
         1 => time::days_before(as_of, 7),
         2 => time::days_before(as_of, 30),
@@ -200,7 +201,10 @@ fn when(a: u8, b: u8, as_of: Date, birth: Date) -> Date {
         10 => years(birth, 14),
         11 => birth,
         12 => time::add_days(as_of, 1 + i64::from(b % 40)),
-        _ => return time::days_before(as_of, u32::from(b) * 10 + u32::from(a / 16)),
+        // Variant 2's retention and custody window.
+        13 => time::months_before(as_of, 30),
+        14 => time::days_before(as_of, 60),
+        _ => return time::days_before(as_of, u32::from(b) * 10 + u32::from(a / 20)),
     };
     time::add_days(anchor, jitter)
 }
