@@ -293,7 +293,9 @@ fn fixtures() -> &'static Arc<Batch> {
 
 /// Target `rule_source`: text as a rule file added to the default pack (run
 /// last), loaded, checked, and screened on the sample batch with every
-/// format rendered. A pack that does not compile is an error, and a rule
+/// format rendered, then compared with the default pack (`tryg diff`) and
+/// one person explained (`tryg explain`), whose outcome must be the one the
+/// screening gave. A pack that does not compile is an error, and a rule
 /// that fails, loops or grows makes error outcomes: both fine. It is screened
 /// even when `check` finds errors (the command line would refuse the pack),
 /// since the library must hold up there too.
@@ -324,7 +326,37 @@ pub fn rule_source(data: &[u8]) {
     for d in &report.diagnostics {
         let _ = d.to_string();
     }
-    screen_and_render(&rules, Arc::clone(fixtures()), fixture_as_of());
+    let screened = screen_and_render(&rules, Arc::clone(fixtures()), fixture_as_of());
+
+    // `tryg diff` against the default pack, and `tryg explain` of one person
+    // (chosen by the input), as the command line runs them.
+    let before = default_report();
+    let diff = tryg::diff::diff(fixtures(), before, &screened);
+    let _ = tryg::diff::render_text(&diff);
+    let index = data.len() % screened.outcomes.len();
+    let id = screened.outcomes[index].person_id.to_string();
+    let batch = load(default_rules(), FIXTURE_PERSONS, FIXTURE_EVENTS).expect("the sample batch");
+    let explained = pool().install(|| tryg::explain::explain(&rules, batch, fixture_as_of(), &id));
+    match explained {
+        Ok(x) => {
+            // The same outcome as the screening of the batch gave.
+            assert_eq!(x.outcome, screened.outcomes[index], "explain {id}");
+            let _ = tryg::explain::render_text(&x, rules.config.retention_months);
+        }
+        // The rules ran for the screening; run again to trace them, they must
+        // do the same (they are deterministic).
+        Err(e) => panic!("explain {id}: {e}"),
+    }
+}
+
+/// The sample batch screened with the built-in pack, once.
+fn default_report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        pool().install(|| {
+            tryg::screen::screen_shared(default_rules(), Arc::clone(fixtures()), fixture_as_of())
+        })
+    })
 }
 
 /// The rule set of each variant of [`random_batch`], loaded once.
