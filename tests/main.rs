@@ -61,3 +61,14 @@ mod register;
 mod serve;
 // `tryg report`: the period report from a store of the sample batch, every format.
 mod period_report;
+// Random batches from bytes, on the policy's edges: shared with the fuzz targets.
+mod random_batch;
+// The pack against the floor on random batches (proptest; shrinks a disagreement).
+mod differential;
+// Properties over random input: calendar arithmetic against a reference,
+// one outcome per person in order, a batch as its persons alone, any thread count.
+mod properties;
+// The bodies of the fuzz targets in fuzz/ (shared with them through #[path]).
+mod fuzz_harness;
+// Every fuzz corpus file (seeds and what fuzzing found) through its target's body.
+mod fuzz_corpus;
