@@ -27,6 +27,11 @@
 #[path = "../tests/floor.rs"]
 mod floor;
 
+/// The allocator the `tryg` binary uses (src/main.rs), so the bench measures
+/// what the command line does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
