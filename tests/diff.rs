@@ -101,3 +101,80 @@ fn a_batch_the_new_pack_refuses_says_which_pack() {
         "{stderr}"
     );
 }
+
+/// Issue 11's check: from the pack before the Albertslund levels
+/// (fixtures/old-pack) to the default pack, only persons with a drug sale
+/// (84111: level 3 → 2) or an `unrest` observation or concern report (level 0
+/// → 1) change level, and each change names its rule line.
+#[test]
+fn the_albertslund_levels_move_only_drug_sale_and_unrest() {
+    let mut cmd = tryg_in(&root().join("fixtures"));
+    cmd.args(["diff", "--rules", "old-pack", "--against"])
+        .arg(root().join("rules"))
+        .args(["--persons", "persons.csv", "--events", "events.csv"])
+        .args(["--as-of", AS_OF, "--format", "json"]);
+    let out = run(&mut cmd);
+    assert!(out.status.success());
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Who has which cause, read from events.csv (columns: event_id,
+    // person_id, date, kind, offence_code, case_id, tag).
+    let events = std::fs::read_to_string(root().join("fixtures/events.csv")).unwrap();
+    let with = |pred: &dyn Fn(&[&str]) -> bool| -> std::collections::BTreeSet<String> {
+        events
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| pred(f))
+            .map(|f| f[1].to_string())
+            .collect()
+    };
+    let drug_sale = with(&|f| f[4] == "84111");
+    let unrest = with(&|f| f[6] == "unrest");
+
+    let mut moved = 0;
+    for person in d["changed"].as_array().unwrap() {
+        let id = person["person_id"].as_str().unwrap();
+        let Some(level) = person["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[0] == "level")
+        else {
+            continue;
+        };
+        moved += 1;
+        let rules: Vec<&str> = person["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        match (level[1].as_str().unwrap(), level[2].as_str().unwrap()) {
+            ("3 qualified_crime", "2 crime") => {
+                assert!(
+                    drug_sale.contains(id),
+                    "{id} moved 3 → 2 without a drug sale"
+                );
+                assert!(
+                    rules.iter().any(|r| r.starts_with("level2_crime:")),
+                    "{id}: {rules:?}"
+                );
+            }
+            ("0 none", "1 risk_behaviour") => {
+                assert!(unrest.contains(id), "{id} moved 0 → 1 without unrest");
+                assert!(
+                    rules
+                        .iter()
+                        .any(|r| r.starts_with("level1_risk_behaviour:")),
+                    "{id}: {rules:?}"
+                );
+            }
+            other => panic!("{id} changed level {other:?}, which issue 11 does not explain"),
+        }
+    }
+    // The sample batch has both kinds of mover (P020, P034, P042 by drug
+    // sale; P002, P021, P023 by unrest): a test that found none would prove
+    // nothing.
+    assert_eq!(moved, 6, "{d}");
+}
