@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::host::{self, Mode, RuleFailure, recorder::Look, view::PersonCtx, view::World};
@@ -142,14 +143,29 @@ pub struct Explanation {
     pub events: Vec<EventUse>,
 }
 
-/// The later day on which a rule failed for the person, and its error.
+/// The later day on which the lapse search stopped, and why: a rule failed
+/// for the person that day, or the search ran past [`LAPSE_SEARCH_BACKSTOP`].
 #[derive(Debug, Clone, Serialize)]
 pub struct LapseSearchStopped {
-    /// The day, `YYYY-MM-DD`, after the as-of date.
+    /// The first day, `YYYY-MM-DD`, after the as-of date that was not
+    /// searched through.
     pub date: String,
-    /// The rule's error: file, line and what went wrong.
+    /// Why, in words: the rule's error (file, line and what went wrong), or
+    /// that the backstop stopped a slow search.
     pub error: String,
+    /// `true` when the wall-clock backstop stopped it (then the date depends
+    /// on the machine; everything else in the explanation does not).
+    pub backstop: bool,
 }
+
+/// How long the lapse search may run before it stops and says so. A wall
+/// clock, so only a backstop: the default pack needs about 0.1 s for ten
+/// years of days, but a rule that stays within its operation budget can
+/// still cost tens of milliseconds per run (fuzz finding
+/// `fuzz/known/rule_source-explain-slow`: about 40 ms, so ten years of days
+/// took three minutes). Screening is unaffected: it runs each rule once per
+/// person.
+pub const LAPSE_SEARCH_BACKSTOP: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Why a person cannot be explained.
 #[derive(Debug, thiserror::Error)]
@@ -323,42 +339,85 @@ fn lapse_dates(
     open.dedup();
     let mut found = BTreeMap::new();
     let mut stopped = None;
-    for day in 1..=HORIZON_DAYS {
-        if open.is_empty() {
+    // Days are screened a stretch at a time on the worker pool; each
+    // stretch's results are read in date order, so the dates found are the
+    // same whatever the thread count.
+    let started = std::time::Instant::now();
+    let stretch = 4 * rayon::current_num_threads().max(1) as i64;
+    let mut first = 1;
+    'search: while first <= HORIZON_DAYS && !open.is_empty() {
+        if started.elapsed() > LAPSE_SEARCH_BACKSTOP {
+            stopped = Some(LapseSearchStopped {
+                date: time::add_days(as_of, first).to_string(),
+                error: format!(
+                    "the search was stopped after {} s: the rule files are slow for this person (docs/limits.md)",
+                    LAPSE_SEARCH_BACKSTOP.as_secs()
+                ),
+                backstop: true,
+            });
             break;
         }
-        let date = time::add_days(as_of, day);
-        let mut world = rules.world(Arc::clone(batch), date);
-        world.events_until = as_of;
-        let world = Arc::new(world);
-        let ctx = Arc::new(PersonCtx::new(&world, index));
-        let present: Vec<Identity> = match host::evaluate(rules.program(), &ctx, Mode::Plain) {
-            Ok(effects) if !effects.out_of_scope => effects
-                .reasons
-                .iter()
-                .map(|(said, _)| (said.rule.to_string(), said.line, said.proposal.kind()))
-                .collect(),
-            Ok(_) => Vec::new(),
-            Err(failure) => {
-                stopped = Some(LapseSearchStopped {
-                    date: date.to_string(),
-                    error: failure.to_string(),
-                });
-                break;
+        let last = (first + stretch - 1).min(HORIZON_DAYS);
+        let days: Vec<(Date, Result<Vec<Identity>, String>)> = (first..=last)
+            .into_par_iter()
+            .map(|day| {
+                let date = time::add_days(as_of, day);
+                (date, present_on(rules, batch, index, as_of, date))
+            })
+            .collect();
+        for (date, present) in days {
+            let present = match present {
+                Ok(present) => present,
+                Err(error) => {
+                    stopped = Some(LapseSearchStopped {
+                        date: date.to_string(),
+                        error: format!("a rule fails for this person then ({error})"),
+                        backstop: false,
+                    });
+                    break 'search;
+                }
+            };
+            open.retain(|id| {
+                let gone = !present.contains(id);
+                if gone {
+                    found.insert(id.clone(), Some(date));
+                }
+                !gone
+            });
+            if open.is_empty() {
+                break 'search;
             }
-        };
-        open.retain(|id| {
-            let gone = !present.contains(id);
-            if gone {
-                found.insert(id.clone(), Some(date));
-            }
-            !gone
-        });
+        }
+        first = last + 1;
     }
     for id in open {
         found.insert(id, None);
     }
     (found, stopped)
+}
+
+/// The effects the person's rules propose on `date`, with no events after
+/// the as-of date: nothing for an out-of-scope person; a rule's error as text.
+fn present_on(
+    rules: &RuleSet,
+    batch: &Arc<Batch>,
+    index: usize,
+    as_of: Date,
+    date: Date,
+) -> Result<Vec<Identity>, String> {
+    let mut world = rules.world(Arc::clone(batch), date);
+    world.events_until = as_of;
+    let world = Arc::new(world);
+    let ctx = Arc::new(PersonCtx::new(&world, index));
+    match host::evaluate(rules.program(), &ctx, Mode::Plain) {
+        Ok(effects) if !effects.out_of_scope => Ok(effects
+            .reasons
+            .iter()
+            .map(|(said, _)| (said.rule.to_string(), said.line, said.proposal.kind()))
+            .collect()),
+        Ok(_) => Ok(Vec::new()),
+        Err(failure) => Err(failure.to_string()),
+    }
 }
 
 fn event_uses(
@@ -486,7 +545,7 @@ pub fn render_text(x: &Explanation, retention_months: u32) -> String {
     if let Some(stop) = &x.lapse_search_stopped {
         let _ = writeln!(
             out,
-            "note: lapse dates were searched up to {} only: a rule fails for this person then ({})",
+            "note: lapse dates were searched up to {} only: {}",
             stop.date, stop.error
         );
     }

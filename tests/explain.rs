@@ -83,3 +83,44 @@ fn an_id_that_differs_only_by_case_is_suggested() {
         "error: no person \"p027\" in the batch (did you mean \"P027\"?) (persons.csv)\n"
     );
 }
+
+/// The lapse search stops at the first later day a rule fails for the person,
+/// names that day and the rule's error, and keeps the proposals found so far
+/// open ("does not lapse with time alone" is not claimed).
+#[test]
+fn the_lapse_search_stops_on_the_day_a_rule_fails() {
+    let dir = crate::support::rule_pack_copy();
+    let pack = dir.path().join("rules");
+    std::fs::write(
+        pack.join("probe.rhai"),
+        "propose_level(1, \"probe\");\nif as_of > date(\"2026-12-10\") { throw \"late\"; }\n",
+    )
+    .unwrap();
+    let config = pack.join("tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let order = "    \"open_actions\",\n]";
+    assert!(text.contains(order));
+    std::fs::write(
+        &config,
+        text.replace(order, "    \"open_actions\",\n    \"probe\",\n]"),
+    )
+    .unwrap();
+    let out = run(explain("P002")
+        .arg("--rules")
+        .arg(&pack)
+        .args(["--format", "json"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let x: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stop = &x["lapse_search_stopped"];
+    assert_eq!(stop["date"], "2026-12-11", "{stop}");
+    assert_eq!(stop["backstop"], false);
+    let error = stop["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("a rule fails for this person then (") && error.contains("probe"),
+        "{error}"
+    );
+}
