@@ -317,6 +317,39 @@ fn every_request_without_the_session_is_refused() {
     assert!(store.views_of("P014").unwrap().is_empty());
 }
 
+/// A registration flag (data-format.md, "Registration checks") reaches the
+/// reviewer on the person's page, and only where there is one.
+#[test]
+fn a_registration_flag_is_shown_with_the_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    let server = Server::start(&db, &[]);
+    let a = http(server.port, "GET", &server.login_path(), &[], "");
+    let cookie = format!(
+        "Cookie: {}",
+        a.header("set-cookie").unwrap().split(';').next().unwrap()
+    );
+    let flagged = http(
+        server.port,
+        "GET",
+        "/persons/P032",
+        std::slice::from_ref(&cookie),
+        "",
+    );
+    assert_eq!(flagged.status, 200);
+    assert!(
+        flagged.body.contains("Check the registration first")
+            && flagged
+                .body
+                .contains("event E0212 is a suspicion dated before the person turned 10"),
+        "{}",
+        flagged.body
+    );
+    let plain = http(server.port, "GET", "/persons/P013", &[cookie], "");
+    assert_eq!(plain.status, 200);
+    assert!(!plain.body.contains("class=\"flags\""), "{}", plain.body);
+}
+
 #[test]
 fn the_pages_speak_danish_when_asked() {
     let dir = tempfile::tempdir().unwrap();

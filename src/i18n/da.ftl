@@ -37,6 +37,7 @@ level-n = niveau { $level }
 evidence = grundlag
 reasons = Begrundelser
 no-reasons = Ingen begrundelse registreret.
+flags-check = Tjek registreringen først: disse registreringer ser usandsynlige ud (de ændrer ikke noget forslag).
 deferred = udsat
 
 ## Afvisninger

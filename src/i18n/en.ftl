@@ -37,6 +37,7 @@ level-n = level { $level }
 evidence = evidence
 reasons = Reasons
 no-reasons = No reason recorded.
+flags-check = Check the registration first: these registrations look unlikely (they change no proposal).
 deferred = deferred
 
 ## Refusals

@@ -183,6 +183,7 @@ impl Views {
                     summary: summary(outcome),
                     status: outcome["status"].as_str().unwrap_or("").to_string(),
                     reasons: reasons(&outcome["explanation"]),
+                    flags: flags(outcome),
                     error: outcome["error"].as_str().map(str::to_string),
                 },
                 HistoryItem::Decision(d) => HistoryView::Decision(DecisionView::of(d)),
@@ -408,6 +409,7 @@ impl Views {
             level: doc["level"].as_i64().unwrap_or(0),
             level_name: s(&doc["level_name"]),
             reasons: reasons_of,
+            flags: flags(doc),
             decisions: decisions
                 .iter()
                 .map(|d| Choice {
@@ -477,6 +479,17 @@ fn reasons(list: &serde_json::Value) -> Vec<ReasonView> {
                     .collect(),
             }
         })
+        .collect()
+}
+
+/// The registration flags' messages of an outcome document (SPEC §3
+/// `warnings`); they name event ids and the check, never a value.
+fn flags(outcome: &serde_json::Value) -> Vec<String> {
+    outcome["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w["message"].as_str().map(str::to_string))
         .collect()
 }
 
@@ -578,6 +591,9 @@ struct ItemView {
     level: i64,
     level_name: String,
     reasons: Vec<ReasonView>,
+    /// The person's registration flags (`outcome.warnings`, data-format.md):
+    /// a reviewer checks the registration before deciding on it.
+    flags: Vec<String>,
     decisions: Vec<Choice>,
     is_level: bool,
 }
@@ -689,6 +705,7 @@ enum HistoryView {
         summary: Vec<String>,
         status: String,
         reasons: Vec<ReasonView>,
+        flags: Vec<String>,
         error: Option<String>,
     },
     Decision(DecisionView),
