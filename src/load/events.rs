@@ -254,10 +254,11 @@ impl<'a> Checker<'a> {
         if let (Some(p), Some(d)) = (person_index, date) {
             let born = self.persons.list[p as usize].birth_date;
             if d < born {
-                cells.fail(
+                cells.fail_with_hint(
                     "date",
                     "event-before-birth",
                     format!("the event is dated {d}, before the person's birth"),
+                    Some("one of the two dates is wrong: check this event's date and the person's birth_date in the persons file".into()),
                 );
             }
         }
