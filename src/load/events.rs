@@ -198,10 +198,15 @@ impl<'a> Checker<'a> {
                 None
             }
             (Some(k), Some(_)) if !k.needs_offence_code() => {
+                let article = if k.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 cells.fail(
                     "offence_code",
                     "unexpected-offence-code",
-                    format!("a `{}` event takes no offence_code", k.as_str()),
+                    format!("{article} `{}` event takes no offence_code", k.as_str()),
                 );
                 None
             }
