@@ -116,10 +116,11 @@ fn printed(line: &str) -> Option<(String, String, String)> {
             let before = &line[..at];
             let start_ok = before.trim().is_empty() || before.ends_with(": ");
             let rest = &line[at + open.len()..];
-            if start_ok && let Some((code, message)) = rest.split_once("]: ") {
-                if is_code(code) {
-                    return Some((severity.into(), code.into(), message.into()));
-                }
+            if start_ok
+                && let Some((code, message)) = rest.split_once("]: ")
+                && is_code(code)
+            {
+                return Some((severity.into(), code.into(), message.into()));
             }
             from = at + open.len();
         }
