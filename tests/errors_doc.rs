@@ -809,6 +809,22 @@ fn pack_runs() -> Vec<Run> {
         keep.push(dir);
     }
 
+    // A rules folder that is not there.
+    runs.push(run(
+        "tryg check: no rules folder",
+        tryg_in(pristine.path()).args(["check", "--rules", "no-such-folder"]),
+    ));
+    // A line longer than a reason can cite.
+    let dir = broken_pack(pristine.path(), |r: &Path| {
+        let long = format!("\n// {}\n", "x".repeat(tryg::ruleset::MAX_POSITION + 1));
+        append(r, "scope.rhai", &long);
+    });
+    runs.push(run(
+        "tryg check: a line too long",
+        tryg_in(dir.path()).args(["check", "--rules", "rules"]),
+    ));
+    keep.push(dir);
+
     // `tryg test` on cases written wrong.
     let dir = broken_pack(pristine.path(), |r: &Path| {
         let tests = r.join("tests");
