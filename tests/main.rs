@@ -19,6 +19,8 @@ mod hostile;
 mod hostile_rules;
 // No personal value in any message: canaries in every column and every rule error.
 mod privacy;
+// docs/errors.md: every code documented, every message printed as documented.
+mod errors_doc;
 // The rule pack: built in, written out by `init`, replaced by `--rules`.
 mod rule_pack;
 // Same input, same bytes: thread counts, repeated runs, `--out`.

@@ -216,10 +216,10 @@ pub fn check_header(
             };
             problems.push(d);
         } else if index.insert(name.clone(), i).is_some() {
-            problems.push(at(
-                "duplicate-column",
-                format!("column `{name}` appears twice"),
-            ));
+            problems.push(
+                at("duplicate-column", format!("column `{name}` appears twice"))
+                    .hint("remove one of the two columns, or rename it if it holds something else"),
+            );
         }
     }
     for column in contract.iter().filter(|c| c.required) {

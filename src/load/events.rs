@@ -198,10 +198,15 @@ impl<'a> Checker<'a> {
                 None
             }
             (Some(k), Some(_)) if !k.needs_offence_code() => {
+                let article = if k.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 cells.fail(
                     "offence_code",
                     "unexpected-offence-code",
-                    format!("a `{}` event takes no offence_code", k.as_str()),
+                    format!("{article} `{}` event takes no offence_code", k.as_str()),
                 );
                 None
             }
@@ -254,10 +259,11 @@ impl<'a> Checker<'a> {
         if let (Some(p), Some(d)) = (person_index, date) {
             let born = self.persons.list[p as usize].birth_date;
             if d < born {
-                cells.fail(
+                cells.fail_with_hint(
                     "date",
                     "event-before-birth",
                     format!("the event is dated {d}, before the person's birth"),
+                    Some("one of the two dates is wrong: check this event's date and the person's birth_date in the persons file".into()),
                 );
             }
         }

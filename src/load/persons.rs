@@ -206,10 +206,11 @@ impl<'a> Checker<'a> {
         let municipality = cells.required("municipality", municipality);
         for (column, value) in [("municipality", municipality), ("district", district)] {
             if value.is_some_and(|v| v.chars().count() > MAX_PLACE_LEN) {
-                cells.fail(
+                cells.fail_with_hint(
                     column,
                     "value-too-long",
                     format!("`{column}` is longer than {MAX_PLACE_LEN} characters"),
+                    Some(format!("a place name is at most {MAX_PLACE_LEN} characters: check that the column holds the {column} and not another column's text")),
                 );
             }
         }

@@ -154,12 +154,15 @@ pub fn read(
             how.sheet_flag,
         )
     } else {
-        let empty = table.place().diagnostic(
-            "empty-file",
-            "the file is empty: it has no header row",
-            None,
-            None,
-        );
+        let empty = table
+            .place()
+            .diagnostic(
+                "empty-file",
+                "the file is empty: it has no header row",
+                None,
+                None,
+            )
+            .hint("export the table again: the first row names the columns (a table with a header and no rows is read)");
         (vec![empty], None)
     };
     let Some(usable) = &header else {

@@ -368,15 +368,17 @@ fn sheet_problem(place: &Place, problem: SheetProblem) -> Diagnostic {
                 None,
             )
             .hint(format!("its sheets are: {}", quoted_list(&sheets))),
-        SheetProblem::NoWorksheet => {
-            place.diagnostic("no-worksheet", "the workbook has no worksheet", None, None)
-        }
-        SheetProblem::Unreadable { sheet } => place.diagnostic(
-            "unreadable-sheet",
-            format!("cannot read the sheet `{sheet}`: it is damaged"),
-            None,
-            None,
-        ),
+        SheetProblem::NoWorksheet => place
+            .diagnostic("no-worksheet", "the workbook has no worksheet", None, None)
+            .hint("put the table on a visible worksheet (not a chart sheet), or export it as \"CSV UTF-8\""),
+        SheetProblem::Unreadable { sheet } => place
+            .diagnostic(
+                "unreadable-sheet",
+                format!("cannot read the sheet `{sheet}`: it is damaged"),
+                None,
+                None,
+            )
+            .hint("open the workbook in Excel and save it again, or export the sheet as \"CSV UTF-8\""),
     }
 }
 
