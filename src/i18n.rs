@@ -1,5 +1,6 @@
-//! The users' language (issue 18 item 5): the words of `tryg serve`'s pages
-//! and the period report in Danish or English, with Project Fluent
+//! The users' language (issue 18 item 5): the words of `tryg serve`'s pages,
+//! the period report, and `tryg screen`'s table and reviewers' report in
+//! Danish or English, with Project Fluent
 //! (`fluent-bundle`). Messages live in `i18n/en.ftl` and `i18n/da.ftl`,
 //! compiled into the binary; both files hold the same message ids (a unit
 //! test keeps them in step).
@@ -218,6 +219,19 @@ mod tests {
                     "forum",
                     "store",
                     "due",
+                    "digest",
+                    "persons",
+                    "events",
+                    "municipalities",
+                    "levels",
+                    "board",
+                    "letters",
+                    "in_batch",
+                    "out_of_scope",
+                    "errors",
+                    "actions",
+                    "previous",
+                    "why",
                 ]
                 .iter()
                 .map(|a| (*a, Arg::Number(2.0)))

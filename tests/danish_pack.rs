@@ -252,3 +252,41 @@ fn the_danish_pack_screens_the_sample_batch() {
         screen_in(da.path(), AS_OF).args(["--rules", "rules"])
     );
 }
+
+#[test]
+fn screen_lang_chooses_the_tables_words_and_nothing_else() {
+    let text = |cmd: &mut std::process::Command| {
+        let out = run(cmd);
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let english = text(&mut crate::support::screen_fixture());
+    let danish = text(crate::support::screen_fixture().args(["--lang", "da"]));
+    assert!(english.starts_with("tryg screening as of 2026-11-23"));
+    assert!(
+        danish.starts_with("tryg-screening pr. 2026-11-23"),
+        "{danish}"
+    );
+    assert!(
+        danish.contains("\nPERSON  ALDER  FORUM  NIVEAU "),
+        "{danish}"
+    );
+    assert!(danish.contains(" 3 kvalificeret kriminalitet "), "{danish}");
+    // The built-in pack's reason texts are its own (English) words.
+    assert!(danish.contains("P017: Lives in Albertslund"), "{danish}");
+    // The Danish pack's `lang = "da"` gives up to --lang en.
+    let da = init(Some("da"));
+    let english_labels = text(
+        crate::support::screen_fixture()
+            .args(["--lang", "en", "--rules"])
+            .arg(da.path().join("rules")),
+    );
+    assert!(english_labels.starts_with("tryg screening as of 2026-11-23"));
+    assert!(english_labels.contains("P017: Bor i Albertslund"));
+    // JSON and CSV are the contract: the same bytes in either language.
+    for format in ["json", "csv"] {
+        let plain = text(crate::support::screen_fixture().args(["--format", format]));
+        let da = text(crate::support::screen_fixture().args(["--format", format, "--lang", "da"]));
+        assert_eq!(plain, da, "--format {format}");
+    }
+}

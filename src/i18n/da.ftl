@@ -177,3 +177,49 @@ measure-actions-overdue-at-end = overskredne handlinger ved slutningen
 measure-gang-registered-at-end = banderegistrerede ved slutningen
 measure-gang-in-custody-at-end = heraf frihedsberøvede
 measure-gang-in-custody-percent-at-end = andel frihedsberøvede (%)
+
+## Tabellen fra tryg screen (--format table)
+table-title = tryg-screening pr. { $as_of }: forslag til menneskelig vurdering, ikke afgørelser
+table-run = regelsæt { $digest } · { $persons } { $persons ->
+    [one] person
+   *[other] personer
+  } · { $events } { $events ->
+    [one] hændelse
+   *[other] hændelser
+  } · kommuner: { $municipalities }
+table-screened = screenet { $n } · { $levels }
+table-level-count = { $level } { $name }: { $n }
+table-proposals = kandidater til Ungdomskriminalitetsnævnet: { $board } · bekymringsbreve: { $letters } ({ $in_batch } til dette møde) · uden for afgrænsningen: { $out_of_scope } · fejl: { $errors }
+table-flags = registreringsflag: { $n } (tjek disse registreringer; de står nedenfor)
+table-areas = efter område (screenede personer pr. niveau, og forslag):
+table-area = screenet { $n } · niveauer { $levels } · nævnet { $board } · breve { $letters } · handlinger { $actions }
+table-register = sagsregister: { $previous } · kædens hoved { $head }
+table-register-previous = ændringer siden kørsel { $run } pr. { $as_of }
+table-register-first = ingen tidligere kørsel at sammenligne med: hvert forslag er nyt
+table-col-person = PERSON
+table-col-age = ALDER
+table-col-forum = FORUM
+table-col-level = NIVEAU
+table-col-change = ÆNDRING
+table-col-youth-board = UNGDOMSKRIMINALITETSNÆVNET
+table-col-letter = BREV
+table-col-actions = HANDLINGER
+table-letter-batch = #{ $rank } dette møde
+table-letter-deferred = #{ $rank } udsat
+table-action-overdue = { $kind } OVERSKREDET { $due }
+table-action-due = { $kind } frist { $due }
+table-change-from = { $what } fra { $level }
+table-gone = ikke længere foreslået (havde et forslag i forrige kørsel):
+table-gone-person = { $person }: niveau { $level } før, { $why }
+table-gone-in-run = intet foreslået nu
+table-gone-absent = ikke med i dette udtræk
+table-flags-list = registreringsflag (de ændrer ingen beslutning; tjek registreringen):
+table-out-of-scope = uden for afgrænsningen (ikke screenet), og hvorfor:
+table-out-of-scope-more = … og { $n } flere (alle, med begrundelsen: --format csv)
+table-errors = fejl (disse personer blev ikke screenet; ret reglen, og kør igen):
+table-footer = hver begrundelse med regel, linje og grundlag: --format json
+# Standardpakkens niveaunavne (tokens i SPEC §3), hvor de er etiketter.
+level-name-none = ingen
+level-name-risk_behaviour = risikoadfærd
+level-name-crime = kriminalitet
+level-name-qualified_crime = kvalificeret kriminalitet
