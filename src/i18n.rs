@@ -100,6 +100,34 @@ impl Messages {
         self.lang
     }
 
+    /// A level's name in these messages' words when it is one of the
+    /// default pack's (`none`, `risk_behaviour`, `crime`, `qualified_crime`:
+    /// tokens of the data contract, shown as labels); a pack's own name as it
+    /// is.
+    pub fn level_name(&self, name: &str) -> String {
+        match name {
+            "none" | "risk_behaviour" | "crime" | "qualified_crime" => {
+                self.text(&format!("level-name-{name}"))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// A screening's change in these messages' words: `new`, `escalated
+    /// from 1`, `de-escalated from 3`, `unchanged` in English (as
+    /// [`crate::change::Change::words`]).
+    pub fn change(&self, c: &crate::change::Change) -> String {
+        use crate::change::ChangeKind;
+        let kind = self.text(&format!("change-{}", c.kind.as_str()));
+        match (c.kind, c.from_level) {
+            (ChangeKind::Escalated | ChangeKind::DeEscalated, Some(from)) => self.format(
+                "table-change-from",
+                &[("what", kind.into()), ("level", from.to_string().into())],
+            ),
+            _ => kind,
+        }
+    }
+
     /// The message `id` with no arguments.
     pub fn text(&self, id: &str) -> String {
         self.format(id, &[])
@@ -232,6 +260,12 @@ mod tests {
                     "actions",
                     "previous",
                     "why",
+                    "file",
+                    "line",
+                    "screened",
+                    "overdue",
+                    "of",
+                    "recipients",
                 ]
                 .iter()
                 .map(|a| (*a, Arg::Number(2.0)))

@@ -290,3 +290,60 @@ fn screen_lang_chooses_the_tables_words_and_nothing_else() {
         assert_eq!(plain, da, "--format {format}");
     }
 }
+
+#[test]
+fn the_html_report_in_danish() {
+    let html = |extra: &[&str]| {
+        let out = run(crate::support::screen_fixture()
+            .args(["--format", "html"])
+            .args(extra));
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let english = html(&[]);
+    let danish = html(&["--lang", "da"]);
+    assert!(english.contains("<html lang=\"en\">"));
+    assert!(danish.contains("<html lang=\"da\">"), "{danish}");
+    for words in [
+        "<h2 id=\"agenda-title\">Dagsorden for mødet</h2>",
+        "<h2 id=\"proposals-title\">Forslag</h2>",
+        "<title>Fortroligt: tryg-screening pr. 2026-11-23, forslag til menneskelig vurdering</title>",
+        "<span class=\"lvl l3\">3 kvalificeret kriminalitet</span>",
+        "Screenede personer efter niveau og forum (43)",
+        "data-showing=\"Viser %shown% af 38 personer med et forslag\"",
+        "<span class=\"place\">level1_risk_behaviour.rhai linje 17</span>",
+        "<span>Udvalgets beslutning:</span>",
+    ] {
+        assert!(danish.contains(words), "{words}");
+    }
+    for words in [
+        "Meeting agenda",
+        "Proposals",
+        "At a glance",
+        "Committee",
+        " line 17<",
+        "risk_behaviour<",
+    ] {
+        assert!(
+            !danish.contains(words),
+            "English left in the Danish page: {words}"
+        );
+    }
+    // The decisions are the same: every row of the table, by its data.
+    let rows = |page: &str| -> Vec<String> {
+        page.lines()
+            .filter(|l| l.starts_with("<tbody class=\"p\""))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(rows(&english), rows(&danish));
+    assert_eq!(rows(&english).len(), 38);
+    // The Danish pack's lang gives way to --lang en.
+    let da = init(Some("da"));
+    let pack = da.path().join("rules");
+    let by_pack = html(&["--rules", pack.to_str().unwrap()]);
+    assert!(by_pack.contains("<html lang=\"da\">"));
+    let english_words = html(&["--rules", pack.to_str().unwrap(), "--lang", "en"]);
+    assert!(english_words.contains("<h2 id=\"agenda-title\">Meeting agenda</h2>"));
+    assert!(english_words.contains("Bor i Albertslund"));
+}

@@ -125,7 +125,7 @@ pub fn render_with(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Html => html::render(report, out),
+        Format::Html => html::render(report, lang, out),
         other => stream_with(report, other, csv, lang, out),
     }
 }

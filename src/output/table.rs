@@ -52,7 +52,7 @@ pub fn render(source: &dyn super::Outcomes, m: &Messages, out: &mut dyn Write) -
                 "table-level-count",
                 &[
                     ("level", level.to_string().into()),
-                    ("name", level_words(m, name).into()),
+                    ("name", m.level_name(name).into()),
                     ("n", (*n).into()),
                 ],
             )
@@ -228,18 +228,6 @@ pub fn render(source: &dyn super::Outcomes, m: &Messages, out: &mut dyn Write) -
     writeln!(out, "\n{}", m.text("table-footer"))
 }
 
-/// A level's name in `m`'s words when it is one of the default pack's
-/// (`none`, `risk_behaviour`, `crime`, `qualified_crime`); a pack's own name
-/// as it is.
-fn level_words(m: &Messages, name: &str) -> String {
-    match name {
-        "none" | "risk_behaviour" | "crime" | "qualified_crime" => {
-            m.text(&format!("level-name-{name}"))
-        }
-        other => other.to_string(),
-    }
-}
-
 /// Out-of-scope persons the table lists by name; the rest are counted.
 const OUT_OF_SCOPE_LISTED: usize = 50;
 
@@ -330,34 +318,14 @@ fn row(o: &Outcome, m: &Messages, with_change: bool) -> Vec<String> {
         o.person_id.to_string(),
         o.age.map(|a| a.to_string()).unwrap_or_default(),
         o.forum.to_string(),
-        format!("{} {}", o.level, level_words(m, &o.level_name)),
+        format!("{} {}", o.level, m.level_name(&o.level_name)),
         board,
         letter,
         actions.join(", "),
     ];
     if with_change {
-        let change = o
-            .change
-            .as_ref()
-            .map(|c| change_words(m, c))
-            .unwrap_or_default();
+        let change = o.change.as_ref().map(|c| m.change(c)).unwrap_or_default();
         cells.insert(4, change);
     }
     cells
-}
-
-/// A change in `m`'s words: `new`, `escalated from 1`, `de-escalated from
-/// 3`, `unchanged` in English (as [`crate::change::Change::words`]).
-fn change_words(m: &Messages, c: &crate::change::Change) -> String {
-    let kind = m.text(&format!("change-{}", c.kind.as_str()));
-    match (c.kind, c.from_level) {
-        (
-            crate::change::ChangeKind::Escalated | crate::change::ChangeKind::DeEscalated,
-            Some(from),
-        ) => m.format(
-            "table-change-from",
-            &[("what", kind.into()), ("level", from.to_string().into())],
-        ),
-        _ => kind,
-    }
 }
