@@ -347,3 +347,32 @@ fn the_html_report_in_danish() {
     assert!(english_words.contains("<h2 id=\"agenda-title\">Meeting agenda</h2>"));
     assert!(english_words.contains("Bor i Albertslund"));
 }
+
+#[test]
+fn the_tables_register_words_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["persons.csv", "events.csv"] {
+        std::fs::copy(root().join("fixtures").join(file), dir.path().join(file)).unwrap();
+    }
+    let screen = |as_of: &str| {
+        let out =
+            run(screen_in(dir.path(), as_of).args(["--db", "register.db", "--lang", "da", "-q"]));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    screen("2026-10-01");
+    let table = screen(AS_OF);
+    assert!(
+        table.contains("\nsagsregister: ændringer siden kørsel 1 pr. 2026-10-01 · kædens hoved "),
+        "{table}"
+    );
+    assert!(table.contains("  ÆNDRING  "), "{table}");
+    assert!(table.contains(" uændret"), "{table}");
+    assert!(table.contains("  optrappet fra 1  "), "{table}");
+    assert!(table.contains("  nedtrappet fra 2\n"), "{table}");
+}
