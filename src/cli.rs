@@ -57,7 +57,7 @@ pub enum Command {
     Diff(cmd::diff::Args),
     /// Write the default rule pack to DIR, for policy staff to edit.
     #[command(
-        after_help = "Examples:\n  tryg init my-rules\n  tryg init my-rules && tryg check --rules my-rules"
+        after_help = "Examples:\n  tryg init my-rules\n  tryg init my-rules && tryg check --rules my-rules\n  tryg init --lang da mine-regler"
     )]
     Init(cmd::init::Args),
     /// Make a raw extract with CPR numbers into a batch: keyed pseudonyms, only

@@ -1,5 +1,6 @@
-//! The users' language (issue 18 item 5): the words of `tryg serve`'s pages
-//! and the period report in Danish or English, with Project Fluent
+//! The users' language (issue 18 item 5): the words of `tryg serve`'s pages,
+//! the period report, and `tryg screen`'s table and reviewers' report in
+//! Danish or English, with Project Fluent
 //! (`fluent-bundle`). Messages live in `i18n/en.ftl` and `i18n/da.ftl`,
 //! compiled into the binary; both files hold the same message ids (a unit
 //! test keeps them in step).
@@ -97,6 +98,34 @@ impl Messages {
     /// The language.
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+
+    /// A level's name in these messages' words when it is one of the
+    /// default pack's (`none`, `risk_behaviour`, `crime`, `qualified_crime`:
+    /// tokens of the data contract, shown as labels); a pack's own name as it
+    /// is.
+    pub fn level_name(&self, name: &str) -> String {
+        match name {
+            "none" | "risk_behaviour" | "crime" | "qualified_crime" => {
+                self.text(&format!("level-name-{name}"))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// A screening's change in these messages' words: `new`, `escalated
+    /// from 1`, `de-escalated from 3`, `unchanged` in English (as
+    /// [`crate::change::Change::words`]).
+    pub fn change(&self, c: &crate::change::Change) -> String {
+        use crate::change::ChangeKind;
+        let kind = self.text(&format!("change-{}", c.kind.as_str()));
+        match (c.kind, c.from_level) {
+            (ChangeKind::Escalated | ChangeKind::DeEscalated, Some(from)) => self.format(
+                "table-change-from",
+                &[("what", kind.into()), ("level", from.to_string().into())],
+            ),
+            _ => kind,
+        }
     }
 
     /// The message `id` with no arguments.
@@ -218,6 +247,25 @@ mod tests {
                     "forum",
                     "store",
                     "due",
+                    "digest",
+                    "persons",
+                    "events",
+                    "municipalities",
+                    "levels",
+                    "board",
+                    "letters",
+                    "in_batch",
+                    "out_of_scope",
+                    "errors",
+                    "actions",
+                    "previous",
+                    "why",
+                    "file",
+                    "line",
+                    "screened",
+                    "overdue",
+                    "of",
+                    "recipients",
                 ]
                 .iter()
                 .map(|a| (*a, Arg::Number(2.0)))

@@ -12,6 +12,15 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 /// The default pack, compiled into the binary so `tryg screen` works anywhere.
 pub static DEFAULT_PACK: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
+/// The default pack in Danish (`rules-da/`), which `tryg init --lang da`
+/// writes: the same files, settings and rule logic, line for line, with every
+/// comment and every reason text in Danish and `lang = "da"` in its tryg.toml.
+/// Tokens (level names, routes, action kinds, categories) stay as in
+/// [`DEFAULT_PACK`]: they are the output's contract. Only `tryg init` reads
+/// it; the pack built into `tryg screen` is [`DEFAULT_PACK`] (docs/RULES.md,
+/// "The pack in Danish").
+pub static DEFAULT_PACK_DA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules-da");
+
 /// The pack's settings file, at its top level: `tryg.toml`.
 pub const CONFIG_FILE: &str = "tryg.toml";
 /// The pack's offence catalogue (SPEC §1), at its top level: `offences.toml`.

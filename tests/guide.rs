@@ -144,7 +144,7 @@ fn every_tryg_command_in_the_guide_runs() {
             ran += 1;
         }
     }
-    assert_eq!(ran, 8);
+    assert_eq!(ran, 9);
     assert!(dir.path().join("before.json").exists() && dir.path().join("after.json").exists());
 }
 

@@ -23,6 +23,8 @@ mod privacy;
 mod errors_doc;
 // The rule pack: built in, written out by `init`, replaced by `--rules`.
 mod rule_pack;
+// The default pack in Danish (`init --lang da`): the same decisions, other words.
+mod danish_pack;
 // Same input, same bytes: thread counts, repeated runs, `--out`.
 mod determinism;
 // `tryg check`: every mistake in a rule pack, at its spot.

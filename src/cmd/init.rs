@@ -1,4 +1,5 @@
-//! `tryg init DIR`: writes the built-in rule pack out for policy staff to edit.
+//! `tryg init [--lang da|en] DIR`: writes the built-in rule pack out for
+//! policy staff to edit, in English (`rules/`) or Danish (`rules-da/`).
 //! Refuses, writing nothing, if any file it would write already exists.
 
 use std::path::Path;
@@ -8,11 +9,18 @@ use include_dir::Dir;
 
 use crate::error::{CommandResult, Failure};
 use crate::exit::Exit;
+use crate::i18n::Lang;
+use crate::pack::DEFAULT_PACK_DA;
 use crate::ruleset::DEFAULT_PACK;
 
-/// `tryg init DIR`.
+/// `tryg init [--lang da|en] DIR`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The language of the pack's comments and reason texts (default: en).
+    /// `da` writes the Danish pack, with `lang = "da"` in its tryg.toml; its
+    /// rules decide exactly as the English ones.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Folder to write the rule pack into (created if missing; nothing is overwritten).
     pub dir: std::path::PathBuf,
 }
@@ -21,8 +29,13 @@ pub struct Args {
 /// creating folders as needed. Exit 0; a file that already exists, or one
 /// that cannot be written, is a [`Failure::Other`].
 pub fn run(args: Args) -> CommandResult {
+    let lang = args.lang.unwrap_or_default();
+    let pack = match lang {
+        Lang::Da => &DEFAULT_PACK_DA,
+        Lang::En => &DEFAULT_PACK,
+    };
     let mut files = Vec::new();
-    collect(&DEFAULT_PACK, &mut files);
+    collect(pack, &mut files);
     let existing: Vec<String> = files
         .iter()
         .map(|(rel, _)| args.dir.join(rel))
@@ -47,7 +60,8 @@ pub fn run(args: Args) -> CommandResult {
     }
     super::write_stdout(
         format!(
-            "wrote the default rule pack ({} files) to {}\nedit tryg.toml and the *.rhai files, then screen with --rules {}\n",
+            "wrote the default rule pack{} ({} files) to {}\nedit tryg.toml and the *.rhai files, then screen with --rules {}\n",
+            if lang == Lang::Da { " in Danish" } else { "" },
             files.len(),
             args.dir.display(),
             args.dir.display()

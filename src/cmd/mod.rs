@@ -201,7 +201,15 @@ pub fn rules(pack: RulePack) -> Result<RuleSet, Failure> {
 /// A pack that cannot be read, a tryg.toml that does not parse, or a `lang`
 /// that is not `da` or `en`.
 pub fn default_lang(arg: &RulesArg) -> Result<crate::i18n::Lang, Failure> {
-    let pack = pack(arg)?;
+    pack_lang(&pack(arg)?)
+}
+
+/// `lang` in a pack's tryg.toml (`"da"` or `"en"`), else English: the
+/// language of a command's words when `--lang` is not given.
+///
+/// # Errors
+/// A tryg.toml that does not parse, or a `lang` that is not `da` or `en`.
+pub fn pack_lang(pack: &RulePack) -> Result<crate::i18n::Lang, Failure> {
     let Some(text) = pack.file("tryg.toml") else {
         return Ok(crate::i18n::Lang::default());
     };

@@ -29,6 +29,12 @@ pub struct Args {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
           default_missing_value = "true")]
     pub excel: Option<bool>,
+    /// The language of tryg's own words in the table and the HTML report
+    /// (default: `lang` in the rule pack's tryg.toml, else en). JSON, CSV and
+    /// xlsx keep their English field names and tokens (the data contract);
+    /// the rules' reason texts are shown as the pack words them.
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::i18n::Lang>,
     /// Write to FILE (whole or not at all) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -63,6 +69,10 @@ pub fn run(args: Args) -> CommandResult {
         .format
         .unwrap_or_else(|| format_of(args.out.as_deref()));
     let csv = csv_style(&args, format, &rules)?;
+    let lang = match args.lang {
+        Some(lang) => lang,
+        None => super::pack_lang(&rules.pack)?,
+    };
     if format.is_binary()
         && args.out.is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
@@ -127,14 +137,14 @@ pub fn run(args: Args) -> CommandResult {
         pool.install(|| recorded(&report).record_all())?;
         crate::screen::describe_events(&mut report, &batch, &rules);
         write_out(&args, &pool, |out| {
-            output::render_with(&report, format, csv, out)
+            output::render_with(&report, format, csv, lang, out)
         })?;
     } else {
         // Written as it is made, a wave at a time: a million outcomes are
         // never held at once; each wave is recorded as it is written.
         let source = recorded(&screening);
         write_out(&args, &pool, |out| {
-            output::stream_with(&source, format, csv, out)
+            output::stream_with(&source, format, csv, lang, out)
         })?;
     }
     // The loader's warnings were printed when the batch was read; what the

@@ -10,17 +10,24 @@
 //! and nothing else, so nothing from outside can load or run. This module only
 //! shapes the [`Report`] into what the templates show (rows, bars, agenda items);
 //! it reads no clock, so the same report gives the same bytes.
+//!
+//! tryg's own words on the page come from [`crate::i18n`] (`html-*` messages,
+//! `t(…)` in the template) in the language of `tryg screen --lang`; the
+//! script takes its status line's words from data attributes. The rules'
+//! texts, the data contract's tokens (routes, limbs, forums, action kinds,
+//! effects) and the loader's warnings are shown as they are.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use base64::Engine as _;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::Serde;
+use minijinja::value::{Kwargs, Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::i18n::{Arg, Lang, Messages};
 use crate::outcome::{Action, Outcome, Reason, Report, Status};
 use crate::proposal::{Limb, Number, Proposal, Route};
 
@@ -28,11 +35,34 @@ const TEMPLATE: &str = include_str!("html/report.html");
 const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let page = Page::new(report);
+/// Writes the page for `report`, tryg's own words in `lang` (the rules'
+/// texts and the data contract's tokens as they are).
+pub fn render(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let m = Messages::of(lang);
+    let page = Page::new(report, m);
     let mut env = Environment::new();
     // Everything is escaped for HTML, whatever the template's name.
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    // `t(id, name=value, …)`: a message of i18n/*.ftl; `level_name(name)`:
+    // a level's name in words.
+    env.add_function(
+        "t",
+        move |id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let mut args: Vec<(String, Arg)> = Vec::new();
+            for key in kwargs.args() {
+                let value: Value = kwargs.get(key)?;
+                let arg = match value.as_i64() {
+                    Some(n) if value.kind() == ValueKind::Number => Arg::Number(n as f64),
+                    _ => Arg::Text(value.to_string()),
+                };
+                args.push((key.to_string(), arg));
+            }
+            let borrowed: Vec<(&str, Arg)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            Ok(m.format(&id, &borrowed))
+        },
+    );
+    env.add_function("level_name", move |name: String| m.level_name(&name));
     env.set_syntax(
         SyntaxConfig::builder()
             .trim_blocks(true)
@@ -52,6 +82,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn template_error(e: minijinja::Error) -> io::Error {
     io::Error::other(format!("html template: {e:#}"))
+}
+
+/// Who a letter is to, for the page: the recipients' tokens joined by "and"
+/// in the page's language.
+fn recipients(m: &Messages, tokens: &[crate::proposal::Recipient]) -> String {
+    let tokens: Vec<&str> = tokens.iter().map(|r| r.as_str()).collect();
+    tokens.join(&format!(" {} ", m.text("html-and")))
 }
 
 /// The Content-Security-Policy of the page: nothing may load, and only the
@@ -77,6 +114,8 @@ fn csp_hash(text: &str) -> String {
 /// Everything the template shows.
 #[derive(Serialize)]
 struct Page<'a> {
+    /// The page's language: `en` or `da`.
+    lang: &'static str,
     csp: String,
     style: &'static str,
     script: &'static str,
@@ -180,7 +219,7 @@ impl<'a> AreaView<'a> {
 }
 
 impl<'a> Page<'a> {
-    fn new(report: &'a Report) -> Page<'a> {
+    fn new(report: &'a Report, m: &Messages) -> Page<'a> {
         let run = &report.run;
         let c = &run.counts;
         let outcomes = &report.outcomes;
@@ -231,7 +270,12 @@ impl<'a> Page<'a> {
             .filter(|o| o.status == Status::Proposed && o.has_proposal())
             .map(|o| {
                 let uncited = report.events.uncited.get(&o.person_id);
-                Row::new(o, c.concern_letters, uncited.map_or(&[][..], Vec::as_slice))
+                Row::new(
+                    o,
+                    c.concern_letters,
+                    uncited.map_or(&[][..], Vec::as_slice),
+                    m,
+                )
             })
             .collect();
         let others = |status: Status| -> Vec<Other> {
@@ -252,6 +296,7 @@ impl<'a> Page<'a> {
             .flat_map(|o| o.warnings.iter().map(move |f| FlagView::new(o, f)))
             .collect();
         Page {
+            lang: m.lang().tag(),
             incomplete,
             warnings,
             areas: c.by_area.iter().map(AreaView::new).collect(),
@@ -259,9 +304,9 @@ impl<'a> Page<'a> {
             csp: content_security_policy(STYLE, SCRIPT),
             style: STYLE,
             script: SCRIPT,
-            charts: charts(report, &run_view),
+            charts: charts(report, &run_view, m),
             filters: Filters::new(&rows),
-            agenda: Agenda::new(outcomes, c.errors),
+            agenda: Agenda::new(outcomes, c.errors, m),
             run: run_view,
             rows,
             out_of_scope: others(Status::OutOfScope),
@@ -368,8 +413,10 @@ struct Why<'a> {
 
 #[derive(Serialize)]
 struct ReasonView<'a> {
-    /// Where the rule is: `level2_crime.rhai line 14`, or `tryg.toml line 14`.
-    place: String,
+    /// Where the rule is: `level2_crime.rhai` or `tryg.toml`, and the line
+    /// (0: none), shown as `level2_crime.rhai line 14` in the page's words.
+    file: String,
+    line: usize,
     effect: String,
     text: &'a str,
     evidence: Vec<&'a str>,
@@ -383,11 +430,8 @@ impl<'a> ReasonView<'a> {
             format!("{}.rhai", r.rule)
         };
         ReasonView {
-            place: if r.line > 0 {
-                format!("{file} line {}", r.line)
-            } else {
-                file
-            },
+            file,
+            line: r.line,
             effect: r.proposal.to_string(),
             text: &r.text,
             evidence: r.evidence.iter().map(|e| e.as_str()).collect(),
@@ -409,18 +453,18 @@ impl<'a> Why<'a> {
 }
 
 impl<'a> Row<'a> {
-    fn new(o: &'a Outcome, letters: usize, uncited: &'a [rhai::ImmutableString]) -> Row<'a> {
+    fn new(
+        o: &'a Outcome,
+        letters: usize,
+        uncited: &'a [rhai::ImmutableString],
+        m: &Messages,
+    ) -> Row<'a> {
         let letter = o.concern_letter.as_ref().map(|l| LetterView {
             rank: l.rank,
             of: letters,
             priority: Number(l.priority).to_string(),
             in_batch: l.in_batch,
-            recipients: l
-                .recipients
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(" and "),
+            recipients: recipients(m, &l.recipients),
             reasons: &l.reasons,
             breakdown: priority_breakdown(&l.priority_terms),
         });
@@ -456,7 +500,7 @@ impl<'a> Row<'a> {
             actions: o.actions.iter().map(ActionView::new).collect(),
             overdue: o.actions.iter().any(|a| a.overdue),
             actions_key,
-            change: o.change.as_ref().map(|c| c.words()).unwrap_or_default(),
+            change: o.change.as_ref().map(|c| m.change(c)).unwrap_or_default(),
             change_kind: o.change.as_ref().map_or("", |c| c.kind.as_str()),
             flags: o.warnings.iter().map(|f| FlagView::new(o, f)).collect(),
             why: Why::new(&o.explanation, uncited),
@@ -573,7 +617,7 @@ impl<'a> AgendaItem<'a> {
 }
 
 impl<'a> Agenda<'a> {
-    fn new(outcomes: &'a [Outcome], errors: usize) -> Agenda<'a> {
+    fn new(outcomes: &'a [Outcome], errors: usize, m: &Messages) -> Agenda<'a> {
         let proposed = || outcomes.iter().filter(|o| o.status == Status::Proposed);
         let mut not_screened = Vec::with_capacity(errors);
         not_screened.extend(
@@ -591,15 +635,13 @@ impl<'a> Agenda<'a> {
         let letters = batch
             .into_iter()
             .map(|(o, l)| {
-                let what = format!(
-                    "concern letter, rank {}, priority {}, to {}",
-                    l.rank,
-                    Number(l.priority),
-                    l.recipients
-                        .iter()
-                        .map(|r| r.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" and ")
+                let what = m.format(
+                    "html-item-letter",
+                    &[
+                        ("rank", l.rank.to_string().into()),
+                        ("priority", Number(l.priority).to_string().into()),
+                        ("recipients", recipients(m, &l.recipients).into()),
+                    ],
                 );
                 AgendaItem::new(o, what, &l.reasons)
             })
@@ -613,7 +655,13 @@ impl<'a> Agenda<'a> {
         let youth_board = board
             .into_iter()
             .map(|(_, o, b)| {
-                let what = format!("youth crime board: {} ({})", b.route, b.limb);
+                let what = m.format(
+                    "html-item-youth-board",
+                    &[
+                        ("route", b.route.to_string().into()),
+                        ("limb", b.limb.to_string().into()),
+                    ],
+                );
                 AgendaItem::new(o, what, &b.reasons)
             })
             .collect();
@@ -631,11 +679,16 @@ impl<'a> Agenda<'a> {
         let overdue = overdue
             .into_iter()
             .map(|(_, o, a)| {
-                let due = a
-                    .due
-                    .map(|d| format!(", due {}", d.format("%Y-%m-%d")))
-                    .unwrap_or_default();
-                let what = format!("overdue action: {}{due}", a.kind);
+                let what = match a.due {
+                    Some(due) => m.format(
+                        "html-item-overdue-due",
+                        &[
+                            ("kind", a.kind.to_string().into()),
+                            ("due", due.format("%Y-%m-%d").to_string().into()),
+                        ],
+                    ),
+                    None => m.format("html-item-overdue", &[("kind", a.kind.to_string().into())]),
+                };
                 AgendaItem::new(o, what, &a.reasons)
             })
             .collect();
@@ -708,7 +761,7 @@ fn chart(
     title: String,
     series: Vec<Series>,
     rows: Vec<(String, Vec<usize>)>,
-    unit: (&str, &str),
+    unit: &dyn Fn(usize) -> String,
     breakdown: bool,
 ) -> Chart {
     let label_width = rows
@@ -742,7 +795,7 @@ fn chart(
             String::new()
         };
         note_chars = note_chars.max(note.chars().count() + total.to_string().len() + 1);
-        let noun = if total == 1 { unit.0 } else { unit.1 };
+        let noun = unit(total);
         desc.push(if note.is_empty() {
             format!("{label}: {total} {noun}")
         } else {
@@ -810,7 +863,8 @@ fn categories<'a>(known: &[&'a str], present: impl Iterator<Item = &'a str>) -> 
 
 const PALETTE: &[&str] = &["k1", "k2", "k3", "k4", "k5", "k6"];
 
-fn charts(report: &Report, run: &RunView) -> Vec<Chart> {
+fn charts(report: &Report, run: &RunView, m: &Messages) -> Vec<Chart> {
+    let unit = |id: &'static str| move |n: usize| m.format(id, &[("n", n.into())]);
     let proposed: Vec<&Outcome> = report
         .outcomes
         .iter()
@@ -844,15 +898,15 @@ fn charts(report: &Report, run: &RunView) -> Vec<Chart> {
                         .count()
                 })
                 .collect();
-            (format!("{} {}", l.level, l.name), counts)
+            (format!("{} {}", l.level, m.level_name(l.name)), counts)
         })
         .collect();
     let levels = chart(
         "chart-levels",
-        format!("Screened persons by level and forum ({})", run.screened),
+        m.format("html-chart-levels", &[("n", run.screened.into())]),
         forum_series,
         level_rows,
-        ("person", "persons"),
+        &unit("html-unit-persons"),
         true,
     );
 
@@ -884,41 +938,35 @@ fn charts(report: &Report, run: &RunView) -> Vec<Chart> {
         .collect();
     let board = chart(
         "chart-youth-board",
-        format!(
-            "Youth crime board candidates by route and limb ({})",
-            boards.len()
-        ),
+        m.format("html-chart-youth-board", &[("n", boards.len().into())]),
         limb_series,
         board_rows,
-        ("candidate", "candidates"),
+        &unit("html-unit-candidates"),
         true,
     );
 
     // Concern letters: this meeting's batch, and deferred.
     let letters = chart(
         "chart-letters",
-        format!(
-            "Concern letters: this meeting's batch and deferred ({})",
-            run.letters
-        ),
+        m.format("html-chart-letters", &[("n", run.letters.into())]),
         vec![
             Series {
-                name: "in this meeting's batch".into(),
+                name: m.text("html-in-batch"),
                 class: "k1",
             },
             Series {
-                name: "deferred to a later meeting".into(),
+                name: m.text("html-deferred-later"),
                 class: "k0",
             },
         ],
         vec![
-            ("this meeting's batch".into(), vec![run.letters_in_batch, 0]),
+            (m.text("html-batch"), vec![run.letters_in_batch, 0]),
             (
-                "deferred".into(),
+                m.text("html-deferred"),
                 vec![0, run.letters - run.letters_in_batch.min(run.letters)],
             ),
         ],
-        ("letter", "letters"),
+        &unit("html-unit-letters"),
         false,
     );
 
@@ -940,26 +988,26 @@ fn charts(report: &Report, run: &RunView) -> Vec<Chart> {
         .collect();
     let actions = chart(
         "chart-actions",
-        format!(
-            "Actions by kind: overdue and due ({}, {} overdue)",
-            run.actions, run.overdue
+        m.format(
+            "html-chart-actions",
+            &[("n", run.actions.into()), ("overdue", run.overdue.into())],
         ),
         vec![
             Series {
-                name: "overdue".into(),
+                name: m.text("html-overdue"),
                 class: "k6",
             },
             Series {
-                name: "due".into(),
+                name: m.text("html-due"),
                 class: "k1",
             },
             Series {
-                name: "no due date".into(),
+                name: m.text("html-no-due-date"),
                 class: "k0",
             },
         ],
         action_rows,
-        ("action", "actions"),
+        &unit("html-unit-actions"),
         true,
     );
 

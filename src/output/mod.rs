@@ -16,6 +16,7 @@ pub use xlsx::MAX_PERSONS as XLSX_MAX_PERSONS;
 
 use std::io::{self, Write};
 
+use crate::i18n::{Lang, Messages};
 use crate::outcome::{Outcome, Report, Run};
 
 /// The output formats of `tryg screen --format`.
@@ -86,12 +87,12 @@ impl Outcomes for crate::screen::Screening<'_> {
 /// # Panics
 /// For [`Format::Html`], which needs the whole report ([`render`]).
 pub fn stream(source: &dyn Outcomes, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    stream_with(source, format, CsvStyle::Plain, out)
+    stream_with(source, format, CsvStyle::Plain, Lang::En, out)
 }
 
 /// Writes a whole report in any format, CSV in its plain style.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    render_with(report, format, CsvStyle::Plain, out)
+    render_with(report, format, CsvStyle::Plain, Lang::En, out)
 }
 
 /// Writes outcomes in a streamed format (table, json, csv in `csv`'s style,
@@ -103,10 +104,11 @@ pub fn stream_with(
     source: &dyn Outcomes,
     format: Format,
     csv: CsvStyle,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table::render(source, out),
+        Format::Table => table::render(source, Messages::of(lang), out),
         Format::Json => json::stream(source, out),
         Format::Csv => csv::render(source, csv, out),
         Format::Xlsx => xlsx::render(source, out),
@@ -119,10 +121,11 @@ pub fn render_with(
     report: &Report,
     format: Format,
     csv: CsvStyle,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Html => html::render(report, out),
-        other => stream_with(report, other, csv, out),
+        Format::Html => html::render(report, lang, out),
+        other => stream_with(report, other, csv, lang, out),
     }
 }

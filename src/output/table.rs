@@ -2,27 +2,44 @@
 //! every warning of the run, one line per area), then one line per person
 //! with any proposal, the registration flags and the errors; the rest are
 //! counted.
+//!
+//! Its fixed words are tryg's own and come from [`crate::i18n`] in the
+//! chosen language (`tryg screen --lang`); the default level names
+//! (`risk_behaviour` …) are shown in that language's words too. What the
+//! rules wrote (reasons, a pack's own level names), tokens of the data
+//! contract (forums, routes, limbs, action kinds) and the loader's warnings
+//! are shown as they are.
 
 use std::io::{self, Write};
 
+use crate::i18n::{Arg, Messages};
 use crate::outcome::{Outcome, Status};
 
-/// Writes the summary, the persons with a proposal, and the errors.
-pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the summary, the persons with a proposal, and the errors, in the
+/// words of `m`.
+pub fn render(source: &dyn super::Outcomes, m: &Messages, out: &mut dyn Write) -> io::Result<()> {
     let run = source.run();
     let c = &run.counts;
     writeln!(
         out,
-        "tryg screening as of {}: proposals for human review, not decisions",
-        run.as_of
+        "{}",
+        m.format("table-title", &[("as_of", run.as_of.to_string().into())])
     )?;
     writeln!(
         out,
-        "rule set {} · {} persons · {} events · municipalities: {}",
-        &run.ruleset_digest[..12.min(run.ruleset_digest.len())],
-        c.persons,
-        c.events,
-        run.municipalities.join(", ")
+        "{}",
+        m.format(
+            "table-run",
+            &[
+                (
+                    "digest",
+                    run.ruleset_digest[..12.min(run.ruleset_digest.len())].into()
+                ),
+                ("persons", c.persons.into()),
+                ("events", c.events.into()),
+                ("municipalities", run.municipalities.join(", ").into()),
+            ]
+        )
     )?;
     let levels: Vec<String> = c
         .by_level
@@ -30,37 +47,73 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
         .iter()
         .enumerate()
         .rev()
-        .map(|(level, (name, n))| format!("{level} {name}: {n}"))
+        .map(|(level, (name, n))| {
+            m.format(
+                "table-level-count",
+                &[
+                    ("level", level.to_string().into()),
+                    ("name", m.level_name(name).into()),
+                    ("n", (*n).into()),
+                ],
+            )
+        })
         .collect();
     let screened: usize = c.by_level.0.iter().map(|(_, n)| n).sum();
-    writeln!(out, "screened {screened} · {}", levels.join(" · "))?;
     writeln!(
         out,
-        "youth board candidates: {} · concern letters: {} ({} in this meeting's batch) · out of scope: {} · errors: {}",
-        c.youth_board, c.concern_letters, c.concern_letters_in_batch, c.out_of_scope, c.errors
+        "{}",
+        m.format(
+            "table-screened",
+            &[
+                ("n", screened.into()),
+                ("levels", levels.join(" · ").into())
+            ]
+        )
+    )?;
+    writeln!(
+        out,
+        "{}",
+        m.format(
+            "table-proposals",
+            &[
+                ("board", c.youth_board.into()),
+                ("letters", c.concern_letters.into()),
+                ("in_batch", c.concern_letters_in_batch.into()),
+                ("out_of_scope", c.out_of_scope.into()),
+                ("errors", c.errors.into()),
+            ]
+        )
     )?;
     if c.flags > 0 {
-        writeln!(
-            out,
-            "registration flags: {} (check these registrations; listed below)",
-            c.flags
-        )?;
+        writeln!(out, "{}", m.format("table-flags", &[("n", c.flags.into())]))?;
     }
     // Every warning of the run, `incomplete` first; stderr has them too.
     for warning in &run.warnings {
         writeln!(out, "{warning}")?;
     }
-    areas(run, out)?;
+    areas(run, m, out)?;
 
     if let Some(register) = &run.register {
         let previous = match &register.previous_run {
-            Some(p) => format!("changes since run {} as of {}", p.id, p.as_of),
-            None => "no earlier run to compare with: every proposal is new".into(),
+            Some(p) => m.format(
+                "table-register-previous",
+                &[
+                    ("run", p.id.to_string().into()),
+                    ("as_of", p.as_of.to_string().into()),
+                ],
+            ),
+            None => m.text("table-register-first"),
         };
         writeln!(
             out,
-            "case register: {previous} · chain head {}",
-            register.chain_head
+            "{}",
+            m.format(
+                "table-register",
+                &[
+                    ("previous", previous.into()),
+                    ("head", register.chain_head.to_string().into())
+                ]
+            )
         )?;
     }
     let with_change = run.register.is_some();
@@ -79,7 +132,7 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
                 flags.push((o.person_id.to_string(), f.message.clone()));
             }
             match o.status {
-                Status::Proposed if o.has_proposal() => rows.push(row(o, with_change)),
+                Status::Proposed if o.has_proposal() => rows.push(row(o, m, with_change)),
                 Status::Error => {
                     errors.push((o.person_id.to_string(), o.error.clone().unwrap_or_default()))
                 }
@@ -91,18 +144,18 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     if !rows.is_empty() {
         writeln!(out)?;
         let mut header: Vec<String> = [
-            "PERSON",
-            "AGE",
-            "FORUM",
-            "LEVEL",
-            "YOUTH BOARD",
-            "LETTER",
-            "ACTIONS",
+            "table-col-person",
+            "table-col-age",
+            "table-col-forum",
+            "table-col-level",
+            "table-col-youth-board",
+            "table-col-letter",
+            "table-col-actions",
         ]
-        .map(String::from)
+        .map(|id| m.text(id))
         .to_vec();
         if with_change {
-            header.insert(4, "CHANGE".into());
+            header.insert(4, m.text("table-col-change"));
         }
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for r in &rows {
@@ -128,61 +181,51 @@ pub fn render(source: &dyn super::Outcomes, out: &mut dyn Write) -> io::Result<(
     if let Some(register) = &run.register
         && !register.no_longer_proposed.is_empty()
     {
-        writeln!(
-            out,
-            "\nno longer proposed (proposed something in the previous run):"
-        )?;
+        writeln!(out, "\n{}", m.text("table-gone"))?;
         for gone in &register.no_longer_proposed {
             let why = if gone.in_run {
-                "nothing proposed now"
+                m.text("table-gone-in-run")
             } else {
-                "not in this batch"
+                m.text("table-gone-absent")
             };
-            writeln!(
-                out,
-                "  {}: level {} before, {why}",
-                gone.person_id, gone.from_level
-            )?;
+            let line = m.format(
+                "table-gone-person",
+                &[
+                    ("person", gone.person_id.to_string().into()),
+                    ("level", gone.from_level.to_string().into()),
+                    ("why", why.into()),
+                ],
+            );
+            writeln!(out, "  {line}")?;
         }
     }
 
     if !flags.is_empty() {
-        writeln!(
-            out,
-            "\nregistration flags (they change no decision; check the registration):"
-        )?;
+        writeln!(out, "\n{}", m.text("table-flags-list"))?;
         for (id, message) in flags {
             writeln!(out, "  {id}: {message}")?;
         }
     }
 
     if !out_of_scope.is_empty() {
-        writeln!(out, "\nout of scope (not screened), and why:")?;
+        writeln!(out, "\n{}", m.text("table-out-of-scope"))?;
         for (id, why) in &out_of_scope {
             writeln!(out, "  {id}: {why}")?;
         }
         if c.out_of_scope > out_of_scope.len() {
-            writeln!(
-                out,
-                "  … and {} more (every one, with the reason: --format csv)",
-                c.out_of_scope - out_of_scope.len()
-            )?;
+            let more = c.out_of_scope - out_of_scope.len();
+            let line = m.format("table-out-of-scope-more", &[("n", more.into())]);
+            writeln!(out, "  {line}")?;
         }
     }
 
     if !errors.is_empty() {
-        writeln!(
-            out,
-            "\nerrors (these persons were not screened; fix the rule and run again):"
-        )?;
+        writeln!(out, "\n{}", m.text("table-errors"))?;
         for (id, error) in errors {
             writeln!(out, "  {id}: {}", super::terminal::escape(&error))?;
         }
     }
-    writeln!(
-        out,
-        "\nevery reason, with its rule, line and evidence: --format json"
-    )
+    writeln!(out, "\n{}", m.text("table-footer"))
 }
 
 /// Out-of-scope persons the table lists by name; the rest are counted.
@@ -202,12 +245,12 @@ fn why_out_of_scope(o: &Outcome) -> String {
 /// One line per area (municipality / district) with screened persons:
 /// how many, per level (highest first, levels with none left out), and
 /// what is proposed for them.
-fn areas(run: &crate::outcome::Run, out: &mut dyn Write) -> io::Result<()> {
+fn areas(run: &crate::outcome::Run, m: &Messages, out: &mut dyn Write) -> io::Result<()> {
     let areas = &run.counts.by_area;
     if areas.is_empty() {
         return Ok(());
     }
-    writeln!(out, "by area (screened persons per level, and proposals):")?;
+    writeln!(out, "{}", m.text("table-areas"))?;
     let places: Vec<String> = areas.iter().map(|a| a.place()).collect();
     let width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
     for (area, place) in areas.iter().zip(&places) {
@@ -221,20 +264,22 @@ fn areas(run: &crate::outcome::Run, out: &mut dyn Write) -> io::Result<()> {
             .map(|(level, (_, n))| format!("{level}:{n}"))
             .collect();
         let pad = " ".repeat(width - place.chars().count());
-        writeln!(
-            out,
-            "  {place}{pad}  screened {} · levels {} · youth board {} · letters {} · actions {}",
-            area.screened(),
-            levels.join(" "),
-            area.youth_board,
-            area.concern_letters,
-            area.actions
-        )?;
+        let counts = m.format(
+            "table-area",
+            &[
+                ("n", area.screened().into()),
+                ("levels", levels.join(" ").into()),
+                ("board", area.youth_board.into()),
+                ("letters", area.concern_letters.into()),
+                ("actions", area.actions.into()),
+            ],
+        );
+        writeln!(out, "  {place}{pad}  {counts}")?;
     }
     Ok(())
 }
 
-fn row(o: &Outcome, with_change: bool) -> Vec<String> {
+fn row(o: &Outcome, m: &Messages, with_change: bool) -> Vec<String> {
     let board = o
         .youth_board
         .as_ref()
@@ -244,34 +289,42 @@ fn row(o: &Outcome, with_change: bool) -> Vec<String> {
         .concern_letter
         .as_ref()
         .map(|l| {
-            let when = if l.in_batch {
-                "this meeting"
+            let id = if l.in_batch {
+                "table-letter-batch"
             } else {
-                "deferred"
+                "table-letter-deferred"
             };
-            format!("#{} {when}", l.rank)
+            m.format(id, &[("rank", l.rank.to_string().into())])
         })
         .unwrap_or_default();
     let actions: Vec<String> = o
         .actions
         .iter()
-        .map(|a| match (a.due, a.overdue) {
-            (Some(due), true) => format!("{} OVERDUE {due}", a.kind),
-            (Some(due), false) => format!("{} due {due}", a.kind),
-            (None, _) => a.kind.to_string(),
+        .map(|a| {
+            let args = |due: &dyn std::fmt::Display| -> [(&str, Arg); 2] {
+                [
+                    ("kind", a.kind.to_string().into()),
+                    ("due", due.to_string().into()),
+                ]
+            };
+            match (a.due, a.overdue) {
+                (Some(due), true) => m.format("table-action-overdue", &args(&due)),
+                (Some(due), false) => m.format("table-action-due", &args(&due)),
+                (None, _) => a.kind.to_string(),
+            }
         })
         .collect();
     let mut cells = vec![
         o.person_id.to_string(),
         o.age.map(|a| a.to_string()).unwrap_or_default(),
         o.forum.to_string(),
-        format!("{} {}", o.level, o.level_name),
+        format!("{} {}", o.level, m.level_name(&o.level_name)),
         board,
         letter,
         actions.join(", "),
     ];
     if with_change {
-        let change = o.change.as_ref().map(|c| c.words()).unwrap_or_default();
+        let change = o.change.as_ref().map(|c| m.change(c)).unwrap_or_default();
         cells.insert(4, change);
     }
     cells

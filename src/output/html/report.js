@@ -21,17 +21,22 @@
   rows.forEach(function (row, i) { order.set(row, i); });
   var total = rows.length;
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  var collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+  var collator = new Intl.Collator(document.documentElement.lang || 'en',
+    { numeric: true, sensitivity: 'base' });
   var sorted = { col: -1, dir: 1 };
   var shown = total;
 
-  function persons(n) { return n + (n === 1 ? ' person' : ' persons'); }
+  // The words are the page's own, in its language, in data attributes of
+  // the status line (%shown% and %column% are filled in here).
+  var words = status.dataset;
 
   function say() {
-    var text = 'Showing ' + shown + ' of ' + persons(total) + ' with a proposal';
+    var text = words.showing.replace('%shown%', String(shown));
     if (sorted.col >= 0) {
-      text += ', sorted by ' + headers[sorted.col].textContent.trim() +
-        (sorted.dir > 0 ? ', ascending' : ', descending');
+      text += (sorted.dir > 0 ? words.ascending : words.descending)
+        .replace('%column%', function () {
+          return headers[sorted.col].textContent.trim();
+        });
     }
     status.textContent = text + '.';
     if (noMatch) { noMatch.hidden = shown !== 0; }
