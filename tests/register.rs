@@ -852,6 +852,14 @@ fn verify_names_edited_removed_reordered_and_truncated_rows(db: &Db) {
         problems(&edited, &[]),
         ["D3: edited outside tryg (its content does not match its hash)"]
     );
+    // Nor is such a chain exported to the case-management system.
+    let out = edited.review(&["export"]);
+    let stderr = refused(out.clone());
+    assert!(
+        stderr.starts_with("error: the chain does not verify (1 problem(s)); nothing was exported"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
 
     let (removed, _) = fresh();
     removed.tamper("DELETE FROM decisions WHERE seq = 2");

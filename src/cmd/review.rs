@@ -471,6 +471,17 @@ fn decide(store: &mut Store, args: DecideArgs, out: &mut String) -> anyhow::Resu
 }
 
 fn export(store: &mut Store, file: Option<PathBuf>) -> anyhow::Result<Exit> {
+    // What goes to the case-management system must be what the meeting
+    // decided: a chain that does not verify may hold rows edited outside
+    // tryg, so nothing is exported until `verify` has been read.
+    let verified = store.verify(None).context("cannot read the chain")?;
+    if !verified.problems.is_empty() {
+        super::warn(&format!(
+            "error: the chain does not verify ({} problem(s)); nothing was exported: run `tryg review verify` to see which rows\n",
+            verified.problems.len()
+        ));
+        return Ok(Exit::BadInput);
+    }
     let (rows, head) = store.export()?;
     let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
         // Every text cell is defused: a note or a name could start with `=`.
