@@ -1227,6 +1227,12 @@ fn the_readme_case_register_commands_run() {
         stdout.contains("youth_board: reject · by Ann Holm, Bo Lund"),
         "{stdout}"
     );
+    // tryg's own notes have no line to cite: `tryg`, not `tryg:0`.
+    assert!(
+        stdout.contains("  tryg  note: Proposed before (youth board): rejected on 2026-11-24")
+            && !stdout.contains("tryg:0"),
+        "{stdout}"
+    );
     assert!(
         stdout.ends_with("ok: every entry matches its hash and follows the one before it\n"),
         "{stdout}"

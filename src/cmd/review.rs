@@ -420,11 +420,15 @@ fn write_outcome(o: &serde_json::Value, out: &mut String) -> std::fmt::Result {
         } else {
             format!(" [{}]", evidence.join(", "))
         };
+        // Line 0 is tryg's own note (events left out, what the register
+        // says): no line of any file to point at.
+        let place = match r["line"].as_u64() {
+            Some(line) if line > 0 => format!("{}:{line}", s(&r["rule"])),
+            _ => s(&r["rule"]),
+        };
         writeln!(
             out,
-            "  {}:{}  {}: {}{evidence}",
-            s(&r["rule"]),
-            r["line"],
+            "  {place}  {}: {}{evidence}",
             s(&r["effect"]),
             s(&r["text"])
         )?;
