@@ -1041,24 +1041,32 @@ impl Walker<'_> {
     /// Text in double quotes is shown as written: `"${n} offences"` shows
     /// `${n}`. Only text in backticks fills values in.
     fn double_quoted_interpolation(&mut self, source: &str) {
-        for (line, col) in interpolation_in_double_quotes(source) {
+        for (line, col, text) in interpolation_in_double_quotes(source) {
             let mut d = Diagnostic::new(
                 "literal-interpolation",
                 self.file,
                 "`${…}` in text in double quotes is shown as written, not filled in",
             )
             .at(line, Some(col));
-            d.hint = Some(
-                "write the text in backticks to fill the value in: `${n} risk factors`".into(),
-            );
+            // The rule's own text (policy, not a person's data) in backticks,
+            // when it fits on a line; else an example.
+            let example = if text.chars().count() <= 80 && !text.contains(['\n', '`']) {
+                text
+            } else {
+                "${n} risk factors".to_string()
+            };
+            d.hint = Some(format!(
+                "write the text in backticks to fill the value in: `{example}`"
+            ));
             self.diagnostics.push(d);
         }
     }
 }
 
-/// Where `${` stands inside a double-quoted string of a rule file: (line,
-/// column), 1-based. Comments, backtick strings and characters are skipped.
-fn interpolation_in_double_quotes(source: &str) -> Vec<(usize, usize)> {
+/// Where `${` first stands inside each double-quoted string of a rule file:
+/// (line, column, 1-based; the string's text between its quotes). Comments,
+/// backtick strings and characters are skipped.
+fn interpolation_in_double_quotes(source: &str) -> Vec<(usize, usize, String)> {
     let chars: Vec<char> = source.chars().collect();
     let mut found = Vec::new();
     let (mut line, mut col) = (1, 1);
@@ -1123,13 +1131,20 @@ fn interpolation_in_double_quotes(source: &str) -> Vec<(usize, usize)> {
             }
             ('"', _) => {
                 step(&mut i, &mut line, &mut col);
+                let start = i;
+                let mut first = None;
                 while i < chars.len() && chars[i] != '"' {
                     match (chars[i], chars.get(i + 1)) {
                         ('\\', _) => step(&mut i, &mut line, &mut col),
-                        ('$', Some('{')) => found.push((line, col)),
+                        ('$', Some('{')) => {
+                            first.get_or_insert((line, col));
+                        }
                         _ => {}
                     }
                     step(&mut i, &mut line, &mut col);
+                }
+                if let Some((l, c)) = first {
+                    found.push((l, c, chars[start..i].iter().collect()));
                 }
                 step(&mut i, &mut line, &mut col);
             }
@@ -1184,6 +1199,9 @@ mod tests {
     #[test]
     fn interpolation_is_found_in_double_quotes_only() {
         let source = "let a = `${n} ok`;\n// \"${x}\" in a comment\nlet b = \"${n} risk\"; /* \"${y}\" */\nlet c = '$';\n";
-        assert_eq!(interpolation_in_double_quotes(source), [(3, 10)]);
+        assert_eq!(
+            interpolation_in_double_quotes(source),
+            [(3, 10, "${n} risk".to_string())]
+        );
     }
 }
