@@ -175,7 +175,11 @@ fn proposals(o: &Outcome) -> Vec<Held> {
         } else {
             "deferred"
         };
-        hold("concern_letter".into(), format!("concern_letter ({when})"));
+        // Tallied apart: a letter moved from a later meeting into this one is
+        // one gained for this meeting and one lost for later, not a letter
+        // gained and lost.
+        let words = format!("concern_letter ({when})");
+        hold(words.clone(), words);
     }
     for a in &o.actions {
         let action = Proposal::Action {

@@ -178,3 +178,29 @@ fn the_albertslund_levels_move_only_drug_sale_and_unrest() {
     // nothing.
     assert_eq!(moved, 6, "{d}");
 }
+
+/// A larger letter batch moves letters from a later meeting into this one:
+/// tallied as letters for this meeting gained and later ones lost, never as
+/// letters gained and lost (new-user trial).
+#[test]
+fn a_letter_moved_into_this_meeting_is_not_a_letter_gained_and_lost() {
+    let dir = rule_pack_copy();
+    let config = dir.path().join("rules/tryg.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("\nbatch_size = 10\n"));
+    std::fs::write(
+        &config,
+        text.replacen("\nbatch_size = 10\n", "\nbatch_size = 12\n", 1),
+    )
+    .unwrap();
+    let out = run(diff_against(&dir.path().join("rules")).args(["--format", "json"]));
+    assert!(out.status.success());
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proposals = d["proposals"].to_string();
+    assert!(
+        proposals.contains("concern_letter (this meeting)")
+            && proposals.contains("concern_letter (deferred)")
+            && !proposals.contains("\"concern_letter\""),
+        "{proposals}"
+    );
+}
