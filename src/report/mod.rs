@@ -62,6 +62,10 @@ pub const ALL: &str = "all";
 /// The word for a place the store does not know.
 pub const UNKNOWN: &str = "unknown";
 
+/// How a withheld share is written: an en dash (U+2013), which no
+/// spreadsheet reads as a number or a formula.
+pub const WITHHELD: &str = "\u{2013}";
+
 /// A cell's value as shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
@@ -69,8 +73,11 @@ pub enum Shown {
     Count(u64),
     /// A share in whole percent.
     Percent(u64),
-    /// A count from 1 to 4, or a share that would reveal one: `<5`.
+    /// A count from 1 to 4: `<5`.
     Suppressed,
+    /// A share that would reveal a count from 1 to 4: `–` (an en dash; `<5`
+    /// would read as "under 5 %").
+    Withheld,
 }
 
 impl Shown {
@@ -89,7 +96,7 @@ impl Shown {
     pub fn share(part: u64, whole: u64) -> Shown {
         let rest = whole.saturating_sub(part);
         if whole < 5 || (1..5).contains(&part) || (1..5).contains(&rest) {
-            Shown::Suppressed
+            Shown::Withheld
         } else {
             Shown::Percent((part * 100 + whole / 2) / whole)
         }
@@ -99,7 +106,7 @@ impl Shown {
     pub fn number(self) -> Option<u64> {
         match self {
             Shown::Count(n) | Shown::Percent(n) => Some(n),
-            Shown::Suppressed => None,
+            Shown::Suppressed | Shown::Withheld => None,
         }
     }
 }
@@ -109,15 +116,17 @@ impl std::fmt::Display for Shown {
         match self {
             Shown::Count(n) | Shown::Percent(n) => write!(f, "{n}"),
             Shown::Suppressed => f.write_str("<5"),
+            Shown::Withheld => f.write_str(WITHHELD),
         }
     }
 }
 
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.number() {
-            Some(n) => s.serialize_u64(n),
-            None => s.serialize_str("<5"),
+        match self {
+            Shown::Count(n) | Shown::Percent(n) => s.serialize_u64(*n),
+            Shown::Suppressed => s.serialize_str("<5"),
+            Shown::Withheld => s.serialize_str(WITHHELD),
         }
     }
 }
@@ -498,9 +507,9 @@ mod tests {
         assert_eq!(Shown::count(5).to_string(), "5");
         assert_eq!(Shown::share(5, 20), Shown::Percent(25));
         assert_eq!(Shown::share(0, 20), Shown::Percent(0));
-        assert_eq!(Shown::share(3, 20), Shown::Suppressed, "3 in custody");
-        assert_eq!(Shown::share(17, 20), Shown::Suppressed, "3 not in custody");
-        assert_eq!(Shown::share(0, 4), Shown::Suppressed, "4 registered");
+        assert_eq!(Shown::share(3, 20), Shown::Withheld, "3 in custody");
+        assert_eq!(Shown::share(17, 20), Shown::Withheld, "3 not in custody");
+        assert_eq!(Shown::share(0, 4), Shown::Withheld, "4 registered");
         assert_eq!(Shown::share(7, 7), Shown::Percent(100));
     }
 
