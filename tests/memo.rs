@@ -391,3 +391,42 @@ fn the_memo_changes_nothing_with_a_case_register() {
         serde_json::to_string(&rhai).unwrap()
     );
 }
+
+/// Issue 12, item 5: 1, 2 and 7 worker threads give the same bytes on a
+/// batch of more than 5,000 persons, so many of the memo's 512-person
+/// stretches, its per-thread memos and the JSON's chunks are crossed.
+#[test]
+fn one_two_and_seven_threads_give_the_same_bytes_on_6000_persons() {
+    use tryg::output::{self, Format};
+    let rules = built_in();
+    let (persons, events) = synthetic::batch(6_000, 5, as_of());
+    let on = |threads: usize| -> Vec<Vec<u8>> {
+        let pool = tryg::cmd::worker_pool(Some(threads)).expect("a pool");
+        pool.install(|| {
+            let batch = load_batch(
+                &rules,
+                persons.clone().into_bytes(),
+                events.clone().into_bytes(),
+            );
+            let screening =
+                tryg::screen::Screening::new(&rules, Arc::clone(&batch), as_of(), true, &|| {});
+            [Format::Table, Format::Json, Format::Csv]
+                .into_iter()
+                .map(|format| {
+                    let mut bytes = Vec::new();
+                    output::stream(&screening, format, &mut bytes).unwrap();
+                    bytes
+                })
+                .collect()
+        })
+    };
+    let one = on(1);
+    assert!(
+        one[1].len() > 1_000_000,
+        "a real batch: {} bytes of JSON",
+        one[1].len()
+    );
+    for threads in [2, 7] {
+        assert!(on(threads) == one, "{threads} threads differ from 1");
+    }
+}
