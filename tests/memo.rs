@@ -110,6 +110,7 @@ if all.len > 0 {
     words.push(`${e} ${e.id} ${e.date} ${e.kind} ${e.tag} ${e.case_id} ${e.offence_code}`);
     words.push(`${e.offence_name} ${e.category} ${e.serious} ${e.person_dangerous} ${e.age}`);
     words.push(`flags ${join(e.flags, ",")}`);
+    words.push(`${e.date.year}/${e.date.month}/${e.date.day} ${plural(all.len, "event", "events")} ${cfg.contains("level2")} ${cfg.level2.contains("min_offences")}`);
     propose_action("probe_first_event", e.date.add_days(30), join(words, "; "), e);
 }
 
@@ -429,4 +430,33 @@ fn one_two_and_seven_threads_give_the_same_bytes_on_6000_persons() {
     for threads in [2, 7] {
         assert!(on(threads) == one, "{threads} threads differ from 1");
     }
+}
+
+/// Issue 12, item 5: the probe rules call every name the rule API registers
+/// (the list `guide::every_name_the_rule_api_registers_is_documented` walks),
+/// so a question added to the API cannot escape the memo's tests.
+#[test]
+fn the_probes_call_every_registered_name() {
+    let rules = built_in();
+    let probes = format!("{EVERY_QUESTION}\n{EVERY_REGISTER_QUESTION}");
+    let mut missing = Vec::new();
+    for signature in tryg::host::api_signatures(&rules.engine) {
+        let name = signature
+            .split('(')
+            .next()
+            .unwrap()
+            .trim_start_matches("get$");
+        let internal = name.starts_with("index$") || ["to_string", "to_debug"].contains(&name);
+        let operator = !name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if internal || operator {
+            continue;
+        }
+        let called = [format!(".{name}"), format!("{name}(")]
+            .iter()
+            .any(|form| probes.contains(form.as_str()));
+        if !called && !missing.contains(&name.to_string()) {
+            missing.push(name.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "no probe calls: {missing:?}");
 }
