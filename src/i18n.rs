@@ -189,6 +189,31 @@ impl From<usize> for Arg {
     }
 }
 
+/// Registers `t(id, name=value, …)` on a template environment: the message
+/// `id` of `messages`, each keyword argument passed as a number when it is
+/// a whole number and as text otherwise. The one way the HTML report, the
+/// period report and `tryg serve`'s pages get their words.
+pub fn add_template_function(env: &mut minijinja::Environment<'_>, messages: &'static Messages) {
+    use minijinja::value::{Kwargs, Value, ValueKind};
+    env.add_function(
+        "t",
+        move |id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let mut args: Vec<(String, Arg)> = Vec::new();
+            for key in kwargs.args() {
+                let value: Value = kwargs.get(key)?;
+                let arg = match value.as_i64() {
+                    Some(n) if value.kind() == ValueKind::Number => Arg::Number(n as f64),
+                    _ => Arg::Text(value.to_string()),
+                };
+                args.push((key.to_string(), arg));
+            }
+            let borrowed: Vec<(&str, Arg)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            Ok(messages.format(&id, &borrowed))
+        },
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

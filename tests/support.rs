@@ -199,3 +199,23 @@ pub fn load_batch_dir(
     let read = |name: &str| std::fs::read(dir.join(name)).expect("readable");
     load_batch(rules, read("persons.csv"), read("events.csv"))
 }
+
+/// The names a rule can call, as the rule API registers them on `engine`
+/// (getters without their `get$`), without rhai's indexers, `to_string`,
+/// `to_debug` and operators; each name once, in registration order.
+pub fn rule_api_names(engine: &rhai::Engine) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for signature in tryg::host::api_signatures(engine) {
+        let name = signature
+            .split('(')
+            .next()
+            .unwrap()
+            .trim_start_matches("get$");
+        let internal = name.starts_with("index$") || ["to_string", "to_debug"].contains(&name);
+        let operator = !name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !internal && !operator && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}

@@ -22,12 +22,12 @@ use std::io::{self, Write};
 
 use base64::Engine as _;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::{Kwargs, Serde, Value, ValueKind};
+use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::i18n::{Arg, Lang, Messages};
+use crate::i18n::{Lang, Messages};
 use crate::outcome::{Action, Outcome, Reason, Report, Status};
 use crate::proposal::{Limb, Number, Proposal, Route};
 
@@ -45,23 +45,7 @@ pub fn render(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     // `t(id, name=value, …)`: a message of i18n/*.ftl; `level_name(name)`:
     // a level's name in words.
-    env.add_function(
-        "t",
-        move |id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let mut args: Vec<(String, Arg)> = Vec::new();
-            for key in kwargs.args() {
-                let value: Value = kwargs.get(key)?;
-                let arg = match value.as_i64() {
-                    Some(n) if value.kind() == ValueKind::Number => Arg::Number(n as f64),
-                    _ => Arg::Text(value.to_string()),
-                };
-                args.push((key.to_string(), arg));
-            }
-            let borrowed: Vec<(&str, Arg)> =
-                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            Ok(m.format(&id, &borrowed))
-        },
-    );
+    crate::i18n::add_template_function(&mut env, m);
     env.add_function("level_name", move |name: String| m.level_name(&name));
     env.set_syntax(
         SyntaxConfig::builder()

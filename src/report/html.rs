@@ -8,7 +8,6 @@
 
 use std::io::{self, Write};
 
-use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
@@ -31,25 +30,7 @@ pub fn render(
 ) -> io::Result<()> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.add_function(
-        "t",
-        move |id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-            let mut args: Vec<(String, Arg)> = Vec::new();
-            for key in kwargs.args() {
-                let value: Value = kwargs.get(key)?;
-                let arg = match value.as_i64() {
-                    Some(n) if value.kind() == minijinja::value::ValueKind::Number => {
-                        Arg::Number(n as f64)
-                    }
-                    _ => Arg::Text(value.to_string()),
-                };
-                args.push((key.to_string(), arg));
-            }
-            let borrowed: Vec<(&str, Arg)> =
-                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            Ok(messages.format(&id, &borrowed))
-        },
-    );
+    crate::i18n::add_template_function(&mut env, messages);
     env.add_template("report.html", TEMPLATE)
         .map_err(template_error)?;
     let page = Page::new(report, messages, store);

@@ -12,7 +12,6 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
@@ -71,25 +70,7 @@ impl Views {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("serve template {name}: {e:#}"));
         }
-        env.add_function(
-            "t",
-            move |id: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-                let mut args: Vec<(String, Arg)> = Vec::new();
-                for key in kwargs.args() {
-                    let value: Value = kwargs.get(key)?;
-                    let arg = match value.as_i64() {
-                        Some(n) if value.kind() == minijinja::value::ValueKind::Number => {
-                            Arg::Number(n as f64)
-                        }
-                        _ => Arg::Text(value.to_string()),
-                    };
-                    args.push((key.to_string(), arg));
-                }
-                let borrowed: Vec<(&str, Arg)> =
-                    args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                Ok(messages.format(&id, &borrowed))
-            },
-        );
+        crate::i18n::add_template_function(&mut env, messages);
         Views {
             env,
             messages,
