@@ -31,8 +31,9 @@ pub struct RulesError {
     /// (and `tryg check` can still report on it).
     pub pack: Box<RulePack>,
     /// The rule set as far as it could be made when only tryg.toml's
-    /// settings are wrong (each replaced by its default), so that `tryg
-    /// check` can look at the rule files too. Never screened.
+    /// settings are wrong (each replaced by its default) or some rule files
+    /// do not compile (those left out), so that `tryg check` can look at the
+    /// other rule files too. Never screened.
     pub partial: Option<Box<RuleSet>>,
 }
 
@@ -215,12 +216,18 @@ impl RuleSet {
                 Err(d) => problems.push(*d),
             }
         }
-        let unusable = problems
-            .items()
-            .iter()
-            .any(|d| !(d.file == config_path && checked_codes().contains(&d.code)))
-            || problems.total() > problems.items().len();
-        if !problems.is_empty() && (unusable || !settings_wrong) {
+        // A rule file that does not compile is left out of a partial rule
+        // set, so `check` still reports what is wrong in the others (a
+        // policy officer then fixes every file in one round, not one per run).
+        let rule_file_unreadable = |d: &Diagnostic| {
+            d.file != config_path && ["rule-syntax", "rule-too-long"].contains(&d.code)
+        };
+        let unusable = problems.items().iter().any(|d| {
+            !(d.file == config_path && checked_codes().contains(&d.code))
+                && !rule_file_unreadable(d)
+        }) || problems.total() > problems.items().len();
+        let files_wrong = problems.items().iter().any(rule_file_unreadable);
+        if !problems.is_empty() && (unusable || !(settings_wrong || files_wrong)) {
             return refuse(problems, pack, None);
         }
         let files = order
@@ -286,7 +293,8 @@ impl RuleSet {
 }
 
 /// The codes of what tryg.toml's schema reports: a pack with only these
-/// problems is still made (as [`RulesError::partial`]) for `check`.
+/// problems (or with rule files that do not compile) is still made (as
+/// [`RulesError::partial`]) for `check`.
 fn checked_codes() -> &'static [&'static str] {
     &[
         "bad-setting",

@@ -461,3 +461,41 @@ fn review_history_suggests_an_id_that_differs_only_by_case() {
         "the store holds no outcome or decision for p013 (did you mean P013? ids differ by case)\n"
     );
 }
+
+/// A syntax error in one rule file does not hide the mistakes in the others:
+/// `check` reports both in one run, and nothing the broken file reads is
+/// called unread (new-user trial).
+#[test]
+fn a_syntax_error_in_one_file_does_not_hide_mistakes_in_another() {
+    let dir = rule_pack_copy();
+    let pack = dir.path().join("rules");
+    edit(
+        &pack,
+        "level2_crime.rhai",
+        "let months = cfg.level2.window_months;",
+        "let months = cfg.level2.window_months",
+    );
+    edit(
+        &pack,
+        "concern_letter.rhai",
+        "\"motivated_for_change\"",
+        "\"motivated_for_chnage\"",
+    );
+    let out = run(&mut check(dir.path()));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error[rule-syntax]")
+            && stderr.contains("rules/level2_crime.rhai:8")
+            && stderr.contains(
+                "error[unknown-token]: `motivated_for_chnage` is not a known protective factor"
+            ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unused-setting"), "{stderr}");
+    // The pack is still refused for screening.
+    let out = run(crate::support::screen_fixture()
+        .args(["--rules"])
+        .arg(&pack));
+    assert_eq!(out.status.code(), Some(1));
+}
