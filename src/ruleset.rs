@@ -222,10 +222,13 @@ impl RuleSet {
         let rule_file_unreadable = |d: &Diagnostic| {
             d.file != config_path && ["rule-syntax", "rule-too-long"].contains(&d.code)
         };
-        let unusable = problems.items().iter().any(|d| {
-            !(d.file == config_path && checked_codes().contains(&d.code))
-                && !rule_file_unreadable(d)
-        }) || problems.total() > problems.items().len();
+        let settings_problem =
+            |d: &Diagnostic| d.file == config_path && checked_codes().contains(&d.code);
+        let unusable = problems
+            .items()
+            .iter()
+            .any(|d| !(settings_problem(d) || rule_file_unreadable(d)))
+            || problems.total() > problems.items().len();
         let files_wrong = problems.items().iter().any(rule_file_unreadable);
         if !problems.is_empty() && (unusable || !(settings_wrong || files_wrong)) {
             return refuse(problems, pack, None);
