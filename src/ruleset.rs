@@ -219,9 +219,8 @@ impl RuleSet {
         // A rule file that does not compile is left out of a partial rule
         // set, so `check` still reports what is wrong in the others (a
         // policy officer then fixes every file in one round, not one per run).
-        let rule_file_unreadable = |d: &Diagnostic| {
-            d.file != config_path && ["rule-syntax", "rule-too-long"].contains(&d.code)
-        };
+        let rule_file_unreadable =
+            |d: &Diagnostic| d.file != config_path && UNCOMPILED_FILE_CODES.contains(&d.code);
         let settings_problem =
             |d: &Diagnostic| d.file == config_path && checked_codes().contains(&d.code);
         let unusable = problems
@@ -294,6 +293,10 @@ impl RuleSet {
         self.settings = ConfigTable::from_toml(&self.table);
     }
 }
+
+/// The codes of a rule file that does not compile: [`RuleSet::load`] leaves
+/// such a file out of [`RulesError::partial`], so what it reads looks unread.
+pub const UNCOMPILED_FILE_CODES: &[&str] = &["rule-syntax", "rule-too-long"];
 
 /// The codes of what tryg.toml's schema reports: a pack with only these
 /// problems (or with rule files that do not compile) is still made (as

@@ -36,6 +36,16 @@ use crate::time::Date;
 /// The rule name reasons carry for what the host does under a tryg.toml setting.
 pub const HOST_RULE: &str = "tryg";
 
+/// The file a reason's rule name points into: `tryg.toml` for
+/// [`HOST_RULE`], else `RULE.rhai`.
+pub fn rule_file_name(rule: &str) -> String {
+    if rule == HOST_RULE {
+        crate::pack::CONFIG_FILE.to_string()
+    } else {
+        format!("{rule}.rhai")
+    }
+}
+
 /// Persons screened in a row by one memo: each memo learns the paths of its
 /// own stretches (see [`Screening::new`]).
 const STRIDE: usize = 512;

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> CommandResult {
                     let file_left_out = diagnostics
                         .items()
                         .iter()
-                        .any(|d| ["rule-syntax", "rule-too-long"].contains(&d.code));
+                        .any(|d| crate::ruleset::UNCOMPILED_FILE_CODES.contains(&d.code));
                     for d in report.diagnostics {
                         if file_left_out && d.code == "unused-setting" {
                             continue;

@@ -408,13 +408,8 @@ struct ReasonView<'a> {
 
 impl<'a> ReasonView<'a> {
     fn new(r: &'a Reason) -> ReasonView<'a> {
-        let file = if r.rule.as_str() == "tryg" {
-            "tryg.toml".to_string()
-        } else {
-            format!("{}.rhai", r.rule)
-        };
         ReasonView {
-            file,
+            file: crate::screen::rule_file_name(&r.rule),
             line: r.line,
             effect: r.proposal.to_string(),
             text: &r.text,

@@ -438,11 +438,7 @@ fn reasons(list: &serde_json::Value) -> Vec<ReasonView> {
         .flatten()
         .map(|r| {
             let rule = r["rule"].as_str().unwrap_or("");
-            let file = if rule == "tryg" {
-                "tryg.toml".to_string()
-            } else {
-                format!("{rule}.rhai")
-            };
+            let file = crate::screen::rule_file_name(rule);
             let line = r["line"].as_i64().unwrap_or(0);
             ReasonView {
                 place: if line > 0 {
